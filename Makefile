@@ -1,0 +1,83 @@
+# Top-level build for M-OS.  Everything goes to build/; sources are never
+# written.  `make` builds the kernel image, `make test` runs every test,
+# `make run` boots it (same as ./weenix).
+
+SHELL := /bin/bash
+include Config.mk
+
+BUILD   := build
+KBUILD  := $(BUILD)/kernel
+KERNEL  := $(BUILD)/kernel.elf
+
+CC      := gcc
+LD      := ld
+NM      := nm
+
+KCFLAGS := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
+	-fno-builtin -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	$(OPT) -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wmissing-prototypes -Wstrict-prototypes \
+	-Ikernel/include -MMD -MP \
+	-DCONFIG_ENABLE_VM=$(ENABLE_VM) -DCONFIG_NTERMS=$(NTERMS) \
+	-DCONFIG_HZ=$(HZ) -DCONFIG_SLAB_DEBUG=$(SLAB_DEBUG) \
+	-DCONFIG_DBG='"$(DBG)"'
+KASFLAGS := -m32 -Ikernel/include -MMD -MP -D__ASSEMBLY__ -g
+KLDFLAGS := -m elf_i386 -T kernel/link.ld -nostdlib -z noexecstack --no-warn-rwx-segments
+LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name)
+
+KSRC_C  := $(shell find kernel -name '*.c' | sort)
+KSRC_S  := $(shell find kernel -name '*.S' | sort)
+KOBJS   := $(patsubst kernel/%.c,$(KBUILD)/%.o,$(KSRC_C)) \
+	   $(patsubst kernel/%.S,$(KBUILD)/%.o,$(KSRC_S))
+
+.PHONY: all clean test run bench tools
+all: $(KERNEL)
+
+# The configuration is part of every object's inputs.
+$(KBUILD)/config.stamp: Config.mk FORCE
+	@mkdir -p $(@D)
+	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+FORCE:
+
+$(KBUILD)/%.o: kernel/%.c $(KBUILD)/config.stamp
+	@mkdir -p $(@D)
+	@echo "  CC   $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(KBUILD)/%.o: kernel/%.S $(KBUILD)/config.stamp
+	@mkdir -p $(@D)
+	@echo "  AS   $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two-pass link: the symbol table used by backtraces lives in the .ksyms
+# section, placed last, so its contents never move any other symbol.
+$(KBUILD)/ksyms0.o: tools/gen-ksyms.sh
+	@mkdir -p $(@D)
+	@echo | bash tools/gen-ksyms.sh > $(KBUILD)/ksyms0.S
+	@$(CC) $(KASFLAGS) -c $(KBUILD)/ksyms0.S -o $@
+
+$(KBUILD)/kernel.pass1: $(KOBJS) $(KBUILD)/ksyms0.o kernel/link.ld
+	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(KBUILD)/ksyms0.o $(LIBGCC)
+
+$(KERNEL): $(KBUILD)/kernel.pass1 tools/gen-ksyms.sh
+	@echo "  LD   $@"
+	@$(NM) -n $< | bash tools/gen-ksyms.sh > $(KBUILD)/ksyms.S
+	@$(CC) $(KASFLAGS) -c $(KBUILD)/ksyms.S -o $(KBUILD)/ksyms.o
+	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(KBUILD)/ksyms.o $(LIBGCC)
+	@$(NM) -n $@ | grep -v ksym | diff -q - <($(NM) -n $< | grep -v ksym) >/dev/null \
+		|| { echo "ksyms moved other symbols"; rm -f $@; exit 1; }
+
+run: $(KERNEL)
+	./weenix
+
+test: $(KERNEL)
+	@bash tools/run-tests.sh $(if $(T),$(T),)
+
+bench: $(KERNEL)
+	@bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

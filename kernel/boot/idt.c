@@ -1,0 +1,42 @@
+/*
+ * The interrupt descriptor table.  Every vector gets an interrupt gate
+ * (interrupts off on entry) to its stub in kernel/entry/intr_stubs.S; only
+ * the system-call vector is reachable from ring 3 with `int`.
+ */
+#include "boot/idt.h"
+#include "boot/gdt.h"
+#include "entry/intr.h"
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t zero;
+	uint8_t type_attr;
+	uint16_t offset_high;
+} __packed;
+
+struct idt_pointer {
+	uint16_t limit;
+	uint32_t base;
+} __packed;
+
+#define GATE_INTR32 0x8E	/* present, DPL 0, 32-bit interrupt gate */
+#define GATE_DPL3 0x60
+#define STUB_SIZE 16
+
+extern char intr_stubs[];
+static struct idt_gate idt[INTR_NVECTORS] __aligned(8);
+
+void idt_init(void)
+{
+	for (int v = 0; v < INTR_NVECTORS; v++) {
+		uint32_t addr = (uint32_t)intr_stubs + STUB_SIZE * v;
+		idt[v].offset_low = addr & 0xFFFF;
+		idt[v].offset_high = addr >> 16;
+		idt[v].selector = SEL_KERNEL_CODE;
+		idt[v].zero = 0;
+		idt[v].type_attr = GATE_INTR32 | (v == INTR_SYSCALL ? GATE_DPL3 : 0);
+	}
+	struct idt_pointer ptr = { sizeof(idt) - 1, (uint32_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+}

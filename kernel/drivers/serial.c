@@ -1,0 +1,47 @@
+/*
+ * COM1 at 115200 baud, 8N1, FIFOs on.  Output is polled: the kernel log
+ * must work before interrupts do and from inside a panic.  Receiving is
+ * polled here too; the tty driver (issue 4) adds interrupt-driven input.
+ */
+#include "drivers/serial.h"
+#include "main/io.h"
+
+#define COM1 0x3F8
+#define REG_DATA 0
+#define REG_IER 1
+#define REG_FCR 2
+#define REG_LCR 3
+#define REG_MCR 4
+#define REG_LSR 5
+#define LCR_DLAB 0x80
+#define LCR_8N1 0x03
+#define FCR_ENABLE_CLEAR 0xC7
+#define MCR_DTR_RTS_OUT2 0x0B
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+#define BAUD_DIVISOR 1		/* 115200 / 115200 */
+
+void serial_init(void)
+{
+	outb(COM1 + REG_IER, 0);
+	outb(COM1 + REG_LCR, LCR_DLAB);
+	outb(COM1 + REG_DATA, BAUD_DIVISOR);
+	outb(COM1 + REG_IER, 0);
+	outb(COM1 + REG_LCR, LCR_8N1);
+	outb(COM1 + REG_FCR, FCR_ENABLE_CLEAR);
+	outb(COM1 + REG_MCR, MCR_DTR_RTS_OUT2);
+}
+
+void serial_putc(char c)
+{
+	while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
+		;
+	outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+int serial_getc_nowait(void)
+{
+	if (!(inb(COM1 + REG_LSR) & LSR_DATA_READY))
+		return -1;
+	return inb(COM1 + REG_DATA);
+}

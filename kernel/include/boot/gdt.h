@@ -1,0 +1,27 @@
+/* Global descriptor table and TSS (kernel/boot/gdt.c).  The layout follows
+ * Linux i386 where user space can see it: TLS descriptors are entries 6..8,
+ * which set_thread_area hands out. */
+#pragma once
+
+#define GDT_NULL 0
+#define GDT_KERNEL_CODE 1
+#define GDT_KERNEL_DATA 2
+#define GDT_USER_CODE 3
+#define GDT_USER_DATA 4
+#define GDT_TSS 5
+#define GDT_TLS_MIN 6
+#define GDT_TLS_ENTRIES 3
+#define GDT_ENTRIES (GDT_TLS_MIN + GDT_TLS_ENTRIES)
+
+#define SEL_KERNEL_CODE (GDT_KERNEL_CODE << 3)
+#define SEL_KERNEL_DATA (GDT_KERNEL_DATA << 3)
+#define SEL_USER_CODE ((GDT_USER_CODE << 3) | 3)
+#define SEL_USER_DATA ((GDT_USER_DATA << 3) | 3)
+#define SEL_TSS (GDT_TSS << 3)
+
+#ifndef __ASSEMBLY__
+#include "util/types.h"
+void gdt_init(void);
+/* The stack the CPU switches to on an interrupt from user mode. */
+void tss_set_kernel_stack(uint32_t esp0);
+#endif

@@ -1,0 +1,3 @@
+/* The interrupt descriptor table (kernel/boot/idt.c). */
+#pragma once
+void idt_init(void);

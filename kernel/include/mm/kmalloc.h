@@ -1,0 +1,13 @@
+/* General-purpose kernel allocation (kernel/mm/kmalloc.c): power-of-two
+ * slab caches from 16 bytes to 2 KiB, and whole frame runs above that.
+ * kmalloc returns NULL when memory runs out; kfree(NULL) does nothing. */
+#pragma once
+#include "util/types.h"
+
+#define KMALLOC_MIN 16
+#define KMALLOC_MAX_SLAB 2048
+
+void kmalloc_init(void);
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void kfree(void *p);

@@ -1,0 +1,58 @@
+/*
+ * The kernel command line.  QEMU hands multiboot kernels the image path
+ * followed by -append's text; we split it into words and each word into
+ * key and value at the first '='.  Parsed once at boot into a static copy,
+ * read-only afterwards, so no lock.
+ */
+#include "main/cmdline.h"
+#include "util/printf.h"
+#include "util/string.h"
+
+static char line_copy[CMDLINE_MAX];
+static char words[CMDLINE_MAX];
+static const char *keys[CMDLINE_MAX_ARGS], *values[CMDLINE_MAX_ARGS];
+static int nargs;
+
+void cmdline_parse(const char *line)
+{
+	if (strlcpy(line_copy, line, sizeof(line_copy)) >= sizeof(line_copy))
+		kprintf("cmdline: truncated to %u bytes\n", CMDLINE_MAX - 1);
+	strlcpy(words, line_copy, sizeof(words));
+	nargs = 0;
+	char *p = words;
+	while (*p) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (nargs == CMDLINE_MAX_ARGS) {
+			kprintf("cmdline: more than %d words, the rest ignored\n", CMDLINE_MAX_ARGS);
+			break;
+		}
+		keys[nargs] = p;
+		while (*p && *p != ' ' && *p != '=')
+			p++;
+		if (*p == '=') {
+			*p++ = '\0';
+			values[nargs] = p;
+			while (*p && *p != ' ')
+				p++;
+		} else {
+			values[nargs] = "";
+		}
+		nargs++;
+	}
+}
+
+const char *cmdline_get(const char *key)
+{
+	for (int i = 0; i < nargs; i++)
+		if (strcmp(keys[i], key) == 0)
+			return values[i];
+	return NULL;
+}
+
+const char *cmdline_raw(void)
+{
+	return line_copy;
+}

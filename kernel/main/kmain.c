@@ -1,0 +1,101 @@
+/*
+ * kmain: from the boot stub to a running kernel.
+ *
+ * Order matters: the console first (so everything after can report), then
+ * the command line (dbg= decides what prints), descriptor tables, memory
+ * (frames, then the real page directory, then slab and kmalloc), and the
+ * timer last, just before interrupts go on.  With test= on the command
+ * line the kernel runs those suites and leaves QEMU with their status.
+ */
+#include "boot/gdt.h"
+#include "boot/idt.h"
+#include "boot/multiboot.h"
+#include "drivers/console.h"
+#include "drivers/pit.h"
+#include "entry/intr.h"
+#include "main/cmdline.h"
+#include "main/io.h"
+#include "main/qemu.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+#include "mm/pagetable.h"
+#include "mm/slab.h"
+#include "test/ktest.h"
+#include "util/debug.h"
+#include "util/printf.h"
+
+void kmain(uint32_t magic, paddr_t mbi_pa);
+
+#define CR0_MP 0x2
+#define CR0_EM 0x4
+#define CR0_NE 0x20
+#define CR4_OSFXSR 0x200
+#define CR4_OSXMMEXCPT 0x400
+
+/* User programs use x87 and SSE (DESIGN.md decision 13); the kernel
+ * itself never does (-mgeneral-regs-only). */
+static void fpu_enable(void)
+{
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~CR0_EM);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit");
+}
+
+static void memory_summary(void)
+{
+	kprintf("memory: %u frames free, %u used, %u total (%u KiB free)\n",
+		(unsigned)frame_free_count(), (unsigned)frame_used_count(),
+		(unsigned)frame_total_count(),
+		(unsigned)(frame_free_count() * (PAGE_SIZE / 1024)));
+}
+
+static void __noreturn run_tests(const char *spec)
+{
+	if (spec[0] == '\0' || spec[0] == '?' || !__builtin_strcmp(spec, "list")) {
+		ktest_list();
+		qemu_exit(QEMU_EXIT_SUCCESS);
+	}
+	int failed = ktest_run(spec);
+	memory_summary();
+	qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+}
+
+void kmain(uint32_t magic, paddr_t mbi_pa)
+{
+	console_init();
+	kprintf("M-OS booting\n");
+	if (magic != MULTIBOOT_LOADER_MAGIC)
+		panic("not started by a multiboot loader (magic %#x)", magic);
+	const multiboot_info_t *mbi = pa_to_kva(mbi_pa);
+
+	cmdline_parse((mbi->flags & MULTIBOOT_INFO_CMDLINE) ? pa_to_kva(mbi->cmdline) : "");
+	dbg_set_channels(CONFIG_DBG);
+	if (cmdline_get("dbg"))
+		dbg_set_channels(cmdline_get("dbg"));
+	kprintf("command line: %s\n", cmdline_raw());
+
+	gdt_init();
+	idt_init();
+	intr_init();
+	fpu_enable();
+
+	frame_init(mbi);
+	pt_init();
+	slab_init();
+	kmalloc_init();
+	dbg(DBG_BOOT, "kernel image %p-%p, page directory %p\n",
+	    kernel_start, kernel_end, kernel_pd);
+
+	pit_init();
+	intr_enable();
+	memory_summary();
+
+	const char *tests = cmdline_get("test");
+	if (tests)
+		run_tests(tests);
+
+	kprintf("M-OS ready\n");
+	for (;;)
+		cpu_halt();
+}
