@@ -65,7 +65,7 @@ $(KERNEL): $(KBUILD)/kernel.pass1 tools/gen-ksyms.sh
 	@$(NM) -n $< | bash tools/gen-ksyms.sh > $(KBUILD)/ksyms.S
 	@$(CC) $(KASFLAGS) -c $(KBUILD)/ksyms.S -o $(KBUILD)/ksyms.o
 	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(KBUILD)/ksyms.o $(LIBGCC)
-	@$(NM) -n $@ | grep -v ksym | diff -q - <($(NM) -n $< | grep -v ksym) >/dev/null \
+	@$(NM) -n $@ | grep -v -e ksym -e kernel_end | diff -q - <($(NM) -n $< | grep -v -e ksym -e kernel_end) >/dev/null \
 		|| { echo "ksyms moved other symbols"; rm -f $@; exit 1; }
 
 run: $(KERNEL)

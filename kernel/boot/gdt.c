@@ -43,6 +43,7 @@ struct tss {
 
 static struct gdt_entry gdt[GDT_ENTRIES] __aligned(8);
 static struct tss tss __aligned(16);
+static struct tss task_tss __aligned(16);	/* the double-fault task */
 
 static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
 		    uint8_t flags)
@@ -90,4 +91,28 @@ void gdt_init(void)
 void tss_set_kernel_stack(uint32_t esp0)
 {
 	tss.esp0 = esp0;
+}
+
+void gdt_install_task(int index, uint32_t eip, uint32_t esp, uint32_t cr3,
+		      uint32_t eflags)
+{
+	memset(&task_tss, 0, sizeof(task_tss));
+	task_tss.eip = eip;
+	task_tss.esp = esp;
+	task_tss.esp0 = esp;
+	task_tss.cr3 = cr3;
+	task_tss.eflags = eflags;
+	task_tss.cs = SEL_KERNEL_CODE;
+	task_tss.ss = task_tss.ss0 = task_tss.ds = task_tss.es = SEL_KERNEL_DATA;
+	task_tss.fs = task_tss.gs = SEL_KERNEL_DATA;
+	task_tss.iomap_base = sizeof(task_tss);
+	gdt_set(index, (uint32_t)&task_tss, sizeof(task_tss) - 1,
+		ACC_PRESENT | ACC_TSS32_AVAIL, 0);
+}
+
+void tss_saved_state(uint32_t *eip, uint32_t *esp, uint32_t *ebp)
+{
+	*eip = tss.eip;
+	*esp = tss.esp;
+	*ebp = tss.ebp;
 }

@@ -40,3 +40,14 @@ void idt_init(void)
 	struct idt_pointer ptr = { sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }
+
+#define GATE_TASK 0x85	/* present, DPL 0, task gate */
+
+void idt_set_task_gate(int vector, uint16_t tss_selector)
+{
+	idt[vector].offset_low = 0;
+	idt[vector].offset_high = 0;
+	idt[vector].selector = tss_selector;
+	idt[vector].zero = 0;
+	idt[vector].type_attr = GATE_TASK;
+}

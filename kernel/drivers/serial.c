@@ -1,10 +1,11 @@
 /*
  * COM1 at 115200 baud, 8N1, FIFOs on.  Output is polled: the kernel log
  * must work before interrupts do and from inside a panic.  Receiving is
- * polled here too; the tty driver (issue 4) adds interrupt-driven input.
+ * interrupt driven once serial_set_rx_handler() installs a receiver.
  */
 #include "drivers/serial.h"
 #include "main/io.h"
+#include "entry/intr.h"
 
 #define COM1 0x3F8
 #define REG_DATA 0
@@ -20,6 +21,9 @@
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 #define BAUD_DIVISOR 1		/* 115200 / 115200 */
+#define IER_RX_AVAILABLE 0x01
+
+static void (*rx_handler)(uint8_t byte);
 
 void serial_init(void)
 {
@@ -44,4 +48,19 @@ int serial_getc_nowait(void)
 	if (!(inb(COM1 + REG_LSR) & LSR_DATA_READY))
 		return -1;
 	return inb(COM1 + REG_DATA);
+}
+
+/* Drains the receive FIFO into the handler. */
+static void serial_interrupt(intr_frame_t *f)
+{
+	int c;
+	while ((c = serial_getc_nowait()) >= 0)
+		rx_handler((uint8_t)c);
+}
+
+void serial_set_rx_handler(void (*handler)(uint8_t byte))
+{
+	rx_handler = handler;
+	irq_register(IRQ_COM1, serial_interrupt);
+	outb(COM1 + REG_IER, IER_RX_AVAILABLE);
 }

@@ -19,6 +19,7 @@
 #include "util/debug.h"
 #include "util/printf.h"
 #include "util/spinlock.h"
+#include "proc/sched.h"
 
 static intr_handler_t intr_handlers[INTR_NVECTORS];
 
@@ -130,8 +131,10 @@ static void handle_irq(intr_frame_t *f)
 		dbg(DBG_INTR, "unexpected IRQ %d\n", irq);
 	pic_eoi(irq);
 	cpu->intr_depth--;
-	if (cpu->intr_depth == 0 && !in_bottom_half)
+	if (cpu->intr_depth == 0 && !in_bottom_half) {
 		bh_run_pending();
+		sched_preempt_point();
+	}
 }
 
 void intr_dispatch(intr_frame_t *f)

@@ -4,11 +4,13 @@
  * Order matters: the console first (so everything after can report), then
  * the command line (dbg= decides what prints), descriptor tables, memory
  * (frames, then the real page directory, then slab and kmalloc), and the
- * timer last, just before interrupts go on.  With test= on the command
- * line the kernel runs those suites and leaves QEMU with their status.
+ * timer last, just before interrupts go on.  Then the boot thread becomes
+ * the idle thread of the idle process (pid 0), starts init (pid 1), and
+ * idles until init has exited, when it powers the machine off.
  */
 #include "boot/gdt.h"
 #include "boot/idt.h"
+#include "entry/double_fault.h"
 #include "boot/multiboot.h"
 #include "drivers/console.h"
 #include "drivers/pit.h"
@@ -21,7 +23,10 @@
 #include "mm/page.h"
 #include "mm/pagetable.h"
 #include "mm/slab.h"
-#include "test/ktest.h"
+#include "main/initproc.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
 #include "util/debug.h"
 #include "util/printf.h"
 
@@ -50,15 +55,28 @@ static void memory_summary(void)
 		(unsigned)(frame_free_count() * (PAGE_SIZE / 1024)));
 }
 
-static void __noreturn run_tests(const char *spec)
+extern char boot_stack[];	/* kernel/boot/multiboot.S */
+
+static void start_init(void)
 {
-	if (spec[0] == '\0' || spec[0] == '?' || !__builtin_strcmp(spec, "list")) {
-		ktest_list();
-		qemu_exit(QEMU_EXIT_SUCCESS);
+	int err = 0;
+	proc_t *init = proc_create("init", &err);
+	KASSERT(init && init->pid == PID_INIT, "cannot create init (%d)", err);
+	kthread_t *t = kthread_create(init, initproc_main, 0, NULL);
+	KASSERT(t, "cannot create init's thread");
+	sched_make_runnable(t);
+}
+
+static void __noreturn idle_loop(void)
+{
+	int status;
+	for (;;) {
+		if (proc_waitpid(PID_INIT, &status, WNOHANG) == PID_INIT) {
+			kprintf("init exited with status %#x; M-OS halted\n", status);
+			qemu_exit(QEMU_EXIT_SUCCESS);
+		}
+		sched_idle_once();
 	}
-	int failed = ktest_run(spec);
-	memory_summary();
-	qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
 }
 
 void kmain(uint32_t magic, paddr_t mbi_pa)
@@ -87,15 +105,16 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	dbg(DBG_BOOT, "kernel image %p-%p, page directory %p\n",
 	    kernel_start, kernel_end, kernel_pd);
 
+	proc_init();
+	kthread_init();
+	sched_init();
+	kthread_adopt_boot(proc_create_idle(), boot_stack);
+	double_fault_init();
+
 	pit_init();
 	intr_enable();
+	console_input_init();
 	memory_summary();
-
-	const char *tests = cmdline_get("test");
-	if (tests)
-		run_tests(tests);
-
-	kprintf("M-OS ready\n");
-	for (;;)
-		cpu_halt();
+	start_init();
+	idle_loop();
 }

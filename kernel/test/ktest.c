@@ -8,6 +8,8 @@
 #include "test/ktest.h"
 #include "mm/frame.h"
 #include "mm/slab.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
 #include "util/debug.h"
 #include "util/printf.h"
 #include "util/string.h"
@@ -51,14 +53,19 @@ void ktest_list(void)
 {
 	kprintf("ktest: suites:");
 	for (const ktest_suite_t *s = ktest_suites_start; s < ktest_suites_end; s++)
-		kprintf(" %s", s->name);
+		if (!s->expect_panic)
+			kprintf(" %s", s->name);
 	kprintf("\n");
+	for (const ktest_suite_t *s = ktest_suites_start; s < ktest_suites_end; s++)
+		if (s->expect_panic)
+			kprintf("ktest: panic suite %s: %s\n", s->name, s->expect_panic);
 }
 
-static bool spec_selects(const char *spec, const char *name)
+static bool spec_selects(const char *spec, const ktest_suite_t *s)
 {
 	if (strcmp(spec, "all") == 0)
-		return true;
+		return !s->expect_panic;
+	const char *name = s->name;
 	size_t len = strlen(name);
 	for (const char *p = spec; *p;) {
 		const char *end = strchr(p, ',');
@@ -76,10 +83,17 @@ static void run_suite(const ktest_suite_t *s, int *passed, int *failed)
 	slab_shrink_all();
 	size_t frames_before = frame_free_count();
 	size_t objs_before = slab_objs_in_use_total();
+	size_t procs_before = proc_count(), threads_before = kthread_count();
 
 	kprintf("ktest: running %s\n", s->name);
 	s->fn();
+	if (s->expect_panic)
+		KT_ASSERT(false, "suite %s should have panicked with \"%s\"", s->name,
+			  s->expect_panic);
 
+	KT_ASSERT(proc_count() == procs_before && kthread_count() == threads_before,
+		  "suite %s left %d processes and %d threads behind", s->name,
+		  (int)(proc_count() - procs_before), (int)(kthread_count() - threads_before));
 	slab_shrink_all();
 	KT_ASSERT(slab_objs_in_use_total() == objs_before,
 		  "suite %s leaked %d slab objects", s->name,
@@ -98,7 +112,7 @@ int ktest_run(const char *spec)
 	int passed = 0, failed = 0, matched = 0;
 
 	for (const ktest_suite_t *s = ktest_suites_start; s < ktest_suites_end; s++) {
-		if (!spec_selects(spec, s->name))
+		if (!spec_selects(spec, s))
 			continue;
 		matched++;
 		run_suite(s, &passed, &failed);

@@ -5,3 +5,5 @@ void serial_init(void);
 void serial_putc(char c);
 /* A received byte, or -1 if none is waiting. */
 int serial_getc_nowait(void);
+/* Calls handler (in interrupt context) for every byte received. */
+void serial_set_rx_handler(void (*handler)(uint8_t byte));

@@ -5,7 +5,7 @@
 #pragma once
 #include "util/types.h"
 
-struct thread;
+struct kthread;
 
 typedef struct cpu {
 	int id;
@@ -13,7 +13,10 @@ typedef struct cpu {
 	bool cli_was_enabled;	/* IF before the outermost intr_save() */
 	int intr_depth;		/* nested hardware interrupts being handled */
 	int spinlocks_held;
-	struct thread *curthr;	/* running thread (issue 3) */
+	struct kthread *cur_thread;		/* the running thread */
+	struct kthread *idle_thread;	/* runs when nothing else can */
+	bool need_resched;		/* switch at the next preemption point */
+	uint32_t slice_left;		/* ticks left in curthr's time slice */
 } cpu_t;
 
 #define NCPUS_MAX 1

@@ -8,6 +8,8 @@
  * reads:
  *   ktest: suite NAME: P passed, F failed
  *   ktest: total: P passed, F failed
+ * A panic suite (KTEST_PANIC_SUITE) proves a check panics with a clear
+ * message; the runner boots it alone and expects that panic.
  */
 #pragma once
 #include "util/types.h"
@@ -15,11 +17,17 @@
 typedef struct ktest_suite {
 	const char *name;
 	void (*fn)(void);
+	/* Non-NULL: the suite must end in a panic whose message contains
+	 * this text.  Such suites run only when named, never in "all". */
+	const char *expect_panic;
 } ktest_suite_t;
 
 #define KTEST_SUITE(sname, sfn) \
 	static const ktest_suite_t ktest_suite_##sfn \
-	__attribute__((section(".ktest_suites"), used, aligned(4))) = { sname, sfn }
+	__attribute__((section(".ktest_suites"), used, aligned(4))) = { sname, sfn, NULL }
+#define KTEST_PANIC_SUITE(sname, sfn, message) \
+	static const ktest_suite_t ktest_suite_##sfn \
+	__attribute__((section(".ktest_suites"), used, aligned(4))) = { sname, sfn, message }
 
 void ktest_check(bool ok, const char *file, int line, const char *fmt, ...)
 	__printf(4, 5);

@@ -1,0 +1,87 @@
+/* Kernel threads (kernel/proc/kthread.c).
+ *
+ * A thread has its own kernel stack (KTHREAD_STACK_PAGES, with an unmapped
+ * guard page below), a saved context (the stack pointer context_switch
+ * left), a state, the process it belongs to, and its cancellation flag,
+ * return value and errno.  The scheduler's sched_lock protects state,
+ * wchan, run_link and cancelled; the owning process's lock (proc_lock)
+ * protects proc_link.
+ *
+ * States: RUNNABLE (on a run queue or running), SLEEP (on a wait queue,
+ * only a wakeup ends it), SLEEP_CANCELLABLE (a wakeup or a cancel ends
+ * it), EXITED (finished, waiting to be joined or reaped). */
+#pragma once
+#include "util/types.h"
+#include "util/list.h"
+#include "main/cpu.h"
+#include "proc/waitqueue.h"
+
+#define KTHREAD_STACK_PAGES 4
+#define KTHREAD_STACK_SIZE (KTHREAD_STACK_PAGES * 4096)
+#define KTHREAD_NAME_MAX 16
+
+struct proc;
+struct kmutex;
+
+typedef enum kthread_state {
+	KT_RUNNABLE,
+	KT_SLEEP,
+	KT_SLEEP_CANCELLABLE,
+	KT_EXITED,
+} kthread_state_t;
+
+typedef enum sched_policy {
+	SCHED_POLICY_RR,	/* preempted when its time slice ends */
+	SCHED_POLICY_COOP,	/* runs until it blocks or yields */
+} sched_policy_t;
+
+typedef void *(*kthread_func_t)(long arg1, void *arg2);
+
+typedef struct kthread {
+	uint32_t saved_esp;		/* context while switched out */
+	uint8_t *kstack;		/* lowest mapped stack address */
+	int tid;
+	char name[KTHREAD_NAME_MAX];
+	kthread_state_t state;
+	sched_policy_t policy;
+	struct proc *proc;
+	list_t proc_link;		/* on proc->threads */
+	list_t run_link;		/* on a run queue or a wait queue */
+	struct wait_queue *wchan;	/* the queue it sleeps on */
+	wait_queue_t joinq;		/* threads waiting in kthread_join */
+	bool cancelled;
+	bool timed_out;			/* its timed sleep ran out */
+	void *retval;
+	int errno_value;
+	struct kmutex *blocked_on;	/* for deadlock detection */
+	uint64_t run_ticks;		/* timer ticks spent running */
+	uint64_t wake_tick;		/* for timed sleeps */
+	list_t timer_link;		/* on the sleep timer list */
+	kthread_func_t func;
+	long arg1;
+	void *arg2;
+} kthread_t;
+
+void kthread_init(void);
+/* A new thread of proc that will run func(arg1, arg2); not yet runnable
+ * (call sched_make_runnable).  NULL when out of memory. */
+kthread_t *kthread_create(struct proc *proc, kthread_func_t func, long arg1,
+			  void *arg2);
+/* Ends the calling thread with retval; if it is the last thread of its
+ * process, the process exits too.  Never returns. */
+void kthread_exit(void *retval) __attribute__((noreturn));
+/* Asks thr to end with retval: a cancellable sleep it is in returns
+ * -EINTR, and it exits at its next cancellation point. */
+void kthread_cancel(kthread_t *thr, void *retval);
+/* Exits the calling thread if it has been cancelled. */
+void kthread_testcancel(void);
+/* Waits for thr (of the caller's process) to exit, then frees it. */
+int kthread_join(kthread_t *thr, void **retval);
+/* Frees an exited thread's stack and structure. */
+void kthread_destroy(kthread_t *thr);
+/* Makes the running boot code into a thread (the idle thread). */
+kthread_t *kthread_adopt_boot(struct proc *proc, void *stack_low);
+size_t kthread_count(void);
+
+static inline kthread_t *curthr_get(void) { return cpu_this()->cur_thread; }
+#define curthr (curthr_get())

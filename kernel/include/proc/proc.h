@@ -1,0 +1,78 @@
+/* Processes (kernel/proc/proc.c).
+ *
+ * A process owns threads, an address space (its page directory; kernel
+ * processes share kernel_pd) and, later, files.  Processes form a tree:
+ * each has a parent and a list of children; when a process exits its
+ * children are handed to init (pid 1), and it stays a zombie until its
+ * parent reaps it with proc_waitpid, which frees everything it had.
+ * pid 0 is the idle process, pid 1 init.
+ *
+ * proc_lock protects the pid table, every process's children list,
+ * parent pointer, threads list, state and exit status.  Lock order:
+ * proc_lock before sched_lock. */
+#pragma once
+#include "util/types.h"
+#include "util/list.h"
+#include "util/spinlock.h"
+#include "proc/sched.h"
+#include "mm/pagetable.h"
+
+#define PROC_MAX_PROCS 256	/* live and zombie processes at once */
+#define PROC_MAX_PID 32768	/* pids cycle through 1..PROC_MAX_PID-1 */
+#define PROC_NAME_MAX 32
+#define PID_IDLE 0
+#define PID_INIT 1
+
+/* waitpid options and status encoding: Linux's. */
+#define WNOHANG 1
+#define W_EXITCODE(code, sig) (((code) & 0xff) << 8 | ((sig) & 0x7f))
+
+typedef enum proc_state {
+	PROC_RUNNING,
+	PROC_DEAD,	/* exited, not yet reaped */
+} proc_state_t;
+
+typedef struct proc {
+	int pid;
+	char name[PROC_NAME_MAX];
+	proc_state_t state;
+	int status;		/* wait status once dead */
+	bool exiting;		/* proc_exit/proc_kill chose the status */
+	int pending_status;	/* that status */
+	struct proc *parent;
+	list_t children;	/* of proc.child_link */
+	list_t child_link;
+	list_t threads;		/* of kthread_t.proc_link */
+	size_t live_threads;	/* threads not yet exited */
+	wait_queue_t child_wait;	/* where waitpid sleeps */
+	pde_t *pagedir;
+	list_t all_link;	/* on the list of all processes */
+} proc_t;
+
+extern spinlock_t proc_lock;
+extern proc_t *proc_init_proc;
+
+void proc_init(void);
+/* A new process, child of the caller's; NULL and *err = -ENOMEM or
+ * -EAGAIN (process table full) on failure. */
+proc_t *proc_create(const char *name, int *err);
+/* Creates the idle process (pid 0) around the boot thread. */
+proc_t *proc_create_idle(void);
+proc_t *proc_lookup(int pid);
+static inline proc_t *curproc_get(void) { return curthr_get()->proc; }
+#define curproc (curproc_get())
+
+/* Ends the calling process with exit code `code`. */
+void proc_exit(int code) __attribute__((noreturn));
+/* Called by kthread_exit when a process's last thread ends. */
+void proc_last_thread_exited(proc_t *p, int status);
+/* Makes p exit with wait status `status`: cancels each of its threads
+ * except the caller (proc_exit then ends the caller itself). */
+void proc_kill(proc_t *p, int status);
+/* Kills every process except idle, init and the caller's. */
+void proc_kill_all(void);
+/* pid -1: any child.  Returns the reaped pid, 0 (WNOHANG and none dead),
+ * -ECHILD, or -EINTR. */
+int proc_waitpid(int pid, int *status, int options);
+size_t proc_count(void);
+void proc_print_table(void);

@@ -1,0 +1,159 @@
+/*
+ * Kernel threads: creation, exit, cancellation and join.
+ *
+ * A new thread's stack is laid out as if it had called context_switch:
+ * four zeroed callee-saved registers and a return address of
+ * kthread_start, which finishes the switch (releases sched_lock, turns
+ * interrupts on) and calls the thread's function.
+ *
+ * Exit takes proc_lock, then sched_lock, marks the thread EXITED (and, for
+ * the last thread, the process dead), and switches away for good while
+ * still holding sched_lock, so no reaper can free the stack it is
+ * standing on until it is off it.  kthread_join and proc_waitpid free
+ * exited threads.
+ */
+#include "proc/kthread.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "mm/kva.h"
+#include "mm/slab.h"
+#include "util/debug.h"
+#include "util/errno.h"
+#include "util/string.h"
+
+static slab_cache_t *kthread_cache;
+static int next_tid = 1;	/* under proc_lock */
+static size_t nthreads;		/* under proc_lock */
+
+void kthread_init(void)
+{
+	kthread_cache = slab_cache_create("kthread", sizeof(kthread_t), 0, 0);
+	KASSERT(kthread_cache, "no memory for the thread cache");
+}
+
+static void kthread_start(void)
+{
+	/* We arrive from sched_switch holding sched_lock. */
+	cpu_this()->cli_was_enabled = true;
+	spin_unlock(&sched_lock);
+	kthread_t *t = curthr;
+	kthread_exit(t->func(t->arg1, t->arg2));
+}
+
+static void kthread_setup(kthread_t *t, proc_t *proc)
+{
+	list_init(&t->proc_link);
+	list_init(&t->run_link);
+	list_init(&t->timer_link);
+	wait_queue_init(&t->joinq);
+	t->state = KT_RUNNABLE;
+	t->policy = SCHED_POLICY_RR;
+	t->proc = proc;
+	strlcpy(t->name, proc->name, sizeof(t->name));
+	spin_lock(&proc_lock);
+	t->tid = next_tid++;
+	list_insert_tail(&proc->threads, &t->proc_link);
+	proc->live_threads++;
+	nthreads++;
+	spin_unlock(&proc_lock);
+}
+
+kthread_t *kthread_create(proc_t *proc, kthread_func_t func, long arg1, void *arg2)
+{
+	kthread_t *t = slab_alloc(kthread_cache);
+	if (!t)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	t->kstack = kva_alloc_guarded(KTHREAD_STACK_PAGES);
+	if (!t->kstack) {
+		slab_free(kthread_cache, t);
+		return NULL;
+	}
+	t->func = func;
+	t->arg1 = arg1;
+	t->arg2 = arg2;
+
+	uint32_t *sp = (uint32_t *)(t->kstack + KTHREAD_STACK_SIZE);
+	*--sp = 0;				/* kthread_start's return slot */
+	*--sp = (uint32_t)kthread_start;	/* context_switch's ret */
+	for (int i = 0; i < 4; i++)
+		*--sp = 0;			/* ebp ebx esi edi */
+	t->saved_esp = (uint32_t)sp;
+	kthread_setup(t, proc);
+	return t;
+}
+
+kthread_t *kthread_adopt_boot(proc_t *proc, void *stack_low)
+{
+	kthread_t *t = slab_alloc(kthread_cache);
+	KASSERT(t, "no memory for the boot thread");
+	memset(t, 0, sizeof(*t));
+	t->kstack = stack_low;
+	kthread_setup(t, proc);
+	cpu_this()->cur_thread = t;
+	cpu_this()->idle_thread = t;
+	return t;
+}
+
+void kthread_exit(void *retval)
+{
+	kthread_t *t = curthr;
+	proc_t *p = t->proc;
+
+	KASSERT(t != cpu_this()->idle_thread, "the idle thread cannot exit");
+	spin_lock(&proc_lock);
+	t->retval = retval;
+	if (--p->live_threads == 0)
+		proc_last_thread_exited(p, W_EXITCODE((int)(intptr_t)retval, 0));
+	spin_lock(&sched_lock);
+	t->state = KT_EXITED;
+	sched_broadcast_locked(&t->joinq);
+	spin_unlock(&proc_lock);
+	sched_switch_final();
+}
+
+void kthread_cancel(kthread_t *thr, void *retval)
+{
+	if (thr == curthr)
+		kthread_exit(retval);
+	spin_lock(&sched_lock);
+	thr->retval = retval;
+	spin_unlock(&sched_lock);
+	sched_cancel(thr);
+}
+
+void kthread_testcancel(void)
+{
+	if (curthr->cancelled)
+		kthread_exit(curthr->retval);
+}
+
+int kthread_join(kthread_t *thr, void **retval)
+{
+	if (thr == curthr || thr->proc != curproc)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	while (thr->state != KT_EXITED)
+		sched_sleep_on(&thr->joinq, &proc_lock);
+	spin_unlock(&proc_lock);
+	if (retval)
+		*retval = thr->retval;
+	kthread_destroy(thr);
+	return 0;
+}
+
+void kthread_destroy(kthread_t *thr)
+{
+	spin_lock(&proc_lock);
+	KASSERT(thr->state == KT_EXITED, "destroying live thread %d", thr->tid);
+	list_remove(&thr->proc_link);
+	nthreads--;
+	spin_unlock(&proc_lock);
+	kva_free_guarded(thr->kstack, KTHREAD_STACK_PAGES);
+	slab_free(kthread_cache, thr);
+}
+
+size_t kthread_count(void)
+{
+	return nthreads;
+}

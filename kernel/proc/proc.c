@@ -1,0 +1,283 @@
+/*
+ * Processes: pids, the process tree, exit, kill and waitpid.
+ *
+ * A process dies when its last thread exits (kthread_exit calls
+ * proc_last_thread_exited with proc_lock held).  Dying hands its children
+ * to init, records the wait status and wakes the parent; the parent's
+ * waitpid then frees the threads, the page directory and the process.
+ * When init itself dies, the idle loop notices and powers the machine off.
+ *
+ * proc_lock protects all_procs, nprocs, next_pid and every process's tree
+ * links, threads list, state and status.
+ */
+#include "proc/proc.h"
+#include "proc/kthread.h"
+#include "mm/slab.h"
+#include "util/debug.h"
+#include "util/errno.h"
+#include "util/printf.h"
+#include "util/string.h"
+
+spinlock_t proc_lock = SPINLOCK_INIT("process table and tree");
+proc_t *proc_init_proc;
+static slab_cache_t *proc_cache;
+static list_t all_procs = LIST_INIT(all_procs);
+static size_t nprocs;
+static int next_pid;
+
+void proc_init(void)
+{
+	proc_cache = slab_cache_create("proc", sizeof(proc_t), 0, 0);
+	KASSERT(proc_cache, "no memory for the process cache");
+}
+
+static bool pid_in_use(int pid)
+{
+	list_t *l;
+	list_for_each(l, &all_procs)
+		if (list_entry(l, proc_t, all_link)->pid == pid)
+			return true;
+	return false;
+}
+
+/* The next unused pid after the last one handed out, wrapping; pids of
+ * reaped processes are reused once the counter comes round. */
+static int pid_alloc(void)
+{
+	for (int tries = 0; tries < PROC_MAX_PID; tries++) {
+		int pid = next_pid;
+		next_pid = next_pid + 1 >= PROC_MAX_PID ? PID_INIT : next_pid + 1;
+		if (!pid_in_use(pid))
+			return pid;
+	}
+	return -EAGAIN;
+}
+
+static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
+{
+	proc_t *p = slab_alloc(proc_cache);
+	if (!p) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memset(p, 0, sizeof(*p));
+	strlcpy(p->name, name, sizeof(p->name));
+	list_init(&p->children);
+	list_init(&p->child_link);
+	list_init(&p->threads);
+	wait_queue_init(&p->child_wait);
+	p->pagedir = kernel_pd;
+	p->state = PROC_RUNNING;
+
+	spin_lock(&proc_lock);
+	int pid = nprocs >= PROC_MAX_PROCS ? -EAGAIN : pid_alloc();
+	if (pid < 0) {
+		spin_unlock(&proc_lock);
+		slab_free(proc_cache, p);
+		*err = pid;
+		return NULL;
+	}
+	p->pid = pid;
+	p->parent = parent;
+	if (parent)
+		list_insert_tail(&parent->children, &p->child_link);
+	list_insert_tail(&all_procs, &p->all_link);
+	nprocs++;
+	if (pid == PID_INIT)
+		proc_init_proc = p;
+	spin_unlock(&proc_lock);
+	return p;
+}
+
+proc_t *proc_create_idle(void)
+{
+	int err;
+	next_pid = PID_IDLE;
+	proc_t *p = proc_alloc("idle", NULL, &err);
+	KASSERT(p && p->pid == PID_IDLE, "cannot create the idle process");
+	return p;
+}
+
+proc_t *proc_create(const char *name, int *err)
+{
+	int dummy;
+	return proc_alloc(name, curproc, err ? err : &dummy);
+}
+
+proc_t *proc_lookup(int pid)
+{
+	proc_t *found = NULL;
+	list_t *l;
+	spin_lock(&proc_lock);
+	list_for_each(l, &all_procs) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		if (p->pid == pid) {
+			found = p;
+			break;
+		}
+	}
+	spin_unlock(&proc_lock);
+	return found;
+}
+
+/* proc_lock held. */
+void proc_last_thread_exited(proc_t *p, int status)
+{
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	list_t *l, *tmp;
+	bool orphan_zombies = false;
+
+	if (p->exiting)
+		status = p->pending_status;
+	if (p != proc_init_proc) {
+		list_for_each_safe(l, tmp, &p->children) {
+			proc_t *c = list_entry(l, proc_t, child_link);
+			list_remove(&c->child_link);
+			c->parent = proc_init_proc;
+			list_insert_tail(&proc_init_proc->children, &c->child_link);
+			orphan_zombies |= c->state == PROC_DEAD;
+		}
+		if (orphan_zombies)
+			sched_broadcast_on(&proc_init_proc->child_wait);
+	}
+	p->state = PROC_DEAD;
+	p->status = status;
+	dbg(DBG_PROC, "process %d (%s) exited with status %#x\n", p->pid, p->name, status);
+	if (p->parent)
+		sched_broadcast_on(&p->parent->child_wait);
+}
+
+void proc_exit(int code)
+{
+	proc_t *p = curproc;
+	proc_kill(p, W_EXITCODE(code, 0));
+	kthread_exit((void *)(intptr_t)code);
+}
+
+void proc_kill(proc_t *p, int status)
+{
+	list_t *l;
+	spin_lock(&proc_lock);
+	if (!p->exiting) {
+		p->exiting = true;
+		p->pending_status = status;
+	}
+	list_for_each(l, &p->threads) {
+		kthread_t *t = list_entry(l, kthread_t, proc_link);
+		if (t != curthr && t->state != KT_EXITED) {
+			spin_lock(&sched_lock);
+			t->retval = (void *)(intptr_t)status;
+			spin_unlock(&sched_lock);
+			sched_cancel(t);
+		}
+	}
+	spin_unlock(&proc_lock);
+}
+
+void proc_kill_all(void)
+{
+	list_t *l;
+	proc_t *victims[PROC_MAX_PROCS];
+	size_t n = 0;
+
+	spin_lock(&proc_lock);
+	list_for_each(l, &all_procs) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		if (p->pid > PID_INIT && p != curproc && p->state == PROC_RUNNING)
+			victims[n++] = p;
+	}
+	spin_unlock(&proc_lock);
+	for (size_t i = 0; i < n; i++)
+		proc_kill(victims[i], W_EXITCODE(0, 9));
+	if (curproc->pid > PID_INIT)
+		proc_exit(0);
+}
+
+/* Frees a dead process that is off every list. */
+static void proc_reap(proc_t *p)
+{
+	list_t *l, *tmp;
+	list_for_each_safe(l, tmp, &p->threads)
+		kthread_destroy(list_entry(l, kthread_t, proc_link));
+	if (p->pagedir != kernel_pd)
+		pt_destroy_pd(p->pagedir);
+	slab_free(proc_cache, p);
+}
+
+int proc_waitpid(int pid, int *status, int options)
+{
+	proc_t *me = curproc;
+	spin_lock(&proc_lock);
+	for (;;) {
+		proc_t *dead = NULL;
+		bool any = false;
+		list_t *l;
+		list_for_each(l, &me->children) {
+			proc_t *c = list_entry(l, proc_t, child_link);
+			if (pid != -1 && c->pid != pid)
+				continue;
+			any = true;
+			if (c->state == PROC_DEAD) {
+				dead = c;
+				break;
+			}
+		}
+		if (!any) {
+			spin_unlock(&proc_lock);
+			return -ECHILD;
+		}
+		if (dead) {
+			list_remove(&dead->child_link);
+			list_remove(&dead->all_link);
+			nprocs--;
+			spin_unlock(&proc_lock);
+			int reaped = dead->pid;
+			if (status)
+				*status = dead->status;
+			proc_reap(dead);
+			return reaped;
+		}
+		if (options & WNOHANG) {
+			spin_unlock(&proc_lock);
+			return 0;
+		}
+		if (sched_cancellable_sleep_on(&me->child_wait, &proc_lock) < 0) {
+			spin_unlock(&proc_lock);
+			return -EINTR;
+		}
+	}
+}
+
+size_t proc_count(void)
+{
+	return nprocs;
+}
+
+static const char *thread_state_name(kthread_state_t s)
+{
+	switch (s) {
+	case KT_RUNNABLE: return "run";
+	case KT_SLEEP: return "sleep";
+	case KT_SLEEP_CANCELLABLE: return "sleep-c";
+	case KT_EXITED: return "exited";
+	}
+	return "?";
+}
+
+void proc_print_table(void)
+{
+	list_t *l, *t;
+	kprintf("%5s %5s %-7s %-16s %s\n", "PID", "PPID", "STATE", "NAME", "THREADS (tid:state)");
+	spin_lock(&proc_lock);
+	list_for_each(l, &all_procs) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		kprintf("%5d %5d %-7s %-16s", p->pid, p->parent ? p->parent->pid : -1,
+			p->state == PROC_DEAD ? "zombie" : "alive", p->name);
+		list_for_each(t, &p->threads) {
+			kthread_t *th = list_entry(t, kthread_t, proc_link);
+			kprintf(" %d:%s", th->tid, thread_state_name(th->state));
+		}
+		kprintf("\n");
+	}
+	spin_unlock(&proc_lock);
+}

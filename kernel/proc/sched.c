@@ -1,0 +1,298 @@
+/*
+ * The scheduler: run queues, switching, preemption, sleep and wakeup.
+ *
+ * Each CPU has a FIFO run queue of RUNNABLE threads (the running thread is
+ * not on it) and an idle thread that is never queued.  sched_switch() is
+ * the only place threads change: it is entered with sched_lock held and
+ * the outgoing thread already queued or parked on a wait queue, and the
+ * incoming thread releases sched_lock (in its own sched_switch caller, or
+ * in kthread_start for a new thread).  The interrupt-enable state belongs
+ * to each thread, so it is saved around the switch.
+ *
+ * Preemption: the timer counts down the running thread's slice and sets
+ * need_resched; the interrupt exit path calls sched_preempt_point(), which
+ * yields if the thread is round-robin.  Cooperative threads ignore it.
+ *
+ * Timed sleeps sit on sleep_timers, sorted by wake tick, and on the
+ * timed_sleepers wait queue (so cancellation finds them like any sleeper).
+ *
+ * sched_lock protects run queues, wait queues, thread states, wchan,
+ * cancelled, timer entries and nrunnable.
+ */
+#include "proc/sched.h"
+#include "proc/proc.h"
+#include "boot/gdt.h"
+#include "drivers/pit.h"
+#include "main/cpu.h"
+#include "main/io.h"
+#include "mm/pagetable.h"
+#include "util/debug.h"
+#include "util/errno.h"
+
+void context_switch(uint32_t *save_esp, uint32_t new_esp);
+
+spinlock_t sched_lock = SPINLOCK_INIT("run queues, wait queues, thread states");
+static list_t runq = LIST_INIT(runq);		/* per CPU (one CPU) */
+static size_t nrunnable;
+static list_t sleep_timers = LIST_INIT(sleep_timers);
+static wait_queue_t timed_sleepers;
+
+void sched_init(void)
+{
+	wait_queue_init(&timed_sleepers);
+	pit_tick_hook = sched_tick;
+}
+
+void wait_queue_init(wait_queue_t *wq)
+{
+	list_init(&wq->waiters);
+	wq->count = 0;
+}
+
+bool wait_queue_empty(const wait_queue_t *wq)
+{
+	return wq->count == 0;
+}
+
+static void runq_add(kthread_t *t)
+{
+	KASSERT(t != cpu_this()->idle_thread, "idle thread queued");
+	t->state = KT_RUNNABLE;
+	t->wchan = NULL;
+	list_insert_tail(&runq, &t->run_link);
+	nrunnable++;
+	if (cpu_this()->cur_thread == cpu_this()->idle_thread)
+		cpu_this()->need_resched = true;
+}
+
+static kthread_t *runq_take(void)
+{
+	list_t *l = list_pop_head(&runq);
+	if (!l)
+		return NULL;
+	nrunnable--;
+	return list_entry(l, kthread_t, run_link);
+}
+
+static void sched_switch(void)
+{
+	cpu_t *cpu = cpu_this();
+	KASSERT(spin_holding(&sched_lock), "sched_switch without sched_lock");
+	if (cpu->spinlocks_held != 1)
+		panic("thread %d (%s) blocking while holding %d spinlock(s) besides sched_lock",
+		      cpu->cur_thread->tid, cpu->cur_thread->name, cpu->spinlocks_held - 1);
+	KASSERT(!in_interrupt(), "switching threads inside a hard interrupt");
+
+	kthread_t *prev = cpu->cur_thread;
+	kthread_t *next = runq_take();
+	if (!next)
+		next = cpu->idle_thread;
+	cpu->need_resched = false;
+	cpu->slice_left = SCHED_SLICE_TICKS;
+	if (next == prev)
+		return;
+
+	bool intr_was_enabled = cpu->cli_was_enabled;
+	cpu->cur_thread = next;
+	if (next->proc->pagedir != prev->proc->pagedir)
+		pt_switch(next->proc->pagedir);
+	tss_set_kernel_stack((uint32_t)next->kstack + KTHREAD_STACK_SIZE);
+	context_switch(&prev->saved_esp, next->saved_esp);
+	cpu_this()->cli_was_enabled = intr_was_enabled;
+}
+
+void sched_switch_final(void)
+{
+	sched_switch();
+	panic("exited thread %d ran again", curthr->tid);
+}
+
+void sched_make_runnable(kthread_t *thr)
+{
+	spin_lock(&sched_lock);
+	KASSERT(thr->state != KT_EXITED, "waking exited thread %d", thr->tid);
+	if (list_linked(&thr->run_link)) {	/* asleep: take it off its queue */
+		list_remove(&thr->run_link);
+		thr->wchan->count--;
+	}
+	runq_add(thr);
+	spin_unlock(&sched_lock);
+}
+
+void sched_yield(void)
+{
+	spin_lock(&sched_lock);
+	kthread_t *cur = curthr;
+	if (cur != cpu_this()->idle_thread)
+		runq_add(cur);
+	sched_switch();
+	spin_unlock(&sched_lock);
+}
+
+void sched_preempt_point(void)
+{
+	cpu_t *cpu = cpu_this();
+	if (!cpu->need_resched || !cpu->cur_thread)
+		return;
+	if (cpu->cur_thread->policy == SCHED_POLICY_COOP && cpu->cur_thread != cpu->idle_thread)
+		return;
+	sched_yield();
+}
+
+void sched_idle_once(void)
+{
+	/* nrunnable is read without the lock as a hint: a thread made
+	 * runnable just after the check is run at the next interrupt (sti
+	 * takes effect after hlt starts, so no interrupt is missed). */
+	intr_disable();
+	if (__atomic_load_n(&nrunnable, __ATOMIC_RELAXED) == 0)
+		__asm__ volatile("sti; hlt" ::: "memory");
+	else
+		intr_enable();
+	sched_yield();
+}
+
+static void timer_remove(kthread_t *t)
+{
+	if (list_linked(&t->timer_link))
+		list_remove(&t->timer_link);
+}
+
+int sched_sleep_locked(wait_queue_t *wq, bool cancellable)
+{
+	kthread_t *t = curthr;
+	KASSERT(t != cpu_this()->idle_thread, "the idle thread cannot sleep");
+	if (cancellable && t->cancelled)
+		return -EINTR;
+	t->state = cancellable ? KT_SLEEP_CANCELLABLE : KT_SLEEP;
+	t->wchan = wq;
+	list_insert_tail(&wq->waiters, &t->run_link);
+	wq->count++;
+	sched_switch();
+	return (cancellable && t->cancelled) ? -EINTR : 0;
+}
+
+static int sleep_common(wait_queue_t *wq, spinlock_t *lock, bool cancellable)
+{
+	spin_lock(&sched_lock);
+	if (lock)
+		spin_unlock(lock);	/* we are on no queue yet, but hold sched_lock */
+	int rc = sched_sleep_locked(wq, cancellable);
+	spin_unlock(&sched_lock);
+	if (lock)
+		spin_lock(lock);
+	return rc;
+}
+
+void sched_sleep_on(wait_queue_t *wq, spinlock_t *lock)
+{
+	sleep_common(wq, lock, false);
+}
+
+int sched_cancellable_sleep_on(wait_queue_t *wq, spinlock_t *lock)
+{
+	return sleep_common(wq, lock, true);
+}
+
+kthread_t *sched_wakeup_locked(wait_queue_t *wq)
+{
+	list_t *l = list_pop_head(&wq->waiters);
+	if (!l)
+		return NULL;
+	wq->count--;
+	kthread_t *t = list_entry(l, kthread_t, run_link);
+	timer_remove(t);
+	runq_add(t);
+	return t;
+}
+
+void sched_broadcast_locked(wait_queue_t *wq)
+{
+	while (sched_wakeup_locked(wq))
+		;
+}
+
+kthread_t *sched_wakeup_on(wait_queue_t *wq)
+{
+	spin_lock(&sched_lock);
+	kthread_t *t = sched_wakeup_locked(wq);
+	spin_unlock(&sched_lock);
+	return t;
+}
+
+void sched_broadcast_on(wait_queue_t *wq)
+{
+	spin_lock(&sched_lock);
+	sched_broadcast_locked(wq);
+	spin_unlock(&sched_lock);
+}
+
+/* Takes a sleeping thread off its queue and timer and runs it. */
+static void unsleep_locked(kthread_t *t)
+{
+	list_remove(&t->run_link);
+	t->wchan->count--;
+	timer_remove(t);
+	runq_add(t);
+}
+
+void sched_cancel(kthread_t *thr)
+{
+	spin_lock(&sched_lock);
+	thr->cancelled = true;
+	if (thr->state == KT_SLEEP_CANCELLABLE)
+		unsleep_locked(thr);
+	spin_unlock(&sched_lock);
+}
+
+int sched_sleep_ms(uint32_t ms)
+{
+	uint64_t wake = ticks_now() + ((uint64_t)ms * HZ + 999) / 1000;
+	spin_lock(&sched_lock);
+	kthread_t *t = curthr;
+	list_t *pos;
+	list_for_each(pos, &sleep_timers)	/* keep the list sorted */
+		if (list_entry(pos, kthread_t, timer_link)->wake_tick > wake)
+			break;
+	t->wake_tick = wake;
+	t->timed_out = false;
+	list_insert_tail(pos, &t->timer_link);	/* i.e. before pos */
+	int rc = sched_sleep_locked(&timed_sleepers, true);
+	timer_remove(t);	/* cancelled before the timer fired */
+	spin_unlock(&sched_lock);
+	return rc;
+}
+
+void sched_tick(void)
+{
+	cpu_t *cpu = cpu_this();
+	kthread_t *cur = cpu->cur_thread;
+	uint64_t now = ticks_now();
+
+	spin_lock(&sched_lock);
+	if (cur && cur != cpu->idle_thread) {
+		cur->run_ticks++;
+		if (cpu->slice_left > 0 && --cpu->slice_left == 0)
+			cpu->need_resched = true;
+	}
+	while (!list_empty(&sleep_timers)) {
+		kthread_t *t = list_entry(sleep_timers.next, kthread_t, timer_link);
+		if (t->wake_tick > now)
+			break;
+		t->timed_out = true;
+		unsleep_locked(t);
+	}
+	spin_unlock(&sched_lock);
+}
+
+void sched_set_policy(kthread_t *thr, sched_policy_t policy)
+{
+	spin_lock(&sched_lock);
+	thr->policy = policy;
+	spin_unlock(&sched_lock);
+}
+
+size_t sched_runnable_count(void)
+{
+	return nrunnable;
+}
