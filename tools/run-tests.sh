@@ -64,6 +64,22 @@ run_kernel_suite() {	# suite mem
 	fi
 }
 
+# A panic suite must end in a kernel panic whose message contains the
+# text the kernel listed for it; it boots once, at the smaller memory size.
+run_panic_suite() {	# suite message
+	local suite=$1 message=$2 mem=${MEMS%% *} log="$LOGDIR/$1.log" status
+	qemu_boot "$mem" "test=$suite" "$log"
+	status=$?
+	if [ $status -ne 5 ]; then
+		fail_case "$suite: expected a panic, QEMU exited with status $status" "$log"
+	elif ! tr -d '\r' <"$log" | grep -a -q "^PANIC at .*$message"; then
+		fail_case "$suite: panicked, but not with \"$message\"" "$log"
+	else
+		echo "ok:   $suite: panicked with \"$message\""
+		passed=$((passed + 1))
+	fi
+}
+
 # Host tests are scripts that end with an `N passed, N failed` line.
 run_host_test() {	# name script
 	local name=$1 log="$LOGDIR/host-$1.log" line
@@ -97,6 +113,7 @@ suites=$(tr -d '\r' <"$LOGDIR/list.log" | sed -n 's/^ktest: suites://p')
 if [ -z "$suites" ]; then
 	fail_case "could not list the kernel suites" "$LOGDIR/list.log"
 fi
+panic_suites=$(tr -d '\r' <"$LOGDIR/list.log" | sed -n 's/^ktest: panic suite \([^:]*\): .*/\1/p')
 
 ran=0
 for suite in $suites; do
@@ -104,6 +121,12 @@ for suite in $suites; do
 	for mem in $MEMS; do
 		run_kernel_suite "$suite" "$mem"
 	done
+	ran=1
+done
+for suite in $panic_suites; do
+	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
+	message=$(tr -d '\r' <"$LOGDIR/list.log" | sed -n "s/^ktest: panic suite $suite: //p")
+	run_panic_suite "$suite" "$message"
 	ran=1
 done
 for name in "${!host_tests[@]}"; do

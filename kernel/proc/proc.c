@@ -253,6 +253,13 @@ size_t proc_count(void)
 	return nprocs;
 }
 
+void proc_set_next_pid(int pid)
+{
+	spin_lock(&proc_lock);
+	next_pid = pid;
+	spin_unlock(&proc_lock);
+}
+
 static const char *thread_state_name(kthread_state_t s)
 {
 	switch (s) {

@@ -75,4 +75,6 @@ void proc_kill_all(void);
  * -ECHILD, or -EINTR. */
 int proc_waitpid(int pid, int *status, int options);
 size_t proc_count(void);
+/* Tests: where pid allocation resumes (to exercise wrap-around). */
+void proc_set_next_pid(int pid);
 void proc_print_table(void);
