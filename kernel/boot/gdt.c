@@ -116,3 +116,8 @@ void tss_saved_state(uint32_t *eip, uint32_t *esp, uint32_t *ebp)
 	*esp = tss.esp;
 	*ebp = tss.ebp;
 }
+
+void gdt_load_tls(const uint32_t tls[GDT_TLS_ENTRIES][2])
+{
+	memcpy(&gdt[GDT_TLS_MIN], tls, GDT_TLS_ENTRIES * sizeof(gdt[0]));
+}

@@ -20,6 +20,12 @@
 #include "util/printf.h"
 #include "util/spinlock.h"
 #include "proc/sched.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
+#include "proc/signal.h"
+#include "api/syscall.h"
+#include "api/usercopy.h"
+#include "vm/fault.h"
 
 static intr_handler_t intr_handlers[INTR_NVECTORS];
 
@@ -41,10 +47,18 @@ static const char *const exception_names[32] = {
 	"reserved (31)",
 };
 
+#define EXC_DIVIDE 0
+#define EXC_BREAKPOINT 3
+#define EXC_OVERFLOW 4
+#define EXC_BOUND 5
+#define EXC_INVALID_OPCODE 6
+#define EXC_SEGMENT_NOT_PRESENT 11
+#define EXC_STACK_FAULT 12
+#define EXC_GENERAL_PROTECTION 13
 #define EXC_PAGE_FAULT 14
-#define PF_ERR_PRESENT 0x1
-#define PF_ERR_WRITE 0x2
-#define PF_ERR_USER 0x4
+#define EXC_X87 16
+#define EXC_ALIGNMENT 17
+#define EXC_SIMD 19
 #define PF_ERR_RESERVED 0x8
 #define PF_ERR_FETCH 0x10
 
@@ -137,6 +151,60 @@ static void handle_irq(intr_frame_t *f)
 	}
 }
 
+/* The signal a user-mode exception raises, as on Linux. */
+static int exception_signal(uint32_t vector)
+{
+	switch (vector) {
+	case EXC_DIVIDE: case EXC_X87: case EXC_SIMD: return SIGFPE;
+	case EXC_INVALID_OPCODE: return SIGILL;
+	case EXC_BREAKPOINT: return SIGTRAP;
+	case EXC_SEGMENT_NOT_PRESENT: case EXC_ALIGNMENT: return SIGBUS;
+	default: return SIGSEGV;
+	}
+}
+
+/* A user program's fault ends it as the matching signal would, unless it
+ * handles that signal: one line on the console says what happened. */
+static void user_exception(intr_frame_t *f, uint32_t fault_addr)
+{
+	int sig = exception_signal(f->vector);
+	kthread_t *t = curthr;
+	kprintf("pid %d (%s): %s at eip %#x", t->proc->pid, t->proc->name,
+		exception_names[f->vector], f->eip);
+	if (f->vector == EXC_PAGE_FAULT)
+		kprintf(", address %#x", fault_addr);
+	kprintf(": signal %d\n", sig);
+	signal_force(t, sig);
+}
+
+/* Page faults: user addresses go to the VM; an unresolved fault in a
+ * user-copy routine returns -EFAULT; any other kernel fault is a bug. */
+static void page_fault(intr_frame_t *f)
+{
+	uint32_t addr = read_cr2();
+	bool from_user = intr_from_user(f);
+	kthread_t *t = curthr;
+
+	if (addr < USER_END && t && t->proc->vmmap && (from_user || (f->eflags & EFLAGS_IF))) {
+		intr_enable();	/* filling a page may sleep */
+		int rc = vm_handle_fault(addr, f->error);
+		intr_disable();
+		if (rc == 0)
+			return;
+	}
+	if (from_user) {
+		user_exception(f, addr);
+		return;
+	}
+	uint32_t fixup = usercopy_fixup(f->eip);
+	if (fixup && addr < USER_END) {
+		f->eip = fixup;
+		return;
+	}
+	intr_report(f, "kernel page fault");
+	panic("page fault at %#x in the kernel (eip %#x)", addr, f->eip);
+}
+
 void intr_dispatch(intr_frame_t *f)
 {
 	uint32_t v = f->vector;
@@ -145,12 +213,18 @@ void intr_dispatch(intr_frame_t *f)
 		handle_irq(f);
 	} else if (intr_handlers[v]) {
 		intr_handlers[v](f);
+	} else if (v == EXC_PAGE_FAULT) {
+		page_fault(f);
+	} else if (v < 32 && intr_from_user(f)) {
+		user_exception(f, 0);
 	} else if (v < 32) {
 		intr_report(f, "unhandled CPU exception");
 		panic("%s (vector %u) at eip %#x", exception_names[v], v, f->eip);
 	} else {
 		dbg(DBG_INTR, "unexpected interrupt vector %u\n", v);
 	}
+	if (intr_from_user(f))
+		syscall_return_to_user(f);
 }
 
 void bh_init_work(bh_work_t *w, void (*fn)(void *), void *arg)

@@ -57,3 +57,14 @@ intr_return:
 	popal
 	addl $8, %esp			/* vector and error code */
 	iret
+
+/*
+ * void userland_enter(intr_frame_t *frame) -- never returns.
+ * Starts (or resumes) user mode from a frame built on the kernel stack:
+ * the first instruction of a new program after exec, or a forked child's
+ * return from fork.  Interrupts must be off; iret turns them on.
+ */
+	.globl userland_enter
+userland_enter:
+	movl 4(%esp), %esp
+	jmp intr_return

@@ -1,10 +1,13 @@
 /*
- * init (pid 1) for the kernel-only configuration.
+ * init (pid 1).
  *
- * With test= on the command line it runs those suites and leaves QEMU with
- * their status; otherwise it runs the kshell on the console.  When the
- * kshell ends it kills what is left, reaps every child (orphans come to
- * init too) and exits; the idle loop then powers the machine off.
+ * With test= on the command line it runs those kernel suites and leaves
+ * QEMU with their status.  Otherwise, with ENABLE_VM=1, it opens the
+ * console as descriptors 0, 1 and 2 and executes the first user program
+ * (init=PATH, default /sbin/init), becoming that program; if that fails,
+ * or with ENABLE_VM=0, it runs the kshell.  When the kshell ends it kills
+ * what is left, reaps every child (orphans come to init too) and exits;
+ * the idle loop then powers the machine off.
  */
 #include "main/initproc.h"
 #include "main/cmdline.h"
@@ -14,6 +17,41 @@
 #include "test/kshell.h"
 #include "test/ktest.h"
 #include "util/printf.h"
+#include "api/exec.h"
+#include "fs/stat.h"
+#include "fs/vfs_syscall.h"
+
+#define DEFAULT_INIT "/sbin/init"
+#define CONSOLE_PATH "/dev/console"
+#define CONSOLE_FALLBACK "/dev/ttyS0"
+
+/* Descriptors 0, 1 and 2 on the console, as Linux gives its init. */
+static int open_console(void)
+{
+	int fd = do_open(CONSOLE_PATH, O_RDWR, 0);
+	if (fd < 0)
+		fd = do_open(CONSOLE_FALLBACK, O_RDWR, 0);
+	if (fd < 0)
+		return fd;
+	do_dup(fd);
+	do_dup(fd);
+	return 0;
+}
+
+/* Becomes the first user program; returns only if it cannot start. */
+static void run_first_program(void)
+{
+	const char *path = cmdline_get("init");
+	if (!path || !path[0])
+		path = DEFAULT_INIT;
+	const char *argv[] = { path, NULL };
+	const char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", NULL };
+	int rc = open_console();
+	if (rc < 0)
+		kprintf("init: cannot open the console (%d)\n", rc);
+	rc = exec_first_program(path, argv, envp);
+	kprintf("init: cannot run %s (error %d); starting the kshell\n", path, rc);
+}
 
 static void reap_all_children(void)
 {
@@ -35,6 +73,8 @@ void *initproc_main(long arg1, void *arg2)
 		qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
 	}
 	kprintf("M-OS ready\n");
+	if (CONFIG_ENABLE_VM)
+		run_first_program();
 	kshell_run();
 	proc_kill_all();
 	reap_all_children();

@@ -24,6 +24,9 @@
 #include "mm/pagetable.h"
 #include "mm/slab.h"
 #include "main/initproc.h"
+#include "api/syscall.h"
+#include "api/time.h"
+#include "vm/vmmap.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
@@ -67,13 +70,15 @@ static void start_init(void)
 	sched_make_runnable(t);
 }
 
+/* When init is gone the machine powers off: with success if init
+ * exited with status 0 (the test runner reads this), failure otherwise. */
 static void __noreturn idle_loop(void)
 {
 	int status;
 	for (;;) {
 		if (proc_waitpid(PID_INIT, &status, WNOHANG) == PID_INIT) {
 			kprintf("init exited with status %#x; M-OS halted\n", status);
-			qemu_exit(QEMU_EXIT_SUCCESS);
+			qemu_exit(status == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
 		}
 		sched_idle_once();
 	}
@@ -108,6 +113,9 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	proc_init();
 	kthread_init();
 	sched_init();
+	vmmap_init();
+	syscall_init();
+	time_init();
 	kthread_adopt_boot(proc_create_idle(), boot_stack);
 	double_fault_init();
 

@@ -241,7 +241,8 @@ void *slab_alloc(slab_cache_t *c)
 static struct slab *slab_of(const void *obj)
 {
 	uintptr_t owner = frame_owner((const void *)PAGE_ALIGN_DOWN(obj));
-	return (owner && !(owner & 1)) ? (struct slab *)owner : NULL;
+	/* Slabs start on a page, so their owner words have no low bits. */
+	return (owner && !(owner & (PAGE_SIZE - 1))) ? (struct slab *)owner : NULL;
 }
 
 slab_cache_t *slab_cache_of(const void *obj)

@@ -15,20 +15,30 @@
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "entry/intr.h"
 #include "mm/kva.h"
 #include "mm/slab.h"
 #include "util/debug.h"
 #include "util/errno.h"
 #include "util/string.h"
 
+#define FXSAVE_SIZE 512
+#define FXSAVE_ALIGN 16
+
 static slab_cache_t *kthread_cache;
+static slab_cache_t *fpu_cache;	/* FXSAVE areas of user threads */
+static uint8_t fpu_initial[FXSAVE_SIZE] __aligned(FXSAVE_ALIGN);
 static int next_tid = 1;	/* under proc_lock */
 static size_t nthreads;		/* under proc_lock */
 
 void kthread_init(void)
 {
 	kthread_cache = slab_cache_create("kthread", sizeof(kthread_t), 0, 0);
-	KASSERT(kthread_cache, "no memory for the thread cache");
+	fpu_cache = slab_cache_create("fpu_state", FXSAVE_SIZE, FXSAVE_ALIGN, 0);
+	KASSERT(kthread_cache && fpu_cache, "no memory for the thread caches");
+	/* The state every user thread starts with: FNINIT's x87 state and
+	 * the power-on MXCSR (all SSE exceptions masked). */
+	__asm__ volatile("fninit; fxsave %0" : "=m"(fpu_initial));
 }
 
 static void kthread_start(void)
@@ -73,7 +83,10 @@ kthread_t *kthread_create(proc_t *proc, kthread_func_t func, long arg1, void *ar
 	t->arg1 = arg1;
 	t->arg2 = arg2;
 
-	uint32_t *sp = (uint32_t *)(t->kstack + KTHREAD_STACK_SIZE);
+	/* The top of the stack is kept for the user register frame the CPU
+	 * pushes on entries from user mode (kthread_user_frame_slot), so
+	 * that fork and exec can fill it in while kernel frames live below. */
+	uint32_t *sp = (uint32_t *)kthread_user_frame_slot(t);
 	*--sp = 0;				/* kthread_start's return slot */
 	*--sp = (uint32_t)kthread_start;	/* context_switch's ret */
 	for (int i = 0; i < 4; i++)
@@ -142,6 +155,22 @@ int kthread_join(kthread_t *thr, void **retval)
 	return 0;
 }
 
+int kthread_fpu_init(kthread_t *thr)
+{
+	if (!thr->fpu_state) {
+		thr->fpu_state = slab_alloc(fpu_cache);
+		if (!thr->fpu_state)
+			return -ENOMEM;
+	}
+	memcpy(thr->fpu_state, fpu_initial, FXSAVE_SIZE);
+	return 0;
+}
+
+intr_frame_t *kthread_user_frame_slot(kthread_t *thr)
+{
+	return (intr_frame_t *)(thr->kstack + KTHREAD_STACK_SIZE) - 1;
+}
+
 void kthread_destroy(kthread_t *thr)
 {
 	spin_lock(&proc_lock);
@@ -150,6 +179,8 @@ void kthread_destroy(kthread_t *thr)
 	nthreads--;
 	spin_unlock(&proc_lock);
 	kva_free_guarded(thr->kstack, KTHREAD_STACK_PAGES);
+	if (thr->fpu_state)
+		slab_free(fpu_cache, thr->fpu_state);
 	slab_free(kthread_cache, thr);
 }
 

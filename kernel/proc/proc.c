@@ -12,6 +12,7 @@
  */
 #include "proc/proc.h"
 #include "proc/kthread.h"
+#include "mm/kmalloc.h"
 #include "mm/slab.h"
 #include "util/debug.h"
 #include "util/errno.h"
@@ -19,7 +20,9 @@
 #include "util/string.h"
 
 spinlock_t proc_lock = SPINLOCK_INIT("process table and tree");
+void (*proc_vm_release)(proc_t *p);	/* set once by the VM at boot */
 proc_t *proc_init_proc;
+const proc_fs_ops_t *proc_fs_ops;	/* set once by the VFS at boot */
 static slab_cache_t *proc_cache;
 static list_t all_procs = LIST_INIT(all_procs);
 static size_t nprocs;
@@ -68,16 +71,35 @@ static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
 	wait_queue_init(&p->child_wait);
 	p->pagedir = kernel_pd;
 	p->state = PROC_RUNNING;
+	p->umask = PROC_DEFAULT_UMASK;
+	if (parent) {	/* inherited as by fork */
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
+		p->umask = parent->umask;
+		memcpy(p->sigactions, parent->sigactions, sizeof(p->sigactions));
+	}
+	if (proc_fs_ops) {
+		int rc = proc_fs_ops->init(p, parent);
+		if (rc < 0) {
+			slab_free(proc_cache, p);
+			*err = rc;
+			return NULL;
+		}
+	}
 
 	spin_lock(&proc_lock);
 	int pid = nprocs >= PROC_MAX_PROCS ? -EAGAIN : pid_alloc();
 	if (pid < 0) {
 		spin_unlock(&proc_lock);
+		if (proc_fs_ops)
+			proc_fs_ops->release(p);
 		slab_free(proc_cache, p);
 		*err = pid;
 		return NULL;
 	}
 	p->pid = pid;
+	if (!parent)
+		p->pgid = p->sid = pid;
 	p->parent = parent;
 	if (parent)
 		list_insert_tail(&parent->children, &p->child_link);
@@ -104,20 +126,30 @@ proc_t *proc_create(const char *name, int *err)
 	return proc_alloc(name, curproc, err ? err : &dummy);
 }
 
-proc_t *proc_lookup(int pid)
+proc_t *proc_lookup_locked(int pid)
 {
-	proc_t *found = NULL;
 	list_t *l;
-	spin_lock(&proc_lock);
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
 	list_for_each(l, &all_procs) {
 		proc_t *p = list_entry(l, proc_t, all_link);
-		if (p->pid == pid) {
-			found = p;
-			break;
-		}
+		if (p->pid == pid)
+			return p;
 	}
+	return NULL;
+}
+
+proc_t *proc_lookup(int pid)
+{
+	spin_lock(&proc_lock);
+	proc_t *p = proc_lookup_locked(pid);
 	spin_unlock(&proc_lock);
-	return found;
+	return p;
+}
+
+list_t *proc_list_locked(void)
+{
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	return &all_procs;
 }
 
 /* proc_lock held. */
@@ -147,17 +179,28 @@ void proc_last_thread_exited(proc_t *p, int status)
 		sched_broadcast_on(&p->parent->child_wait);
 }
 
+void proc_exit_status(int status)
+{
+	proc_kill(curproc, status);
+	kthread_exit((void *)(intptr_t)status);
+}
+
 void proc_exit(int code)
 {
-	proc_t *p = curproc;
-	proc_kill(p, W_EXITCODE(code, 0));
-	kthread_exit((void *)(intptr_t)code);
+	proc_exit_status(W_EXITCODE(code, 0));
 }
 
 void proc_kill(proc_t *p, int status)
 {
-	list_t *l;
 	spin_lock(&proc_lock);
+	proc_kill_locked(p, status);
+	spin_unlock(&proc_lock);
+}
+
+void proc_kill_locked(proc_t *p, int status)
+{
+	list_t *l;
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
 	if (!p->exiting) {
 		p->exiting = true;
 		p->pending_status = status;
@@ -171,7 +214,6 @@ void proc_kill(proc_t *p, int status)
 			sched_cancel(t);
 		}
 	}
-	spin_unlock(&proc_lock);
 }
 
 void proc_kill_all(void)
@@ -199,9 +241,33 @@ static void proc_reap(proc_t *p)
 	list_t *l, *tmp;
 	list_for_each_safe(l, tmp, &p->threads)
 		kthread_destroy(list_entry(l, kthread_t, proc_link));
+	if (proc_fs_ops)
+		proc_fs_ops->release(p);
+	if (p->vmmap)
+		proc_vm_release(p);
 	if (p->pagedir != kernel_pd)
 		pt_destroy_pd(p->pagedir);
 	slab_free(proc_cache, p);
+}
+
+void proc_abandon_thread(kthread_t *t)
+{
+	spin_lock(&proc_lock);
+	t->proc->live_threads--;
+	t->state = KT_EXITED;
+	spin_unlock(&proc_lock);
+	kthread_destroy(t);
+}
+
+void proc_abandon(proc_t *p)
+{
+	KASSERT(p->live_threads == 0, "abandoning process %d with live threads", p->pid);
+	spin_lock(&proc_lock);
+	list_remove(&p->child_link);
+	list_remove(&p->all_link);
+	nprocs--;
+	spin_unlock(&proc_lock);
+	proc_reap(p);
 }
 
 int proc_waitpid(int pid, int *status, int options)
@@ -271,20 +337,50 @@ static const char *thread_state_name(kthread_state_t s)
 	return "?";
 }
 
-void proc_print_table(void)
+#define PS_TABLE_MAX 8192
+
+/* Appends to buf[*len..size) like snprintf, never past the end. */
+static void __printf(4, 5) put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (*len < size)
+		*len += vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (*len >= size)
+		*len = size ? size - 1 : 0;
+}
+
+size_t proc_format_table(char *buf, size_t size)
 {
 	list_t *l, *t;
-	kprintf("%5s %5s %-7s %-16s %s\n", "PID", "PPID", "STATE", "NAME", "THREADS (tid:state)");
+	size_t len = 0;
+	if (size)
+		buf[0] = '\0';
+	put(buf, size, &len, "%5s %5s %5s %-7s %-16s %s\n", "PID", "PPID", "PGID", "STATE",
+	    "NAME", "THREADS (tid:state)");
 	spin_lock(&proc_lock);
 	list_for_each(l, &all_procs) {
 		proc_t *p = list_entry(l, proc_t, all_link);
-		kprintf("%5d %5d %-7s %-16s", p->pid, p->parent ? p->parent->pid : -1,
-			p->state == PROC_DEAD ? "zombie" : "alive", p->name);
+		put(buf, size, &len, "%5d %5d %5d %-7s %-16s", p->pid,
+		    p->parent ? p->parent->pid : -1, p->pgid,
+		    p->state == PROC_DEAD ? "zombie" : "alive", p->name);
 		list_for_each(t, &p->threads) {
 			kthread_t *th = list_entry(t, kthread_t, proc_link);
-			kprintf(" %d:%s", th->tid, thread_state_name(th->state));
+			put(buf, size, &len, " %d:%s", th->tid, thread_state_name(th->state));
 		}
-		kprintf("\n");
+		put(buf, size, &len, "\n");
 	}
 	spin_unlock(&proc_lock);
+	return len;
+}
+
+void proc_print_table(void)
+{
+	char *buf = kmalloc(PS_TABLE_MAX);
+	if (!buf)
+		return;
+	proc_format_table(buf, PS_TABLE_MAX);
+	kprintf("%s", buf);
+	kfree(buf);
 }

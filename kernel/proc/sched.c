@@ -74,6 +74,18 @@ static kthread_t *runq_take(void)
 	return list_entry(l, kthread_t, run_link);
 }
 
+/* The eagerly switched per-thread CPU state of user threads: FPU/SSE
+ * registers and TLS descriptors (DESIGN.md decision 13). */
+static void switch_user_state(kthread_t *prev, kthread_t *next)
+{
+	if (prev->fpu_state)
+		__asm__ volatile("fxsave (%0)" : : "r"(prev->fpu_state) : "memory");
+	if (next->fpu_state) {
+		__asm__ volatile("fxrstor (%0)" : : "r"(next->fpu_state) : "memory");
+		gdt_load_tls(next->tls);
+	}
+}
+
 static void sched_switch(void)
 {
 	cpu_t *cpu = cpu_this();
@@ -94,6 +106,7 @@ static void sched_switch(void)
 
 	bool intr_was_enabled = cpu->cli_was_enabled;
 	cpu->cur_thread = next;
+	switch_user_state(prev, next);
 	if (next->proc->pagedir != prev->proc->pagedir)
 		pt_switch(next->proc->pagedir);
 	tss_set_kernel_stack((uint32_t)next->kstack + KTHREAD_STACK_SIZE);
@@ -162,14 +175,14 @@ int sched_sleep_locked(wait_queue_t *wq, bool cancellable)
 {
 	kthread_t *t = curthr;
 	KASSERT(t != cpu_this()->idle_thread, "the idle thread cannot sleep");
-	if (cancellable && t->cancelled)
+	if (cancellable && (t->cancelled || t->sig_interrupt))
 		return -EINTR;
 	t->state = cancellable ? KT_SLEEP_CANCELLABLE : KT_SLEEP;
 	t->wchan = wq;
 	list_insert_tail(&wq->waiters, &t->run_link);
 	wq->count++;
 	sched_switch();
-	return (cancellable && t->cancelled) ? -EINTR : 0;
+	return (cancellable && (t->cancelled || t->sig_interrupt)) ? -EINTR : 0;
 }
 
 static int sleep_common(wait_queue_t *wq, spinlock_t *lock, bool cancellable)
@@ -242,6 +255,22 @@ void sched_cancel(kthread_t *thr)
 	thr->cancelled = true;
 	if (thr->state == KT_SLEEP_CANCELLABLE)
 		unsleep_locked(thr);
+	spin_unlock(&sched_lock);
+}
+
+void sched_interrupt(kthread_t *thr)
+{
+	spin_lock(&sched_lock);
+	thr->sig_interrupt = true;
+	if (thr->state == KT_SLEEP_CANCELLABLE)
+		unsleep_locked(thr);
+	spin_unlock(&sched_lock);
+}
+
+void sched_clear_interrupt(kthread_t *thr)
+{
+	spin_lock(&sched_lock);
+	thr->sig_interrupt = false;
 	spin_unlock(&sched_lock);
 }
 

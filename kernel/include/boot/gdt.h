@@ -19,6 +19,8 @@
 #define SEL_USER_CODE ((GDT_USER_CODE << 3) | 3)
 #define SEL_USER_DATA ((GDT_USER_DATA << 3) | 3)
 #define SEL_TSS (GDT_TSS << 3)
+/* Present bit in a descriptor's high word. */
+#define GDT_DESC_PRESENT 0x8000u
 #define SEL_DF_TSS (GDT_DF_TSS << 3)
 
 #ifndef __ASSEMBLY__
@@ -32,5 +34,7 @@ void gdt_install_task(int index, uint32_t eip, uint32_t esp, uint32_t cr3,
 		      uint32_t eflags);
 /* What the CPU saved in the main TSS when it last left it by a task
  * switch (the state at a double fault). */
+/* Loads a thread's TLS descriptors (raw low/high words) into the GDT. */
+void gdt_load_tls(const uint32_t tls[GDT_TLS_ENTRIES][2]);
 void tss_saved_state(uint32_t *eip, uint32_t *esp, uint32_t *ebp);
 #endif

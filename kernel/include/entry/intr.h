@@ -44,6 +44,9 @@ const char *intr_vector_name(uint32_t vector);
 /* Prints registers and a backtrace for an exception or fault. */
 void intr_report(const intr_frame_t *frame, const char *what);
 
+/* Jumps to user mode through frame (on the current kernel stack). */
+void userland_enter(intr_frame_t *frame) __attribute__((noreturn));
+
 /* Bottom halves: work run after hard interrupts with interrupts enabled. */
 typedef struct bh_work {
 	list_t link;

@@ -15,6 +15,7 @@
 #include "util/list.h"
 #include "main/cpu.h"
 #include "proc/waitqueue.h"
+#include "boot/gdt.h"
 
 #define KTHREAD_STACK_PAGES 4
 #define KTHREAD_STACK_SIZE (KTHREAD_STACK_PAGES * 4096)
@@ -60,6 +61,16 @@ typedef struct kthread {
 	kthread_func_t func;
 	long arg1;
 	void *arg2;
+
+	/* User-mode state (threads of user processes; issue 6). */
+	struct intr_frame *user_frame;	/* at the top of kstack while in the kernel */
+	uint8_t *fpu_state;		/* FXSAVE area, 16-byte aligned; NULL: kernel only */
+	uint64_t sig_blocked;		/* signal mask */
+	uint64_t sig_pending;		/* signals sent to this thread */
+	uint32_t tls[GDT_TLS_ENTRIES][2];	/* its TLS descriptors */
+	uint32_t clear_child_tid;	/* user address from set_tid_address */
+	uint32_t syscall_nr;		/* of the system call in progress */
+	bool sig_interrupt;		/* a signal came: end cancellable sleeps */
 } kthread_t;
 
 void kthread_init(void);
@@ -82,6 +93,10 @@ void kthread_destroy(kthread_t *thr);
 /* Makes the running boot code into a thread (the idle thread). */
 kthread_t *kthread_adopt_boot(struct proc *proc, void *stack_low);
 size_t kthread_count(void);
+/* Gives thr an FXSAVE area in the initial FPU state; -ENOMEM. */
+int kthread_fpu_init(kthread_t *thr);
+/* The register frame a thread's entries from user mode build. */
+struct intr_frame *kthread_user_frame_slot(kthread_t *thr);
 
 static inline kthread_t *curthr_get(void) { return cpu_this()->cur_thread; }
 #define curthr (curthr_get())

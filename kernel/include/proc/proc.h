@@ -1,7 +1,10 @@
 /* Processes (kernel/proc/proc.c).
  *
  * A process owns threads, an address space (its page directory; kernel
- * processes share kernel_pd) and, later, files.  Processes form a tree:
+ * processes share kernel_pd), a descriptor table and a working directory
+ * (files and cwd: set up and released by the VFS through proc_fs_ops,
+ * since fs sits above proc; a new process gets an empty table and its
+ * parent's working directory).  Processes form a tree:
  * each has a parent and a list of children; when a process exits its
  * children are handed to init (pid 1), and it stays a zombie until its
  * parent reaps it with proc_waitpid, which frees everything it had.
@@ -16,12 +19,14 @@
 #include "util/spinlock.h"
 #include "proc/sched.h"
 #include "mm/pagetable.h"
+#include "proc/signal.h"
 
 #define PROC_MAX_PROCS 256	/* live and zombie processes at once */
 #define PROC_MAX_PID 32768	/* pids cycle through 1..PROC_MAX_PID-1 */
 #define PROC_NAME_MAX 32
 #define PID_IDLE 0
 #define PID_INIT 1
+#define PROC_DEFAULT_UMASK 022
 
 /* waitpid options and status encoding: Linux's. */
 #define WNOHANG 1
@@ -46,8 +51,29 @@ typedef struct proc {
 	size_t live_threads;	/* threads not yet exited */
 	wait_queue_t child_wait;	/* where waitpid sleeps */
 	pde_t *pagedir;
+	struct fdtable *files;	/* descriptors (fs/file.h) */
+	struct vnode *cwd;	/* working directory, referenced */
+	struct vmmap *vmmap;	/* user address space; NULL for kernel processes */
 	list_t all_link;	/* on the list of all processes */
+
+	int pgid, sid;		/* process group and session */
+	uint32_t umask;
+	k_sigaction_t sigactions[NSIG + 1];	/* under proc_lock */
+	uint64_t sig_pending;		/* process-directed, under proc_lock */
 } proc_t;
+
+/* Frees a process's address space (vmmap) when it is reaped; the VM sets
+ * it at boot (vm sits above proc). */
+extern void (*proc_vm_release)(proc_t *p);
+
+/* The VFS's hooks (kernel/fs/vfs.c fills them in at boot): init gives a
+ * new process its descriptor table and working directory (0 or -ENOMEM);
+ * release closes and drops them when the process is reaped. */
+typedef struct proc_fs_ops {
+	int (*init)(proc_t *p, proc_t *parent);
+	void (*release)(proc_t *p);
+} proc_fs_ops_t;
+extern const proc_fs_ops_t *proc_fs_ops;
 
 extern spinlock_t proc_lock;
 extern proc_t *proc_init_proc;
@@ -58,17 +84,30 @@ void proc_init(void);
 proc_t *proc_create(const char *name, int *err);
 /* Creates the idle process (pid 0) around the boot thread. */
 proc_t *proc_create_idle(void);
+/* The process with this pid (live or zombie), or NULL.  Without
+ * proc_lock held the result may be reaped at any time: use it only for
+ * the caller's own children or under proc_lock (the _locked variant). */
 proc_t *proc_lookup(int pid);
+proc_t *proc_lookup_locked(int pid);
+/* Every process, by all_link; proc_lock held. */
+list_t *proc_list_locked(void);
 static inline proc_t *curproc_get(void) { return curthr_get()->proc; }
 #define curproc (curproc_get())
 
 /* Ends the calling process with exit code `code`. */
 void proc_exit(int code) __attribute__((noreturn));
+/* Ends the calling process with a full wait status (signals). */
+void proc_exit_status(int status) __attribute__((noreturn));
+/* Undoes a fork that failed before its child ran: frees the child (and,
+ * with proc_abandon_thread, a thread that never ran). */
+void proc_abandon(proc_t *p);
+void proc_abandon_thread(kthread_t *t);
 /* Called by kthread_exit when a process's last thread ends. */
 void proc_last_thread_exited(proc_t *p, int status);
 /* Makes p exit with wait status `status`: cancels each of its threads
  * except the caller (proc_exit then ends the caller itself). */
 void proc_kill(proc_t *p, int status);
+void proc_kill_locked(proc_t *p, int status);
 /* Kills every process except idle, init and the caller's. */
 void proc_kill_all(void);
 /* pid -1: any child.  Returns the reaped pid, 0 (WNOHANG and none dead),
@@ -78,3 +117,5 @@ size_t proc_count(void);
 /* Tests: where pid allocation resumes (to exercise wrap-around). */
 void proc_set_next_pid(int pid);
 void proc_print_table(void);
+/* Writes the process table as text; returns the length (< size). */
+size_t proc_format_table(char *buf, size_t size);

@@ -41,7 +41,8 @@ void sched_idle_once(void);
  * while asleep and taken again before returning. */
 void sched_sleep_on(wait_queue_t *wq, spinlock_t *lock);
 /* As sched_sleep_on, but a cancel ends the sleep: returns -EINTR if the
- * thread is or becomes cancelled, 0 after a wakeup. */
+ * thread is or becomes cancelled or a signal interrupts it, 0 after a
+ * wakeup. */
 int sched_cancellable_sleep_on(wait_queue_t *wq, spinlock_t *lock);
 /* Wakes the first sleeper; returns it (NULL if none). */
 kthread_t *sched_wakeup_on(wait_queue_t *wq);
@@ -49,6 +50,11 @@ void sched_broadcast_on(wait_queue_t *wq);
 /* Removes a sleeping thread from its queue and makes it runnable
  * (cancellation, timeouts). */
 void sched_cancel(kthread_t *thr);
+
+/* A signal arrived for thr: its cancellable sleeps return -EINTR until
+ * sched_clear_interrupt (signal delivery) runs. */
+void sched_interrupt(kthread_t *thr);
+void sched_clear_interrupt(kthread_t *thr);
 
 /* Sleeps for at least ms milliseconds; -EINTR if cancelled first. */
 int sched_sleep_ms(uint32_t ms);

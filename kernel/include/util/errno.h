@@ -43,3 +43,4 @@
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define ETIMEDOUT 110
+#define EOVERFLOW 75

@@ -1,0 +1,121 @@
+/*
+ * fork, vfork and clone (the process-creating subset of clone that
+ * glibc's fork() uses).  The child gets a copy-on-write clone of the
+ * address space, a copy of the descriptor table, the signal actions (by
+ * proc_create) and mask, the FPU and TLS state of the calling thread, and
+ * the caller's user registers with eax = 0.
+ */
+#include "api/syscall_handlers.h"
+#include "api/usercopy.h"
+#include "fs/file.h"
+#include "main/io.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "util/errno.h"
+#include "util/string.h"
+#include "vm/vmmap.h"
+
+#define CLONE_VM 0x00000100u
+#define CLONE_FS 0x00000200u
+#define CLONE_FILES 0x00000400u
+#define CLONE_SIGHAND 0x00000800u
+#define CLONE_VFORK 0x00004000u
+#define CLONE_PARENT 0x00008000u
+#define CLONE_THREAD 0x00010000u
+#define CLONE_SETTLS 0x00080000u
+#define CLONE_PARENT_SETTID 0x00100000u
+#define CLONE_CHILD_CLEARTID 0x00200000u
+#define CLONE_CHILD_SETTID 0x01000000u
+#define CLONE_SIGNAL_MASK 0xffu
+#define FXSAVE_SIZE 512
+
+static void *fork_child_start(long unused, void *arg)
+{
+	intr_frame_t *f = kthread_user_frame_slot(curthr);
+	curthr->user_frame = f;
+	intr_disable();
+	userland_enter(f);
+}
+
+/* Creates the child process; returns its pid or a negative errno. */
+static long do_fork(uint32_t flags, uint32_t newsp, uint32_t child_tidptr)
+{
+	proc_t *parent = curproc;
+	kthread_t *me = curthr;
+	int err = 0;
+	if (!parent->vmmap)
+		return -EINVAL;
+	proc_t *child = proc_create(parent->name, &err);
+	if (!child)
+		return err;
+
+	pde_t *pd = pt_create_pd();
+	if (!pd)
+		goto nomem;
+	child->pagedir = pd;
+	kmutex_lock(&parent->vmmap->lock);
+	child->vmmap = vmmap_clone(parent->vmmap, pd);
+	kmutex_unlock(&parent->vmmap->lock);
+	if (!child->vmmap)
+		goto nomem;
+	fdtable_t *files = fdtable_copy(parent->files);
+	if (!files)
+		goto nomem;
+	fdtable_destroy(child->files);
+	child->files = files;
+
+	kthread_t *t = kthread_create(child, fork_child_start, 0, NULL);
+	if (!t)
+		goto nomem;
+	if (kthread_fpu_init(t) < 0)
+		goto nomem_thread;
+	__asm__ volatile("fxsave (%0)" : : "r"(t->fpu_state) : "memory");
+	memcpy(t->tls, me->tls, sizeof(t->tls));
+	t->sig_blocked = me->sig_blocked;
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = child_tidptr;
+	intr_frame_t *cf = kthread_user_frame_slot(t);
+	*cf = *me->user_frame;
+	cf->eax = 0;
+	if (newsp)
+		cf->user_esp = newsp;
+	int pid = child->pid;
+	if ((flags & CLONE_CHILD_SETTID) &&
+	    vmmap_write(child->vmmap, child_tidptr, &pid, sizeof(pid)) < 0)
+		goto nomem_thread;
+	sched_make_runnable(t);
+	return pid;
+
+nomem_thread:
+	proc_abandon_thread(t);
+nomem:
+	proc_abandon(child);
+	return -ENOMEM;
+}
+
+SYSCALL(fork)
+{
+	return do_fork(0, 0, 0);
+}
+
+/* vfork's child gets its own copy-on-write space, which is a correct
+ * (if less frugal) vfork. */
+SYSCALL(vfork)
+{
+	return do_fork(0, 0, 0);
+}
+
+/* i386 order: clone(flags, newsp, parent_tid, tls, child_tid). */
+SYSCALL(clone)
+{
+	uint32_t flags = a1;
+	if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS |
+		     CLONE_PARENT | CLONE_SETTLS))
+		return -ENOSYS;	/* threads and shared state: not yet */
+	long pid = do_fork(flags, a2, a5);
+	if (pid > 0 && (flags & CLONE_PARENT_SETTID) &&
+	    copy_to_user((void *)a3, &pid, sizeof(int)) < 0)
+		return -EFAULT;
+	return pid;
+}

@@ -1,0 +1,368 @@
+/*
+ * File-system system calls: each copies its arguments in from user space
+ * (paths with strncpy_from_user, structures with copy_from_user), calls
+ * the VFS's do_* function with kernel pointers, and copies results out.
+ *
+ * Data moves through a kernel bounce buffer of at most IO_CHUNK bytes per
+ * step.  A read from a regular file continues until the request is met or
+ * a step comes back short; from anything else (a pipe, a tty) it stops
+ * after the first step that returns data, so a read never blocks once it
+ * has something to return.  Writes go chunk by chunk; a pipe write of up
+ * to PIPE_BUF bytes is one chunk, so it stays atomic.
+ */
+#include "api/syscall_handlers.h"
+#include "api/usercopy.h"
+#include "fs/file.h"
+#include "fs/stat.h"
+#include "fs/vfs.h"
+#include "fs/vfs_syscall.h"
+#include "mm/kmalloc.h"
+#include "proc/proc.h"
+#include "util/errno.h"
+
+#define IO_CHUNK 65536u
+#define IOV_MAX 1024
+#define PATH_BUF PATH_MAX
+#define TYPE_NAME_MAX 32
+
+/* A path copied in from user space. */
+typedef struct kpath {
+	char *s;
+} kpath_t;
+
+static int path_in(kpath_t *p, uint32_t user)
+{
+	p->s = kmalloc(PATH_BUF);
+	if (!p->s)
+		return -ENOMEM;
+	int n = strncpy_from_user(p->s, (const char *)user, PATH_BUF);
+	if (n < 0) {
+		kfree(p->s);
+		return n;
+	}
+	return 0;
+}
+
+static void path_free(kpath_t *p)
+{
+	kfree(p->s);
+}
+
+static bool is_regular_fd(int fd)
+{
+	file_t *f = fd_get(curproc->files, fd);
+	if (!f)
+		return false;
+	bool reg = S_ISREG(f->f_vnode->vn_mode);
+	fput(f);
+	return reg;
+}
+
+typedef ssize_t (*xfer_fn)(int fd, void *kbuf, size_t n, off64_t pos);
+
+static ssize_t read_at(int fd, void *b, size_t n, off64_t pos) { return do_read(fd, b, n); }
+static ssize_t pread_at(int fd, void *b, size_t n, off64_t pos) { return do_pread(fd, b, n, pos); }
+
+static ssize_t read_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn fn)
+{
+	if (n == 0)
+		return fn(fd, NULL, 0, pos);
+	if (!user_range_ok((void *)ubuf, n))
+		return -EFAULT;
+	size_t chunk = MIN(n, IO_CHUNK);
+	uint8_t *k = kmalloc(chunk);
+	if (!k)
+		return -ENOMEM;
+	bool reg = is_regular_fd(fd);
+	ssize_t total = 0;
+	while ((size_t)total < n) {
+		size_t want = MIN(chunk, n - total);
+		ssize_t got = fn(fd, k, want, pos + total);
+		if (got < 0) {
+			if (total == 0)
+				total = got;
+			break;
+		}
+		if (got > 0 && copy_to_user((uint8_t *)ubuf + total, k, got) < 0) {
+			total = total ? total : -EFAULT;
+			break;
+		}
+		total += got;
+		if ((size_t)got < want || !reg)
+			break;
+	}
+	kfree(k);
+	return total;
+}
+
+static ssize_t write_at(int fd, void *b, size_t n, off64_t pos) { return do_write(fd, b, n); }
+static ssize_t pwrite_at(int fd, void *b, size_t n, off64_t pos) { return do_pwrite(fd, b, n, pos); }
+
+static ssize_t write_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn fn)
+{
+	if (n == 0)
+		return fn(fd, NULL, 0, pos);
+	if (!user_range_ok((void *)ubuf, n))
+		return -EFAULT;
+	size_t chunk = MIN(n, IO_CHUNK);
+	uint8_t *k = kmalloc(chunk);
+	if (!k)
+		return -ENOMEM;
+	ssize_t total = 0;
+	while ((size_t)total < n) {
+		size_t want = MIN(chunk, n - total);
+		if (copy_from_user(k, (uint8_t *)ubuf + total, want) < 0) {
+			total = total ? total : -EFAULT;
+			break;
+		}
+		ssize_t put = fn(fd, k, want, pos + total);
+		if (put < 0) {
+			if (total == 0)
+				total = put;
+			break;
+		}
+		total += put;
+		if ((size_t)put < want)
+			break;
+	}
+	kfree(k);
+	return total;
+}
+
+SYSCALL(read) { return read_common((int)a1, a2, a3, 0, read_at); }
+SYSCALL(write) { return write_common((int)a1, a2, a3, 0, write_at); }
+
+static off64_t join64(uint32_t lo, uint32_t hi) { return (off64_t)(((uint64_t)hi << 32) | lo); }
+
+SYSCALL(pread64) { return read_common((int)a1, a2, a3, join64(a4, a5), pread_at); }
+SYSCALL(pwrite64) { return write_common((int)a1, a2, a3, join64(a4, a5), pwrite_at); }
+
+struct linux_iovec {
+	uint32_t base, len;
+};
+
+static ssize_t vector_io(int fd, uint32_t uiov, uint32_t count, bool write)
+{
+	if (count > IOV_MAX)
+		return -EINVAL;
+	ssize_t total = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		struct linux_iovec v;
+		if (copy_from_user(&v, (void *)(uiov + i * sizeof(v)), sizeof(v)) < 0)
+			return total ? total : -EFAULT;
+		if (v.len == 0)
+			continue;
+		ssize_t n = write ? write_common(fd, v.base, v.len, 0, write_at)
+			: read_common(fd, v.base, v.len, 0, read_at);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((size_t)n < v.len)
+			break;
+	}
+	return total;
+}
+
+SYSCALL(readv) { return vector_io((int)a1, a2, a3, false); }
+SYSCALL(writev) { return vector_io((int)a1, a2, a3, true); }
+
+/* Runs fn on one user path. */
+#define WITH_PATH(user, call) ({ \
+	kpath_t p_; \
+	long r_ = path_in(&p_, (user)); \
+	if (r_ == 0) { \
+		const char *path = p_.s; \
+		r_ = (call); \
+		path_free(&p_); \
+	} \
+	r_; })
+
+/* Runs fn on two user paths. */
+#define WITH_PATHS(u1, u2, call) ({ \
+	kpath_t p1_, p2_; \
+	long r_ = path_in(&p1_, (u1)); \
+	if (r_ == 0) { \
+		r_ = path_in(&p2_, (u2)); \
+		if (r_ == 0) { \
+			const char *path1 = p1_.s, *path2 = p2_.s; \
+			r_ = (call); \
+			path_free(&p2_); \
+		} \
+		path_free(&p1_); \
+	} \
+	r_; })
+
+SYSCALL(open) { return WITH_PATH(a1, do_open(path, a2, a3)); }
+SYSCALL(openat) { return WITH_PATH(a2, do_openat((int)a1, path, a3, a4)); }
+SYSCALL(creat) { return WITH_PATH(a1, do_open(path, O_CREAT | O_WRONLY | O_TRUNC, a2)); }
+SYSCALL(close) { return do_close((int)a1); }
+
+SYSCALL(lseek)
+{
+	off64_t r = do_lseek((int)a1, (int32_t)a2, (int)a3);
+	if (r >= 0 && r > INT32_MAX)
+		return -EOVERFLOW;
+	return (long)r;
+}
+
+SYSCALL(_llseek)
+{
+	off64_t r = do_lseek((int)a1, join64(a3, a2), (int)a5);
+	if (r < 0)
+		return (long)r;
+	return copy_to_user((void *)a4, &r, sizeof(r));
+}
+
+static long stat_out(int rc, struct stat64 *st, uint32_t user)
+{
+	if (rc < 0)
+		return rc;
+	return copy_to_user((void *)user, st, sizeof(*st));
+}
+
+SYSCALL(stat64)
+{
+	struct stat64 st;
+	return WITH_PATH(a1, stat_out(do_stat(path, &st), &st, a2));
+}
+
+SYSCALL(lstat64)
+{
+	struct stat64 st;
+	return WITH_PATH(a1, stat_out(do_lstat(path, &st), &st, a2));
+}
+
+SYSCALL(fstat64)
+{
+	struct stat64 st;
+	return stat_out(do_fstat((int)a1, &st), &st, a2);
+}
+
+SYSCALL(fstatat64)
+{
+	struct stat64 st;
+	return WITH_PATH(a2, stat_out(do_fstatat((int)a1, path, &st, a4), &st, a3));
+}
+
+SYSCALL(getdents64)
+{
+	size_t n = MIN(a3, IO_CHUNK);
+	if (!user_range_ok((void *)a2, n))
+		return -EFAULT;
+	void *k = kmalloc(n ? n : 1);
+	if (!k)
+		return -ENOMEM;
+	int rc = do_getdents((int)a1, k, n);
+	if (rc > 0 && copy_to_user((void *)a2, k, rc) < 0)
+		rc = -EFAULT;
+	kfree(k);
+	return rc;
+}
+
+SYSCALL(mkdir) { return WITH_PATH(a1, do_mkdir(path, a2 & ~curproc->umask)); }
+SYSCALL(mkdirat) { return WITH_PATH(a2, do_mkdirat((int)a1, path, a3 & ~curproc->umask)); }
+SYSCALL(rmdir) { return WITH_PATH(a1, do_rmdir(path)); }
+SYSCALL(unlink) { return WITH_PATH(a1, do_unlink(path)); }
+SYSCALL(unlinkat) { return WITH_PATH(a2, do_unlinkat((int)a1, path, a3)); }
+SYSCALL(link) { return WITH_PATHS(a1, a2, do_link(path1, path2)); }
+SYSCALL(linkat) { return WITH_PATHS(a2, a4, do_linkat((int)a1, path1, (int)a3, path2, a5)); }
+SYSCALL(rename) { return WITH_PATHS(a1, a2, do_rename(path1, path2)); }
+SYSCALL(renameat) { return WITH_PATHS(a2, a4, do_renameat((int)a1, path1, (int)a3, path2)); }
+SYSCALL(symlink) { return WITH_PATHS(a1, a2, do_symlink(path1, path2)); }
+SYSCALL(symlinkat) { return WITH_PATHS(a1, a3, do_symlinkat(path1, (int)a2, path2)); }
+SYSCALL(chdir) { return WITH_PATH(a1, do_chdir(path)); }
+SYSCALL(fchdir) { return do_fchdir((int)a1); }
+SYSCALL(access) { return WITH_PATH(a1, do_access(path, (int)a2)); }
+SYSCALL(faccessat) { return WITH_PATH(a2, do_access(path, (int)a3)); }
+SYSCALL(mknod) { return WITH_PATH(a1, do_mknod(path, a2 & ~curproc->umask, a3)); }
+SYSCALL(mknodat) { return WITH_PATH(a2, do_mknodat((int)a1, path, a3 & ~curproc->umask, a4)); }
+SYSCALL(truncate) { return WITH_PATH(a1, do_truncate(path, (int32_t)a2)); }
+SYSCALL(truncate64) { return WITH_PATH(a1, do_truncate(path, join64(a2, a3))); }
+SYSCALL(ftruncate) { return do_ftruncate((int)a1, (int32_t)a2); }
+SYSCALL(ftruncate64) { return do_ftruncate((int)a1, join64(a2, a3)); }
+SYSCALL(fsync) { return do_fsync((int)a1); }
+SYSCALL(sync) { return do_sync(); }
+SYSCALL(dup) { return do_dup((int)a1); }
+SYSCALL(dup2) { return do_dup2((int)a1, (int)a2); }
+SYSCALL(dup3) { return do_dup3((int)a1, (int)a2, a3); }
+SYSCALL(fcntl64) { return do_fcntl((int)a1, (int)a2, a3); }
+
+static ssize_t readlink_common(int dirfd, uint32_t upath, uint32_t ubuf, uint32_t size)
+{
+	if ((int32_t)size <= 0)
+		return -EINVAL;
+	size_t n = MIN(size, (uint32_t)PATH_BUF);
+	char *k = kmalloc(n);
+	if (!k)
+		return -ENOMEM;
+	ssize_t rc = WITH_PATH(upath, do_readlinkat(dirfd, path, k, n));
+	if (rc > 0 && copy_to_user((void *)ubuf, k, rc) < 0)
+		rc = -EFAULT;
+	kfree(k);
+	return rc;
+}
+
+SYSCALL(readlink) { return readlink_common(AT_FDCWD, a1, a2, a3); }
+SYSCALL(readlinkat) { return readlink_common((int)a1, a2, a3, a4); }
+
+SYSCALL(getcwd)
+{
+	size_t n = MIN(a2, (uint32_t)PATH_BUF);
+	char *k = kmalloc(n ? n : 1);
+	if (!k)
+		return -ENOMEM;
+	int rc = do_getcwd(k, n);
+	if (rc > 0 && copy_to_user((void *)a1, k, rc) < 0)
+		rc = -EFAULT;
+	kfree(k);
+	return rc;
+}
+
+static long pipe_out(int rc, int fds[2], uint32_t user)
+{
+	if (rc < 0)
+		return rc;
+	if (copy_to_user((void *)user, fds, 2 * sizeof(int)) < 0) {
+		do_close(fds[0]);
+		do_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL(pipe)
+{
+	int fds[2];
+	return pipe_out(do_pipe(fds), fds, a1);
+}
+
+SYSCALL(pipe2)
+{
+	int fds[2];
+	return pipe_out(do_pipe2(fds, a2), fds, a1);
+}
+
+SYSCALL(mount)
+{
+	char type[TYPE_NAME_MAX];
+	int n = strncpy_from_user(type, (const char *)a3, sizeof(type));
+	if (n < 0)
+		return n;
+	if (!a1)
+		return WITH_PATH(a2, vfs_mount(type, NULL, path));
+	return WITH_PATHS(a1, a2, vfs_mount(type, path1, path2));
+}
+
+SYSCALL(umount2) { return WITH_PATH(a1, vfs_unmount(path)); }
+
+/* Terminal control goes to the device; everything else is not a tty. */
+SYSCALL(ioctl)
+{
+	file_t *f = fd_get(curproc->files, (int)a1);
+	if (!f)
+		return -EBADF;
+	long rc = S_ISCHR(f->f_vnode->vn_mode) ? chardev_ioctl(f->f_vnode->vn_rdev, a2, a3)
+		: -ENOTTY;
+	fput(f);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/*
+ * Memory system calls: brk, mmap2 and old mmap, munmap, mprotect,
+ * madvise.  Descriptors are resolved to memory objects here (the VM knows
+ * only objects): regular files map their vnode's pages, /dev/zero maps
+ * anonymous memory as on Linux, anything else is -ENODEV.
+ */
+#include "api/syscall_handlers.h"
+#include "api/usercopy.h"
+#include "fs/file.h"
+#include "drivers/dev.h"
+#include "fs/stat.h"
+#include "mm/page.h"
+#include "proc/proc.h"
+#include "util/errno.h"
+#include "vm/mmap.h"
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+
+SYSCALL(brk)
+{
+	vmmap_t *map = curproc->vmmap;
+	return map ? (long)vm_brk(map, a1) : -ENOMEM;
+}
+
+static bool is_dev_zero(const vnode_t *vn)
+{
+	return S_ISCHR(vn->vn_mode) && MAJOR(vn->vn_rdev) == MEM_MAJOR &&
+	       MINOR(vn->vn_rdev) == MEM_ZERO_MINOR;
+}
+
+static long mmap_pgoff(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
+		       int32_t fd, uint32_t pgoff)
+{
+	vmmap_t *map = curproc->vmmap;
+	if (!map)
+		return -ENOMEM;
+	if (flags & MAP_ANONYMOUS)
+		return vm_mmap(map, addr, len, prot, flags, NULL, 0);
+	file_t *f = fd_get(curproc->files, fd);
+	if (!f)
+		return -EBADF;
+	long rc;
+	vnode_t *vn = f->f_vnode;
+	if (is_dev_zero(vn)) {
+		rc = vm_mmap(map, addr, len, prot, flags, NULL, 0);
+	} else if (!S_ISREG(vn->vn_mode)) {
+		rc = -ENODEV;
+	} else if (!(f->f_mode & FMODE_READ) ||
+		   ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) &&
+		    !(f->f_mode & FMODE_WRITE))) {
+		rc = -EACCES;
+	} else {
+		rc = vm_mmap(map, addr, len, prot, flags, &vn->vn_mmobj, pgoff);
+	}
+	fput(f);
+	return rc;
+}
+
+SYSCALL(mmap2)
+{
+	return mmap_pgoff(a1, a2, a3, a4, (int32_t)a5, a6);
+}
+
+/* The old mmap takes one pointer to its six arguments, offset in bytes. */
+SYSCALL(mmap)
+{
+	uint32_t args[6];
+	if (copy_from_user(args, (void *)a1, sizeof(args)) < 0)
+		return -EFAULT;
+	if (args[5] & (PAGE_SIZE - 1))
+		return -EINVAL;
+	return mmap_pgoff(args[0], args[1], args[2], args[3], (int32_t)args[4],
+			  args[5] >> PAGE_SHIFT);
+}
+
+SYSCALL(munmap)
+{
+	vmmap_t *map = curproc->vmmap;
+	return map ? vm_munmap(map, a1, a2) : -EINVAL;
+}
+
+SYSCALL(mprotect)
+{
+	vmmap_t *map = curproc->vmmap;
+	return map ? vm_mprotect(map, a1, a2, a3) : -ENOMEM;
+}
+
+SYSCALL(madvise)
+{
+	if (!IS_ALIGNED(a1, PAGE_SIZE))
+		return -EINVAL;
+	switch (a3) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
+	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
+		return 0;	/* advice accepted; not acted on yet */
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,170 @@
+/*
+ * Process and signal system calls: exit, wait, ids, process groups and
+ * sessions, kill, sigaction/sigprocmask/sigreturn, and the small calls
+ * glibc's start-up makes (set_tid_address, set_robust_list).
+ */
+#include "api/syscall_handlers.h"
+#include "api/usercopy.h"
+#include "fs/vfs_syscall.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "proc/signal.h"
+#include "util/errno.h"
+
+#define WUNTRACED 2
+#define WCONTINUED 8
+#define WAIT_OPTIONS_KNOWN (WNOHANG | WUNTRACED | WCONTINUED)
+#define KERNEL_SIGSET_SIZE 8
+
+/* When init ends, the machine powers off: write everything back first. */
+static void __noreturn exit_process(int code)
+{
+	if (curproc == proc_init_proc)
+		do_sync();
+	proc_exit(code & 0xff);
+}
+
+SYSCALL(exit) { exit_process((int)a1); }
+SYSCALL(exit_group) { exit_process((int)a1); }
+
+static long wait_common(int32_t pid, uint32_t user_status, uint32_t options)
+{
+	if (options & ~WAIT_OPTIONS_KNOWN)
+		return -EINVAL;
+	if (pid < -1 || pid == 0)	/* process-group waits: any child for now */
+		pid = -1;
+	int status = 0;
+	int rc = proc_waitpid(pid, &status, options & WNOHANG);
+	if (rc > 0 && user_status && copy_to_user((void *)user_status, &status, sizeof(status)) < 0)
+		return -EFAULT;
+	return rc;
+}
+
+SYSCALL(waitpid)
+{
+	return wait_common((int32_t)a1, a2, a3);
+}
+
+SYSCALL(wait4)
+{
+	if (a4 && clear_user((void *)a4, 72) < 0)	/* struct rusage: all zero */
+		return -EFAULT;
+	return wait_common((int32_t)a1, a2, a3);
+}
+
+SYSCALL(getpid) { return curproc->pid; }
+SYSCALL(gettid) { return curproc->pid; }
+SYSCALL(getppid) { return curproc->parent ? curproc->parent->pid : 0; }
+SYSCALL(getuid) { return 0; }
+
+SYSCALL(set_tid_address)
+{
+	curthr->clear_child_tid = a1;
+	return curproc->pid;
+}
+
+SYSCALL(set_robust_list) { return a2 == 12 ? 0 : -EINVAL; }
+
+SYSCALL(umask)
+{
+	uint32_t old = curproc->umask;
+	curproc->umask = a1 & 0777;
+	return old;
+}
+
+SYSCALL(getpgid)
+{
+	proc_t *p = a1 ? proc_lookup(a1) : curproc;
+	return p ? p->pgid : -ESRCH;
+}
+
+SYSCALL(getpgrp) { return curproc->pgid; }
+
+SYSCALL(getsid)
+{
+	proc_t *p = a1 ? proc_lookup(a1) : curproc;
+	return p ? p->sid : -ESRCH;
+}
+
+SYSCALL(setpgid)
+{
+	int32_t pid = a1 ? (int32_t)a1 : curproc->pid;
+	int32_t pgid = a2 ? (int32_t)a2 : pid;
+	if (pgid < 0)
+		return -EINVAL;
+	proc_t *p = proc_lookup(pid);
+	if (!p || (p != curproc && p->parent != curproc))
+		return -ESRCH;
+	if (p->sid != curproc->sid)
+		return -EPERM;
+	if (p->pid == p->sid)	/* a session leader keeps its group */
+		return -EPERM;
+	p->pgid = pgid;
+	return 0;
+}
+
+SYSCALL(setsid)
+{
+	proc_t *p = curproc;
+	if (p->pgid == p->pid)
+		return -EPERM;
+	p->sid = p->pgid = p->pid;
+	return p->sid;
+}
+
+SYSCALL(kill)
+{
+	int32_t pid = (int32_t)a1;
+	int sig = (int)a2;
+	if (pid > 0)
+		return signal_send_pid(pid, sig);
+	if (pid == 0)
+		return signal_send_group(curproc->pgid, sig);
+	return signal_send_group(pid == -1 ? -1 : -pid, sig);
+}
+
+SYSCALL(rt_sigaction)
+{
+	k_sigaction_t act, old;
+	if (a4 != KERNEL_SIGSET_SIZE)
+		return -EINVAL;
+	if (a2 && copy_from_user(&act, (void *)a2, sizeof(act)) < 0)
+		return -EFAULT;
+	int rc = signal_sigaction((int)a1, a2 ? &act : NULL, a3 ? &old : NULL);
+	if (rc == 0 && a3 && copy_to_user((void *)a3, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return rc;
+}
+
+SYSCALL(rt_sigprocmask)
+{
+	uint64_t set, old;
+	if (a4 != KERNEL_SIGSET_SIZE)
+		return -EINVAL;
+	if (a2 && copy_from_user(&set, (void *)a2, sizeof(set)) < 0)
+		return -EFAULT;
+	int rc = signal_sigprocmask((int)a1, a2 ? &set : NULL, a3 ? &old : NULL);
+	if (rc == 0 && a3 && copy_to_user((void *)a3, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return rc;
+}
+
+SYSCALL(rt_sigreturn)
+{
+	return signal_sigreturn(curthr->user_frame);
+}
+
+SYSCALL(sched_yield)
+{
+	sched_yield();
+	return 0;
+}
+
+SYSCALL(pause)
+{
+	wait_queue_t never;
+	wait_queue_init(&never);
+	sched_cancellable_sleep_on(&never, NULL);
+	return -EINTR;
+}

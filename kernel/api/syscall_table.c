@@ -1,0 +1,137 @@
+/*
+ * The system-call table: Linux i386 numbers to handlers (declared in
+ * api/syscall_handlers.h, defined in kernel/api/sys_*.c, fork.c, exec.c).  Calls that need no
+ * distinction on M-OS share a handler (every uid/gid getter is root's).
+ */
+#include "api/syscall_table.h"
+#include "api/syscall_nr.h"
+#include "api/syscall_handlers.h"
+
+
+#define ENTRY(nr, fn) [NR_##nr] = { sys_##fn, #nr }
+
+static const syscall_entry_t table[NR_SYSCALLS] = {
+	ENTRY(exit, exit),
+	ENTRY(fork, fork),
+	ENTRY(read, read),
+	ENTRY(write, write),
+	ENTRY(open, open),
+	ENTRY(close, close),
+	ENTRY(waitpid, waitpid),
+	ENTRY(creat, creat),
+	ENTRY(link, link),
+	ENTRY(unlink, unlink),
+	ENTRY(execve, execve),
+	ENTRY(chdir, chdir),
+	ENTRY(time, time),
+	ENTRY(mknod, mknod),
+	ENTRY(lseek, lseek),
+	ENTRY(getpid, getpid),
+	ENTRY(mount, mount),
+	ENTRY(access, access),
+	ENTRY(sync, sync),
+	ENTRY(kill, kill),
+	ENTRY(rename, rename),
+	ENTRY(mkdir, mkdir),
+	ENTRY(rmdir, rmdir),
+	ENTRY(dup, dup),
+	ENTRY(pipe, pipe),
+	ENTRY(brk, brk),
+	ENTRY(getgid, getuid),
+	ENTRY(geteuid, getuid),
+	ENTRY(getegid, getuid),
+	ENTRY(umount2, umount2),
+	ENTRY(ioctl, ioctl),
+	ENTRY(fcntl, fcntl64),
+	ENTRY(setpgid, setpgid),
+	ENTRY(umask, umask),
+	ENTRY(dup2, dup2),
+	ENTRY(getppid, getppid),
+	ENTRY(getpgrp, getpgrp),
+	ENTRY(setsid, setsid),
+	ENTRY(setrlimit, setrlimit),
+	ENTRY(ugetrlimit, ugetrlimit),
+	ENTRY(gettimeofday, gettimeofday),
+	ENTRY(symlink, symlink),
+	ENTRY(readlink, readlink),
+	ENTRY(reboot, reboot),
+	ENTRY(mmap, mmap),
+	ENTRY(munmap, munmap),
+	ENTRY(truncate, truncate),
+	ENTRY(ftruncate, ftruncate),
+	ENTRY(wait4, wait4),
+	ENTRY(fsync, fsync),
+	ENTRY(clone, clone),
+	ENTRY(uname, uname),
+	ENTRY(mprotect, mprotect),
+	ENTRY(getpgid, getpgid),
+	ENTRY(fchdir, fchdir),
+	ENTRY(_llseek, _llseek),
+	ENTRY(readv, readv),
+	ENTRY(writev, writev),
+	ENTRY(getsid, getsid),
+	ENTRY(sched_yield, sched_yield),
+	ENTRY(nanosleep, nanosleep),
+	ENTRY(rt_sigreturn, rt_sigreturn),
+	ENTRY(rt_sigaction, rt_sigaction),
+	ENTRY(rt_sigprocmask, rt_sigprocmask),
+	ENTRY(pread64, pread64),
+	ENTRY(pwrite64, pwrite64),
+	ENTRY(getcwd, getcwd),
+	ENTRY(vfork, vfork),
+	ENTRY(mmap2, mmap2),
+	ENTRY(truncate64, truncate64),
+	ENTRY(ftruncate64, ftruncate64),
+	ENTRY(stat64, stat64),
+	ENTRY(lstat64, lstat64),
+	ENTRY(fstat64, fstat64),
+	ENTRY(getuid32, getuid),
+	ENTRY(getgid32, getuid),
+	ENTRY(geteuid32, getuid),
+	ENTRY(getegid32, getuid),
+	ENTRY(madvise, madvise),
+	ENTRY(getdents64, getdents64),
+	ENTRY(fcntl64, fcntl64),
+	ENTRY(gettid, gettid),
+	ENTRY(set_thread_area, set_thread_area),
+	ENTRY(get_thread_area, get_thread_area),
+	ENTRY(exit_group, exit_group),
+	ENTRY(set_tid_address, set_tid_address),
+	ENTRY(clock_gettime, clock_gettime),
+	ENTRY(clock_getres, clock_getres),
+	ENTRY(clock_nanosleep, clock_nanosleep),
+	ENTRY(openat, openat),
+	ENTRY(mkdirat, mkdirat),
+	ENTRY(mknodat, mknodat),
+	ENTRY(fstatat64, fstatat64),
+	ENTRY(unlinkat, unlinkat),
+	ENTRY(renameat, renameat),
+	ENTRY(linkat, linkat),
+	ENTRY(symlinkat, symlinkat),
+	ENTRY(readlinkat, readlinkat),
+	ENTRY(faccessat, faccessat),
+	ENTRY(set_robust_list, set_robust_list),
+	ENTRY(pipe2, pipe2),
+	ENTRY(dup3, dup3),
+	ENTRY(prlimit64, prlimit64),
+	ENTRY(getrandom, getrandom),
+	ENTRY(clock_gettime64, clock_gettime64),
+	ENTRY(clock_nanosleep_time64, clock_nanosleep_time64),
+	ENTRY(pause, pause),
+	ENTRY(getuid, getuid),
+	ENTRY(fdatasync, fsync),
+};
+
+static const syscall_entry_t mos_table[] = {
+	[NR_mos_ps - NR_mos_first] = { sys_mos_ps, "mos_ps" },
+};
+
+const syscall_entry_t *syscall_lookup(uint32_t nr)
+{
+	const syscall_entry_t *e = NULL;
+	if (nr < NR_SYSCALLS)
+		e = &table[nr];
+	else if (nr >= NR_mos_first && nr <= NR_mos_last)
+		e = &mos_table[nr - NR_mos_first];
+	return e && e->fn ? e : NULL;
+}

@@ -1,0 +1,93 @@
+/* POSIX signals with Linux's numbers and i386 frame layout
+ * (kernel/proc/signal.c).
+ *
+ * Signals are sent to a process (pending in the process) or a thread
+ * (pending in the thread), and delivered when a thread of the process is
+ * about to return to user mode: the lowest-numbered pending signal that
+ * the thread does not block is taken, and its action -- default (ignore,
+ * terminate), ignore, or a user handler run on a Linux-compatible
+ * rt_sigframe -- is carried out.  Sending a signal interrupts a
+ * cancellable sleep of the target so blocking calls return -EINTR.
+ * SIGKILL cannot be caught, blocked or ignored.  Stop signals are ignored
+ * for now (there is no job-control stop yet).
+ *
+ * Action tables and process-pending sets are under proc_lock; thread
+ * pending sets and masks under sched_lock. */
+#pragma once
+#include "util/types.h"
+
+#define NSIG 64
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+
+#define SIG_DFL 0u
+#define SIG_IGN 1u
+
+#define SA_NOCLDSTOP 0x00000001u
+#define SA_SIGINFO 0x00000004u
+#define SA_ONSTACK 0x08000000u
+#define SA_RESTART 0x10000000u
+#define SA_NODEFER 0x40000000u
+#define SA_RESETHAND 0x80000000u
+#define SA_RESTORER 0x04000000u
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+#define SIGBIT(sig) (1ull << ((sig) - 1))
+
+/* Linux's struct sigaction as rt_sigaction passes it on i386. */
+typedef struct k_sigaction {
+	uint32_t handler;
+	uint32_t flags;
+	uint32_t restorer;
+	uint64_t mask;
+} __packed k_sigaction_t;
+
+struct proc;
+struct kthread;
+struct intr_frame;
+
+/* Sends sig to a process / a thread; 0 or -EINVAL.  Safe in any thread. */
+int signal_send_proc(struct proc *p, int sig);
+int signal_send_thread(struct kthread *t, int sig);
+/* kill(2)'s targets: one pid, or a process group (pgid -1: every process
+ * but init and the caller).  -ESRCH if nothing matched; sig 0 only
+ * checks. */
+int signal_send_pid(int pid, int sig);
+int signal_send_group(int pgid, int sig);
+/* A fault the thread caused: deliver sig even if blocked or ignored. */
+void signal_force(struct kthread *t, int sig);
+/* Delivers pending signals before returning to user mode via frame. */
+void signal_deliver(struct intr_frame *frame);
+/* True if t has a signal it would act on now. */
+bool signal_pending(struct kthread *t);
+
+int signal_sigaction(int sig, const k_sigaction_t *act, k_sigaction_t *old);
+int signal_sigprocmask(int how, const uint64_t *set, uint64_t *old);
+/* rt_sigreturn: restores the context saved in the frame at user esp. */
+long signal_sigreturn(struct intr_frame *frame);
+/* exec: handlers become SIG_DFL (ignored stay ignored). */
+void signal_reset_on_exec(struct proc *p);

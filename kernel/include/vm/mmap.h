@@ -1,0 +1,19 @@
+/* mmap, munmap, mprotect and brk on an address space (kernel/vm/mmap.c).
+ * The system-call layer resolves descriptors to memory objects; these
+ * functions know only objects and page ranges.  All take map->lock. */
+#pragma once
+#include "util/types.h"
+#include "vm/vmmap.h"
+
+/* Maps len bytes (rounded up to pages) of obj from page pgoff, or fresh
+ * anonymous memory when obj is NULL.  addr is a hint unless MAP_FIXED
+ * (then it must be page aligned and whatever was there is unmapped first;
+ * MAP_FIXED_NOREPLACE fails with -EEXIST instead).  Returns the address
+ * or a negative errno: -EINVAL, -ENOMEM, -EEXIST. */
+long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
+	     mmobj_t *obj, uint32_t pgoff);
+int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len);
+int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot);
+/* Sets the break (0: query); returns the new break, or the old one if it
+ * cannot move (as Linux's brk). */
+uint32_t vm_brk(vmmap_t *map, uint32_t new_brk);

@@ -1,0 +1,89 @@
+/* Address spaces: a process's vmmap is a sorted list of vmareas, each a
+ * range of whole pages mapped from a memory object (kernel/vm/vmmap.c).
+ *
+ * A vmarea maps pages [start, end) (virtual page numbers) to pages
+ * off, off+1, ... of its object.  Private areas map a copy-on-write view:
+ * their object is the top of a shadow chain (or an anonymous object of
+ * their own); shared areas map the object itself.  Areas never overlap,
+ * and the list is sorted by start.
+ *
+ * Page-table entries for an area are created only by page faults
+ * (kernel/vm/fault.c), and every user PTE that maps a page-cache page
+ * holds one pin on that pframe: vmmap_unmap_pages drops them.
+ *
+ * A vmmap is used by its own process's threads; `lock` (a kmutex, since
+ * faults sleep on disk reads) serialises them. */
+#pragma once
+#include "util/types.h"
+#include "util/list.h"
+#include "mm/mmobj.h"
+#include "mm/pagetable.h"
+#include "proc/kmutex.h"
+
+#define PROT_NONE 0x0u
+#define PROT_READ 0x1u
+#define PROT_WRITE 0x2u
+#define PROT_EXEC 0x4u
+#define PROT_MASK (PROT_READ | PROT_WRITE | PROT_EXEC)
+#define MAP_SHARED 0x01u
+#define MAP_PRIVATE 0x02u
+#define MAP_TYPE 0x0fu
+#define MAP_FIXED 0x10u
+#define MAP_ANONYMOUS 0x20u
+#define MAP_FIXED_NOREPLACE 0x100000u
+
+#define USER_MIN_PAGE 16u		/* nothing is mapped below 64 KiB */
+#define USER_MAX_PAGE (USER_END >> PAGE_SHIFT)
+#define PN(addr) ((uint32_t)(addr) >> PAGE_SHIFT)
+#define PN_ADDR(pn) ((uint32_t)(pn) << PAGE_SHIFT)
+
+typedef struct vmarea {
+	uint32_t start, end;	/* virtual page numbers, end exclusive */
+	uint32_t off;		/* object page mapped at start */
+	uint32_t prot;		/* PROT_* */
+	uint32_t flags;		/* MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS */
+	mmobj_t *obj;		/* one reference held (for a file, on its vnode) */
+	list_t link;		/* on vmmap.areas, sorted */
+} vmarea_t;
+
+typedef struct vmmap {
+	list_t areas;
+	kmutex_t lock;
+	pde_t *pd;		/* the page directory its PTEs live in */
+	uint32_t brk_start;	/* first byte of the heap (after the program) */
+	uint32_t brk;		/* current break */
+} vmmap_t;
+
+void vmmap_init(void);
+vmmap_t *vmmap_create(pde_t *pd);
+/* Unmaps everything and frees the map (not the page directory). */
+void vmmap_destroy(vmmap_t *map);
+
+vmarea_t *vmmap_lookup(vmmap_t *map, uint32_t vpn);
+/* Highest free run of npages below USER_MAX_PAGE (and at or above
+ * USER_MIN_PAGE); returns its first page, or 0 if there is none. */
+uint32_t vmmap_find_range(vmmap_t *map, uint32_t npages);
+bool vmmap_is_range_empty(vmmap_t *map, uint32_t start, uint32_t npages);
+
+/* Maps npages at start (which must be free) from obj at page off; takes
+ * its own reference on obj.  A neighbouring area that continues
+ * the same object with the same protection and flags is extended
+ * instead.  0 or -ENOMEM. */
+int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
+	      uint32_t off, uint32_t prot, uint32_t flags);
+/* Unmaps [start, start+npages), splitting areas that straddle it. */
+int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages);
+/* Changes the protection of [start, start+npages), which must be fully
+ * mapped (else -ENOMEM); splits areas as needed, merges after. */
+int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot);
+/* fork: a copy in which private areas of both maps sit on fresh shadow
+ * objects over the old ones; the parent's PTEs are dropped so its next
+ * access faults.  NULL on ENOMEM (the parent is unchanged). */
+vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd);
+/* Drops the PTEs (and their pins) of pages [start, end) of map. */
+void vmmap_unmap_pages(vmmap_t *map, uint32_t start, uint32_t end);
+size_t vmmap_area_count(vmmap_t *map);
+/* Copies between a (possibly non-current) address space and the kernel,
+ * faulting pages in as needed: exec uses them to build the new stack. */
+int vmmap_write(vmmap_t *map, uint32_t addr, const void *buf, size_t n);
+int vmmap_read(vmmap_t *map, uint32_t addr, void *buf, size_t n);

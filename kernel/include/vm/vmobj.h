@@ -1,0 +1,42 @@
+/* The virtual-memory kinds of memory object (kernel/vm/anon.c,
+ * kernel/vm/shadow.c).
+ *
+ * An anonymous object is zero-filled memory.  A shadow object sits on top
+ * of another object and holds the pages its owner has written; the pages
+ * it lacks are read through from below.  Private mappings use a chain of
+ * them: fork puts a fresh shadow over the chain for the parent and one
+ * for the child, so both see the pages as they were and each writes into
+ * its own top.  Objects below the top of a chain are never written.
+ *
+ * When a shadow object is referenced only by the shadow above it, the
+ * two are merged (shadow_collapse): the lower one's pages that the upper
+ * lacks move up and the lower one goes away, so chains do not grow
+ * without bound over generations of forks.
+ *
+ * Anonymous and shadow pages have no backing store: dirty ones stay
+ * resident until their object dies (no swap); clean ones (zero pages,
+ * unmodified copies) may be evicted and are refilled identically.
+ * vmobj_lock protects the reference counts and the chain links. */
+#pragma once
+#include "util/types.h"
+#include "mm/mmobj.h"
+
+struct pframe;
+
+mmobj_t *anon_create(void);
+/* A shadow over `below` (one reference taken on below); NULL on ENOMEM. */
+mmobj_t *shadow_create(mmobj_t *below);
+bool mmobj_is_shadow(const mmobj_t *o);
+bool mmobj_is_anon(const mmobj_t *o);
+/* Merges single-referenced shadows below top into it. */
+void shadow_collapse(mmobj_t *top);
+/* Length of the chain from o down to its bottom object (tests). */
+int shadow_depth(mmobj_t *o);
+
+/* Finds page n of the chain topped by `top` for reading: the first
+ * object that has it resident, or the bottom object (filled).  The page
+ * comes back pinned; *in_top says whether it belongs to top itself. */
+int vm_chain_get(mmobj_t *top, uint32_t n, struct pframe **pfp, bool *in_top);
+
+/* Live anonymous and shadow objects (leak checks). */
+size_t vmobj_count(void);

@@ -1,0 +1,418 @@
+/*
+ * Signals: sending, the default actions, user handlers on a Linux i386
+ * rt_sigframe, and rt_sigreturn.
+ *
+ * The frame a handler runs on, from the new user esp upwards, is Linux's
+ * (so glibc's restorer and any program reading its ucontext work):
+ *   pretcode (sa_restorer), sig, &info, &uc, siginfo (128 bytes),
+ *   ucontext (flags, link, stack, sigcontext, saved mask), retcode[8]
+ * and, above it and 64-byte aligned, the FXSAVE image the sigcontext's
+ * fpstate points at.  rt_sigreturn finds the frame at esp - 4 (the
+ * handler's `ret` popped pretcode) and restores registers, FPU state and
+ * the mask, accepting only user segments and user-changeable flags.
+ */
+#include "proc/signal.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "api/syscall_nr.h"
+#include "api/usercopy.h"
+#include "boot/gdt.h"
+#include "entry/intr.h"
+#include "util/debug.h"
+#include "util/errno.h"
+#include "util/printf.h"
+#include "util/string.h"
+
+#define SIGINFO_SIZE 128
+#define FXSAVE_SIZE 512
+#define FPSTATE_ALIGN 64
+#define STACK_ALIGN 16
+#define EFLAGS_USER_MASK 0x00040DD5u	/* CF PF AF ZF SF TF DF OF AC */
+#define EFLAGS_TF_DF 0x00000500u
+#define MXCSR_OFFSET 24
+#define MXCSR_VALID_MASK 0x0000FFBFu
+#define INT80_LEN 2
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+struct sigcontext {
+	uint16_t gs, gsh, fs, fsh, es, esh, ds, dsh;
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+	uint32_t trapno, err, eip;
+	uint16_t cs, csh;
+	uint32_t eflags, esp_at_signal;
+	uint16_t ss, ssh;
+	uint32_t fpstate, oldmask, cr2;
+} __packed;
+
+struct ucontext {
+	uint32_t uc_flags, uc_link;
+	uint32_t ss_sp;
+	int32_t ss_flags;
+	uint32_t ss_size;
+	struct sigcontext mcontext;
+	uint64_t sigmask;
+} __packed;
+
+struct siginfo {
+	int32_t si_signo, si_errno, si_code;
+	uint32_t si_addr_or_pid;
+	uint8_t pad[SIGINFO_SIZE - 16];
+} __packed;
+
+struct rt_sigframe {
+	uint32_t pretcode;
+	int32_t sig;
+	uint32_t pinfo, puc;
+	struct siginfo info;
+	struct ucontext uc;
+	uint8_t retcode[8];
+} __packed;
+
+/* mov $NR_rt_sigreturn, %eax; int $0x80 -- used when no restorer. */
+static const uint8_t sigreturn_code[8] = {
+	0xb8, NR_rt_sigreturn & 0xff, (NR_rt_sigreturn >> 8) & 0xff, 0, 0, 0xcd, 0x80, 0x90
+};
+
+enum default_action { ACT_TERMINATE, ACT_IGNORE };
+
+static enum default_action default_action(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:	/* no stop yet */
+		return ACT_IGNORE;
+	default:
+		return ACT_TERMINATE;
+	}
+}
+
+static bool valid_signal(int sig)
+{
+	return sig >= 1 && sig <= NSIG;
+}
+
+/* proc_lock held: would sig be thrown away on arrival? */
+static bool ignored(proc_t *p, int sig)
+{
+	uint32_t h = p->sigactions[sig].handler;
+	return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && default_action(sig) == ACT_IGNORE));
+}
+
+/* proc_lock held. */
+static void send_locked(proc_t *p, int sig)
+{
+	list_t *l;
+	if (p->state == PROC_DEAD)
+		return;
+	if (sig == SIGKILL || !p->vmmap) {	/* kernel processes only die */
+		if (sig == SIGKILL || default_action(sig) == ACT_TERMINATE)
+			proc_kill_locked(p, W_EXITCODE(0, sig));
+		return;
+	}
+	if (ignored(p, sig))
+		return;
+	p->sig_pending |= SIGBIT(sig);
+	list_for_each(l, &p->threads) {
+		kthread_t *t = list_entry(l, kthread_t, proc_link);
+		if (!(t->sig_blocked & SIGBIT(sig)) && t->state != KT_EXITED)
+			sched_interrupt(t);
+	}
+}
+
+int signal_send_proc(proc_t *p, int sig)
+{
+	if (!valid_signal(sig))
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	send_locked(p, sig);
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+int signal_send_pid(int pid, int sig)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	proc_t *p = proc_lookup_locked(pid);
+	int rc = (p && p->state != PROC_DEAD) ? 0 : -ESRCH;
+	if (rc == 0 && sig)
+		send_locked(p, sig);
+	spin_unlock(&proc_lock);
+	return rc;
+}
+
+int signal_send_group(int pgid, int sig)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	int found = 0;
+	list_t *l;
+	spin_lock(&proc_lock);
+	list_for_each(l, proc_list_locked()) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		bool match = pgid > 0 ? p->pgid == pgid
+			: (p->pid > PID_INIT && p != curproc);	/* pgid -1: everyone */
+		if (!match || p->state == PROC_DEAD)
+			continue;
+		found++;
+		if (sig)
+			send_locked(p, sig);
+	}
+	spin_unlock(&proc_lock);
+	return found ? 0 : -ESRCH;
+}
+
+int signal_send_thread(kthread_t *t, int sig)
+{
+	if (!valid_signal(sig))
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	bool drop = ignored(t->proc, sig);
+	spin_unlock(&proc_lock);
+	if (drop)
+		return 0;
+	spin_lock(&sched_lock);
+	t->sig_pending |= SIGBIT(sig);
+	bool wake = !(t->sig_blocked & SIGBIT(sig));
+	spin_unlock(&sched_lock);
+	if (wake)
+		sched_interrupt(t);
+	return 0;
+}
+
+void signal_force(kthread_t *t, int sig)
+{
+	spin_lock(&proc_lock);
+	k_sigaction_t *a = &t->proc->sigactions[sig];
+	if (a->handler == SIG_IGN)
+		a->handler = SIG_DFL;
+	spin_unlock(&proc_lock);
+	spin_lock(&sched_lock);
+	t->sig_blocked &= ~SIGBIT(sig);
+	t->sig_pending |= SIGBIT(sig);
+	spin_unlock(&sched_lock);
+}
+
+/* Takes the next deliverable signal off the pending sets; 0 if none. */
+static int take_signal(kthread_t *t, k_sigaction_t *action)
+{
+	proc_t *p = t->proc;
+	int sig = 0;
+	spin_lock(&proc_lock);
+	spin_lock(&sched_lock);
+	uint64_t ready = (t->sig_pending | p->sig_pending) & ~t->sig_blocked;
+	if (ready) {
+		sig = __builtin_ctzll(ready) + 1;
+		t->sig_pending &= ~SIGBIT(sig);
+		p->sig_pending &= ~SIGBIT(sig);
+		*action = p->sigactions[sig];
+		if (action->flags & SA_RESETHAND)
+			p->sigactions[sig].handler = SIG_DFL;
+	} else {
+		t->sig_interrupt = false;
+	}
+	spin_unlock(&sched_lock);
+	spin_unlock(&proc_lock);
+	return sig;
+}
+
+bool signal_pending(kthread_t *t)
+{
+	return ((t->sig_pending | t->proc->sig_pending) & ~t->sig_blocked) != 0;
+}
+
+static void fill_sigcontext(struct sigcontext *sc, const intr_frame_t *f,
+			    uint32_t fpstate, uint64_t oldmask)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->gs = f->gs; sc->fs = f->fs; sc->es = f->es; sc->ds = f->ds;
+	sc->edi = f->edi; sc->esi = f->esi; sc->ebp = f->ebp; sc->esp = f->user_esp;
+	sc->ebx = f->ebx; sc->edx = f->edx; sc->ecx = f->ecx; sc->eax = f->eax;
+	sc->trapno = f->vector; sc->err = f->error; sc->eip = f->eip;
+	sc->cs = f->cs; sc->eflags = f->eflags; sc->esp_at_signal = f->user_esp;
+	sc->ss = f->user_ss; sc->fpstate = fpstate; sc->oldmask = (uint32_t)oldmask;
+}
+
+/* Builds the frame and points the user context at the handler; false if
+ * the user stack cannot take it. */
+static bool setup_frame(int sig, const k_sigaction_t *a, intr_frame_t *f)
+{
+	kthread_t *t = curthr;
+	uint32_t fpstate = ALIGN_DOWN(f->user_esp - FXSAVE_SIZE, FPSTATE_ALIGN);
+	uint32_t sp = fpstate - sizeof(struct rt_sigframe);
+	sp = ALIGN_DOWN(sp + 4, STACK_ALIGN) - 4;	/* esp+4 aligned at entry */
+	struct rt_sigframe fr;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.sig = sig;
+	fr.pinfo = sp + offsetof(struct rt_sigframe, info);
+	fr.puc = sp + offsetof(struct rt_sigframe, uc);
+	fr.info.si_signo = sig;
+	fill_sigcontext(&fr.uc.mcontext, f, fpstate, t->sig_blocked);
+	fr.uc.sigmask = t->sig_blocked;
+	memcpy(fr.retcode, sigreturn_code, sizeof(fr.retcode));
+	fr.pretcode = (a->flags & SA_RESTORER) ? a->restorer
+		: sp + offsetof(struct rt_sigframe, retcode);
+
+	__asm__ volatile("fxsave (%0)" : : "r"(t->fpu_state) : "memory");
+	if (copy_to_user((void *)fpstate, t->fpu_state, FXSAVE_SIZE) < 0 ||
+	    copy_to_user((void *)sp, &fr, sizeof(fr)) < 0)
+		return false;
+
+	f->user_esp = sp;
+	f->eip = a->handler;
+	f->eax = sig;
+	f->edx = fr.pinfo;
+	f->ecx = fr.puc;
+	f->eflags &= ~EFLAGS_TF_DF;
+	f->cs = SEL_USER_CODE;
+	f->user_ss = f->ds = f->es = SEL_USER_DATA;
+	spin_lock(&sched_lock);
+	t->sig_blocked |= a->mask | ((a->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
+	t->sig_blocked &= ~UNBLOCKABLE;
+	spin_unlock(&sched_lock);
+	return true;
+}
+
+/* A system call interrupted by a signal whose handler asked for
+ * SA_RESTART runs again when the handler returns. */
+static void maybe_restart(intr_frame_t *f, const k_sigaction_t *a)
+{
+	if (f->vector != INTR_SYSCALL || (int32_t)f->eax != -EINTR)
+		return;
+	if (a && (a->flags & SA_RESTART) && a->handler > SIG_IGN) {
+		f->eax = curthr->syscall_nr;
+		f->eip -= INT80_LEN;
+	}
+}
+
+void signal_deliver(intr_frame_t *f)
+{
+	kthread_t *t = curthr;
+	k_sigaction_t a;
+	int sig;
+
+	if (!t->fpu_state)
+		return;
+	while ((sig = take_signal(t, &a)) != 0) {
+		if (a.handler == SIG_IGN ||
+		    (a.handler == SIG_DFL && default_action(sig) == ACT_IGNORE))
+			continue;
+		if (a.handler == SIG_DFL)
+			proc_exit_status(W_EXITCODE(0, sig));
+		maybe_restart(f, &a);
+		if (!setup_frame(sig, &a, f)) {
+			kprintf("pid %d (%s): cannot deliver signal %d: bad user stack, killed by SIGSEGV\n",
+				t->proc->pid, t->proc->name, sig);
+			proc_exit_status(W_EXITCODE(0, SIGSEGV));
+		}
+		return;	/* one handler frame at a time */
+	}
+}
+
+int signal_sigaction(int sig, const k_sigaction_t *act, k_sigaction_t *old)
+{
+	if (!valid_signal(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
+	proc_t *p = curproc;
+	spin_lock(&proc_lock);
+	if (old)
+		*old = p->sigactions[sig];
+	if (act) {
+		p->sigactions[sig] = *act;
+		p->sigactions[sig].mask &= ~UNBLOCKABLE;
+		if (ignored(p, sig))	/* POSIX: pending instances are discarded */
+			p->sig_pending &= ~SIGBIT(sig);
+	}
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+int signal_sigprocmask(int how, const uint64_t *set, uint64_t *old)
+{
+	kthread_t *t = curthr;
+	int rc = 0;
+	spin_lock(&sched_lock);
+	if (old)
+		*old = t->sig_blocked;
+	if (set) {
+		switch (how) {
+		case SIG_BLOCK: t->sig_blocked |= *set; break;
+		case SIG_UNBLOCK: t->sig_blocked &= ~*set; break;
+		case SIG_SETMASK: t->sig_blocked = *set; break;
+		default: rc = -EINVAL;
+		}
+		t->sig_blocked &= ~UNBLOCKABLE;
+	}
+	spin_unlock(&sched_lock);
+	if (rc == 0 && signal_pending(t))
+		sched_interrupt(t);	/* unblocked ones are delivered on return */
+	return rc;
+}
+
+/* A selector user code may leave in a data segment register: null, user
+ * data, or one of the thread's present TLS descriptors.  Anything else
+ * would fault while the kernel reloads it on the way out. */
+static uint16_t sanitize_selector(const kthread_t *t, uint16_t sel)
+{
+	unsigned idx = sel >> 3;
+	if (sel == SEL_USER_DATA)
+		return sel;
+	if ((sel & 3) == 3 && idx >= GDT_TLS_MIN && idx < GDT_TLS_MIN + GDT_TLS_ENTRIES &&
+	    (t->tls[idx - GDT_TLS_MIN][1] & GDT_DESC_PRESENT))
+		return sel;
+	return 0;
+}
+
+long signal_sigreturn(intr_frame_t *f)
+{
+	kthread_t *t = curthr;
+	uint32_t frame = f->user_esp - 4;
+	struct rt_sigframe fr;
+	if (copy_from_user(&fr, (void *)frame, sizeof(fr)) < 0)
+		goto bad;
+	const struct sigcontext *sc = &fr.uc.mcontext;
+	uint8_t fx[FXSAVE_SIZE] __aligned(16);
+	if (sc->fpstate && copy_from_user(fx, (void *)sc->fpstate, FXSAVE_SIZE) < 0)
+		goto bad;
+
+	f->edi = sc->edi; f->esi = sc->esi; f->ebp = sc->ebp; f->ebx = sc->ebx;
+	f->edx = sc->edx; f->ecx = sc->ecx; f->eax = sc->eax;
+	f->eip = sc->eip;
+	f->user_esp = sc->esp;
+	f->eflags = (f->eflags & ~EFLAGS_USER_MASK) | (sc->eflags & EFLAGS_USER_MASK);
+	f->cs = SEL_USER_CODE;
+	f->user_ss = f->ds = f->es = SEL_USER_DATA;
+	f->fs = sanitize_selector(t, sc->fs);
+	f->gs = sanitize_selector(t, sc->gs);
+	if (sc->fpstate) {
+		uint32_t *mxcsr = (uint32_t *)(fx + MXCSR_OFFSET);
+		*mxcsr &= MXCSR_VALID_MASK;	/* a reserved bit would fault fxrstor */
+		memcpy(t->fpu_state, fx, FXSAVE_SIZE);
+		__asm__ volatile("fxrstor (%0)" : : "r"(t->fpu_state) : "memory");
+	}
+	spin_lock(&sched_lock);
+	t->sig_blocked = fr.uc.sigmask & ~UNBLOCKABLE;
+	spin_unlock(&sched_lock);
+	if (signal_pending(t))
+		sched_interrupt(t);
+	return f->eax;
+bad:
+	kprintf("pid %d (%s): bad signal frame at %#x, killed by SIGSEGV\n",
+		t->proc->pid, t->proc->name, frame);
+	proc_exit_status(W_EXITCODE(0, SIGSEGV));
+}
+
+void signal_reset_on_exec(proc_t *p)
+{
+	spin_lock(&proc_lock);
+	for (int sig = 1; sig <= NSIG; sig++) {
+		k_sigaction_t *a = &p->sigactions[sig];
+		uint32_t keep_ignored = a->handler == SIG_IGN ? SIG_IGN : SIG_DFL;
+		memset(a, 0, sizeof(*a));
+		a->handler = keep_ignored;
+	}
+	spin_unlock(&proc_lock);
+}

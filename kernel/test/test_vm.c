@@ -1,0 +1,183 @@
+/* Suite "vm": address-space bookkeeping without user mode -- mapping,
+ * lookup, free-range search, splitting on partial unmap and mprotect,
+ * merging, brk; copy-on-write across vmmap_clone (private areas diverge,
+ * shared ones do not); shadow chains stay short over many generations of
+ * fork; nothing leaks (objects, frames, slab objects). */
+#include "test/ktest.h"
+#include "mm/page.h"
+#include "mm/pagetable.h"
+#include "mm/pframe.h"
+#include "util/errno.h"
+#include "util/string.h"
+#include "vm/mmap.h"
+#include "vm/vmmap.h"
+#include "vm/vmobj.h"
+
+#define BASE 0x10000000u
+#define GENERATIONS 30
+#define MAX_CHAIN 3
+
+static vmmap_t *new_map(void)
+{
+	pde_t *pd = pt_create_pd();
+	return pd ? vmmap_create(pd) : NULL;
+}
+
+static void free_map(vmmap_t *map)
+{
+	pde_t *pd = map->pd;
+	vmmap_destroy(map);
+	pt_destroy_pd(pd);
+}
+
+static void test_layout(void)
+{
+	vmmap_t *map = new_map();
+	KT_ASSERT(map != NULL, "vmmap");
+	if (!map)
+		return;
+	long a = vm_mmap(map, BASE, 10 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+	KT_EQ(a, BASE);
+	KT_EQ(vmmap_area_count(map), 1);
+	KT_ASSERT(vmmap_lookup(map, PN(BASE) + 9) && !vmmap_lookup(map, PN(BASE) + 10),
+		  "lookup at the edges");
+
+	/* A hole in the middle splits the area in two. */
+	KT_EQ(vm_munmap(map, BASE + 4 * PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	KT_EQ(vmmap_area_count(map), 2);
+	vmarea_t *right = vmmap_lookup(map, PN(BASE) + 6);
+	KT_ASSERT(right && right->start == PN(BASE) + 6 && right->off == 6,
+		  "right part starts at page 6, object page 6");
+	KT_ASSERT(!vmmap_lookup(map, PN(BASE) + 4), "hole still mapped");
+
+	/* mprotect of part of an area splits it; protecting it back merges. */
+	KT_EQ(vm_mprotect(map, BASE + PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	KT_EQ(vmmap_area_count(map), 4);
+	KT_EQ(vm_mprotect(map, BASE + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	KT_EQ(vmmap_area_count(map), 2);
+	KT_EQ(vm_mprotect(map, BASE + 3 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), -ENOMEM);
+
+	/* Hints that collide and fixed-no-replace. */
+	long b = vm_mmap(map, BASE, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
+	KT_ASSERT(b > 0 && (uint32_t)b != BASE, "a taken hint must move: got %#lx", b);
+	KT_EQ(vm_mmap(map, BASE, PAGE_SIZE, PROT_READ,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, NULL, 0), -EEXIST);
+	KT_EQ(vm_mmap(map, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0), -EINVAL);
+	KT_EQ(vm_mmap(map, 0, 0xF0000000u, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0),
+	      -ENOMEM);
+	KT_EQ(vm_mmap(map, BASE + 1, PAGE_SIZE, PROT_READ,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0), -EINVAL);
+	KT_EQ(vm_mmap(map, 0, PAGE_SIZE, PROT_READ, MAP_ANONYMOUS, NULL, 0), -EINVAL);
+
+	/* The top-down search leaves the highest gap's top end used first. */
+	uint32_t top = vmmap_find_range(map, 1);
+	KT_ASSERT(top > PN(BASE) && top < USER_MAX_PAGE, "free page %#x", top);
+	free_map(map);
+}
+
+static void test_data_and_brk(void)
+{
+	vmmap_t *map = new_map();
+	if (!map)
+		return;
+	map->brk_start = map->brk = BASE;
+	KT_EQ(vm_brk(map, 0), BASE);
+	KT_EQ(vm_brk(map, BASE + 3 * PAGE_SIZE + 5), BASE + 3 * PAGE_SIZE + 5);
+	char msg[] = "hello, heap";
+	KT_EQ(vmmap_write(map, BASE + 2 * PAGE_SIZE - 4, msg, sizeof(msg)), 0);
+	char back[sizeof(msg)];
+	KT_EQ(vmmap_read(map, BASE + 2 * PAGE_SIZE - 4, back, sizeof(back)), 0);
+	KT_ASSERT(memcmp(msg, back, sizeof(msg)) == 0, "read back \"%s\"", back);
+	KT_EQ(vm_brk(map, BASE - PAGE_SIZE), BASE + 3 * PAGE_SIZE + 5);	/* refused */
+	KT_EQ(vm_brk(map, BASE + PAGE_SIZE), BASE + PAGE_SIZE);
+	KT_EQ(vmmap_read(map, BASE + 2 * PAGE_SIZE, back, 1), -EFAULT);	/* gone */
+	/* Growing again gives zeros, not the old bytes. */
+	KT_EQ(vm_brk(map, BASE + 3 * PAGE_SIZE), BASE + 3 * PAGE_SIZE);
+	memset(back, 0x55, sizeof(back));
+	KT_EQ(vmmap_read(map, BASE + 2 * PAGE_SIZE - 4, back, 4), 0);
+	KT_ASSERT(back[0] == 0 && back[3] == 0, "regrown heap is not zero");
+	free_map(map);
+}
+
+static void test_copy_on_write(void)
+{
+	vmmap_t *parent = new_map();
+	if (!parent)
+		return;
+	uint32_t priv = BASE, shared = BASE + 16 * PAGE_SIZE;
+	vm_mmap(parent, priv, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+	vm_mmap(parent, shared, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+	uint32_t v = 0xAAAA0001;
+	vmmap_write(parent, priv + PAGE_SIZE, &v, sizeof(v));
+
+	pde_t *cpd = pt_create_pd();
+	vmmap_t *child = vmmap_clone(parent, cpd);
+	KT_ASSERT(child != NULL, "clone");
+	if (!child)
+		return;
+	uint32_t got = 0;
+	vmmap_read(child, priv + PAGE_SIZE, &got, sizeof(got));
+	KT_EQ(got, 0xAAAA0001);	/* the child sees the parent's page */
+
+	v = 0xBBBB0002;
+	vmmap_write(child, priv + PAGE_SIZE, &v, sizeof(v));
+	vmmap_read(parent, priv + PAGE_SIZE, &got, sizeof(got));
+	KT_EQ(got, 0xAAAA0001);	/* private: the parent keeps its value */
+	vmmap_read(child, priv + PAGE_SIZE, &got, sizeof(got));
+	KT_EQ(got, 0xBBBB0002);
+	v = 0xCCCC0003;
+	vmmap_write(parent, priv + PAGE_SIZE, &v, sizeof(v));
+	vmmap_read(child, priv + PAGE_SIZE, &got, sizeof(got));
+	KT_EQ(got, 0xBBBB0002);	/* and the child keeps its own */
+
+	v = 0xDDDD0004;
+	vmmap_write(child, shared, &v, sizeof(v));
+	vmmap_read(parent, shared, &got, sizeof(got));
+	KT_EQ(got, 0xDDDD0004);	/* shared: one page for both */
+
+	free_map(child);
+	free_map(parent);
+}
+
+static void test_chains_stay_short(void)
+{
+	vmmap_t *parent = new_map();
+	if (!parent)
+		return;
+	vm_mmap(parent, BASE, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+	int deepest = 0, wrong = 0;
+	for (uint32_t gen = 0; gen < GENERATIONS; gen++) {
+		vmmap_write(parent, BASE, &gen, sizeof(gen));
+		vmmap_t *child = vmmap_clone(parent, pt_create_pd());
+		if (!child)
+			break;
+		uint32_t seen = ~0u;
+		vmmap_read(child, BASE, &seen, sizeof(seen));
+		wrong += seen != gen;
+		free_map(child);	/* the child exits */
+		int depth = shadow_depth(vmmap_lookup(parent, PN(BASE))->obj);
+		deepest = MAX(deepest, depth);
+	}
+	KT_EQ(wrong, 0);
+	KT_ASSERT(deepest <= MAX_CHAIN, "shadow chain grew to %d after %d forks",
+		  deepest, GENERATIONS);
+	uint32_t last = 0;
+	vmmap_read(parent, BASE, &last, sizeof(last));
+	KT_EQ(last, GENERATIONS - 1);	/* collapsing kept the newest data */
+	free_map(parent);
+}
+
+static void vm_suite(void)
+{
+	size_t objs = vmobj_count();
+	test_layout();
+	test_data_and_brk();
+	test_copy_on_write();
+	test_chains_stay_short();
+	KT_EQ(vmobj_count(), objs);
+}
+KTEST_SUITE("vm", vm_suite);

@@ -1,0 +1,136 @@
+/*
+ * mmap, munmap, mprotect and brk.
+ *
+ * Private mappings of a file get a shadow object over the file's object,
+ * so writes never reach the file; private anonymous mappings get an
+ * anonymous object of their own (fork adds shadows later); shared
+ * mappings map the object itself.  The heap is one private anonymous
+ * area that brk grows and shrinks from map->brk_start.
+ */
+#include "vm/mmap.h"
+#include "vm/vmobj.h"
+#include "mm/page.h"
+#include "util/errno.h"
+
+static bool page_range_ok(uint32_t start, uint32_t npages)
+{
+	return npages > 0 && start >= USER_MIN_PAGE && start + npages <= USER_MAX_PAGE &&
+	       start + npages > start;
+}
+
+/* The object a new area maps (referenced once), or NULL on ENOMEM. */
+static mmobj_t *area_object(uint32_t flags, mmobj_t *obj)
+{
+	if (!obj)
+		return anon_create();
+	if ((flags & MAP_TYPE) == MAP_SHARED) {
+		mmobj_ref(obj);
+		return obj;
+	}
+	return shadow_create(obj);
+}
+
+long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
+	     mmobj_t *obj, uint32_t pgoff)
+{
+	uint32_t type = flags & MAP_TYPE;
+	if (len == 0 || (type != MAP_SHARED && type != MAP_PRIVATE) || (prot & ~PROT_MASK))
+		return -EINVAL;
+	if (len > USER_END)
+		return -ENOMEM;
+	uint32_t npages = PN(PAGE_ALIGN_UP(len));
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	if (fixed && !IS_ALIGNED(addr, PAGE_SIZE))
+		return -EINVAL;
+	if (obj && pgoff + npages < pgoff)
+		return -EOVERFLOW;
+
+	kmutex_lock(&map->lock);
+	long rc;
+	uint32_t start = PN(addr);
+	if (fixed) {
+		rc = -ENOMEM;
+		if (!page_range_ok(start, npages))
+			goto out;
+		rc = -EEXIST;
+		if ((flags & MAP_FIXED_NOREPLACE) && !vmmap_is_range_empty(map, start, npages))
+			goto out;
+		if ((rc = vmmap_remove(map, start, npages)) < 0)
+			goto out;
+	} else if (!addr || !vmmap_is_range_empty(map, start, npages)) {
+		start = vmmap_find_range(map, npages);
+		rc = -ENOMEM;
+		if (!start)
+			goto out;
+	}
+	mmobj_t *o = area_object(flags, obj);
+	rc = -ENOMEM;
+	if (!o)
+		goto out;
+	uint32_t area_flags = type | (obj ? 0 : MAP_ANONYMOUS);
+	rc = vmmap_map(map, start, npages, o, obj ? pgoff : 0, prot, area_flags);
+	mmobj_put(o);	/* the area holds its own reference */
+	if (rc == 0)
+		rc = (long)PN_ADDR(start);
+out:
+	kmutex_unlock(&map->lock);
+	return rc;
+}
+
+int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len == 0)
+		return -EINVAL;
+	uint32_t npages = PN(PAGE_ALIGN_UP(len));
+	if (!page_range_ok(PN(addr), npages) && addr + len > addr)
+		return addr >= USER_END ? -EINVAL : 0;
+	kmutex_lock(&map->lock);
+	int rc = vmmap_remove(map, PN(addr), npages);
+	kmutex_unlock(&map->lock);
+	return rc;
+}
+
+int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~PROT_MASK))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	uint32_t npages = PN(PAGE_ALIGN_UP(len));
+	if (!page_range_ok(PN(addr), npages))
+		return -ENOMEM;
+	kmutex_lock(&map->lock);
+	int rc = vmmap_protect(map, PN(addr), npages, prot);
+	kmutex_unlock(&map->lock);
+	return rc;
+}
+
+uint32_t vm_brk(vmmap_t *map, uint32_t new_brk)
+{
+	kmutex_lock(&map->lock);
+	uint32_t old = map->brk;
+	uint32_t old_end = PN(PAGE_ALIGN_UP(old)), new_end = PN(PAGE_ALIGN_UP(new_brk));
+	if (new_brk < map->brk_start || new_brk >= USER_END)
+		goto out;
+	if (new_end > old_end) {
+		if (!vmmap_is_range_empty(map, old_end, new_end - old_end))
+			goto out;
+		mmobj_t *o = anon_create();
+		if (!o)
+			goto out;
+		/* Merges with the heap area below when it is the same object;
+		 * a new object per growth is fine: areas need not merge. */
+		int rc = vmmap_map(map, old_end, new_end - old_end, o, 0,
+				   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+		mmobj_put(o);
+		if (rc < 0)
+			goto out;
+	} else if (new_end < old_end) {
+		vmmap_remove(map, new_end, old_end - new_end);
+	}
+	map->brk = new_brk;
+out:
+	new_brk = map->brk;
+	kmutex_unlock(&map->lock);
+	return new_brk;
+}

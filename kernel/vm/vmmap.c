@@ -1,0 +1,350 @@
+/*
+ * Address spaces: sorted lists of vmareas (see include/vm/vmmap.h).
+ *
+ * Every change of layout is built from two steps: split_at() cuts the area
+ * containing a page boundary into two (each holding its own object
+ * reference), and then whole areas are removed, changed or added.  PTEs
+ * are dropped for any page whose mapping goes away or loses rights, so the
+ * next access faults and sees the new layout.
+ *
+ * The caller holds map->lock (or owns the map outright, as exec and fork
+ * do for a map no thread runs on yet).
+ */
+#include "vm/vmmap.h"
+#include "vm/vmobj.h"
+#include "vm/fault.h"
+#include "mm/frame.h"
+#include "mm/page.h"
+#include "mm/pframe.h"
+#include "mm/slab.h"
+#include "proc/proc.h"
+#include "util/debug.h"
+#include "util/errno.h"
+#include "util/string.h"
+
+static slab_cache_t *vmmap_cache, *vmarea_cache;
+
+/* Reaping a process frees its address space. */
+static void release_process_vm(proc_t *p)
+{
+	vmmap_destroy(p->vmmap);
+	p->vmmap = NULL;
+}
+
+void vmmap_init(void)
+{
+	proc_vm_release = release_process_vm;
+	vmmap_cache = slab_cache_create("vmmap", sizeof(vmmap_t), 0, 0);
+	vmarea_cache = slab_cache_create("vmarea", sizeof(vmarea_t), 0, 0);
+	KASSERT(vmmap_cache && vmarea_cache, "no memory for the vm caches");
+}
+
+vmmap_t *vmmap_create(pde_t *pd)
+{
+	vmmap_t *map = slab_alloc(vmmap_cache);
+	if (!map)
+		return NULL;
+	memset(map, 0, sizeof(*map));
+	list_init(&map->areas);
+	kmutex_init(&map->lock, "vmmap");
+	map->pd = pd;
+	return map;
+}
+
+static vmarea_t *area_entry(list_t *l) { return list_entry(l, vmarea_t, link); }
+
+static void area_free(vmmap_t *map, vmarea_t *a)
+{
+	vmmap_unmap_pages(map, a->start, a->end);
+	list_remove(&a->link);
+	mmobj_put(a->obj);
+	slab_free(vmarea_cache, a);
+}
+
+void vmmap_destroy(vmmap_t *map)
+{
+	list_t *l, *tmp;
+	list_for_each_safe(l, tmp, &map->areas)
+		area_free(map, area_entry(l));
+	slab_free(vmmap_cache, map);
+}
+
+vmarea_t *vmmap_lookup(vmmap_t *map, uint32_t vpn)
+{
+	list_t *l;
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = area_entry(l);
+		if (vpn < a->start)
+			return NULL;
+		if (vpn < a->end)
+			return a;
+	}
+	return NULL;
+}
+
+size_t vmmap_area_count(vmmap_t *map)
+{
+	size_t n = 0;
+	list_t *l;
+	list_for_each(l, &map->areas)
+		n++;
+	return n;
+}
+
+bool vmmap_is_range_empty(vmmap_t *map, uint32_t start, uint32_t npages)
+{
+	uint32_t end = start + npages;
+	list_t *l;
+	if (end < start || start < USER_MIN_PAGE || end > USER_MAX_PAGE)
+		return false;
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = area_entry(l);
+		if (a->start < end && start < a->end)
+			return false;
+	}
+	return true;
+}
+
+uint32_t vmmap_find_range(vmmap_t *map, uint32_t npages)
+{
+	uint32_t end = USER_MAX_PAGE;
+	list_t *l;
+	if (npages == 0 || npages > USER_MAX_PAGE - USER_MIN_PAGE)
+		return 0;
+	for (l = map->areas.prev; l != &map->areas; l = l->prev) {
+		vmarea_t *a = area_entry(l);
+		if (a->end <= end && end - a->end >= npages)
+			return end - npages;
+		end = MIN(end, a->start);
+	}
+	return end >= USER_MIN_PAGE + npages ? end - npages : 0;
+}
+
+/* Inserts a keeping the list sorted. */
+static void area_insert(vmmap_t *map, vmarea_t *a)
+{
+	list_t *l;
+	list_for_each(l, &map->areas)
+		if (area_entry(l)->start > a->start)
+			break;
+	list_insert_tail(l, &a->link);	/* before l */
+}
+
+static bool continues(const vmarea_t *a, const vmarea_t *b)
+{
+	return a->end == b->start && a->obj == b->obj && a->prot == b->prot &&
+	       a->flags == b->flags && a->off + (a->end - a->start) == b->off;
+}
+
+/* Merges a with its successor if one continues the other. */
+static void try_merge_next(vmmap_t *map, vmarea_t *a)
+{
+	if (a->link.next == &map->areas)
+		return;
+	vmarea_t *b = area_entry(a->link.next);
+	if (!continues(a, b))
+		return;
+	a->end = b->end;
+	list_remove(&b->link);
+	mmobj_put(b->obj);
+	slab_free(vmarea_cache, b);
+}
+
+int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
+	      uint32_t off, uint32_t prot, uint32_t flags)
+{
+	KASSERT(vmmap_is_range_empty(map, start, npages),
+		"vmmap_map over existing pages %#x+%#x", start, npages);
+	vmarea_t *a = slab_alloc(vmarea_cache);
+	if (!a)
+		return -ENOMEM;
+	a->start = start;
+	a->end = start + npages;
+	a->off = off;
+	a->prot = prot;
+	a->flags = flags;
+	a->obj = obj;
+	mmobj_ref(obj);
+	area_insert(map, a);
+	try_merge_next(map, a);
+	if (a->link.prev != &map->areas)
+		try_merge_next(map, area_entry(a->link.prev));
+	return 0;
+}
+
+/* Cuts the area containing both vpn-1 and vpn so that an area starts at
+ * vpn.  0, or -ENOMEM (nothing changed). */
+static int split_at(vmmap_t *map, uint32_t vpn)
+{
+	vmarea_t *a = vmmap_lookup(map, vpn);
+	if (!a || a->start == vpn)
+		return 0;
+	vmarea_t *b = slab_alloc(vmarea_cache);
+	if (!b)
+		return -ENOMEM;
+	*b = *a;
+	b->start = vpn;
+	b->off = a->off + (vpn - a->start);
+	mmobj_ref(b->obj);
+	a->end = vpn;
+	list_init(&b->link);
+	list_insert_head(&a->link, &b->link);	/* right after a */
+	return 0;
+}
+
+int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages)
+{
+	uint32_t end = start + npages;
+	list_t *l, *tmp;
+	if (end < start)
+		return -EINVAL;
+	int rc = split_at(map, start);
+	if (rc == 0)
+		rc = split_at(map, end);
+	if (rc < 0)
+		return rc;
+	list_for_each_safe(l, tmp, &map->areas) {
+		vmarea_t *a = area_entry(l);
+		if (a->start >= start && a->end <= end)
+			area_free(map, a);
+	}
+	return 0;
+}
+
+int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
+{
+	uint32_t end = start + npages;
+	list_t *l;
+	for (uint32_t vpn = start; vpn < end;) {	/* no holes allowed */
+		vmarea_t *a = vmmap_lookup(map, vpn);
+		if (!a)
+			return -ENOMEM;
+		vpn = a->end;
+	}
+	int rc = split_at(map, start);
+	if (rc == 0)
+		rc = split_at(map, end);
+	if (rc < 0)
+		return rc;
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = area_entry(l);
+		if (a->start >= start && a->end <= end && a->prot != prot) {
+			a->prot = prot;
+			vmmap_unmap_pages(map, a->start, a->end);
+		}
+	}
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = area_entry(l);
+		while (a->link.next != &map->areas && continues(a, area_entry(a->link.next)))
+			try_merge_next(map, a);
+	}
+	return 0;
+}
+
+void vmmap_unmap_pages(vmmap_t *map, uint32_t start, uint32_t end)
+{
+	uint32_t vpn = start;
+	while (vpn < end) {
+		uint32_t va = PN_ADDR(vpn);
+		pde_t pde = map->pd[PD_INDEX(va)];
+		if (!(pde & PTE_PRESENT)) {	/* skip to the next page table */
+			vpn = ALIGN_DOWN(vpn, PAGES_PER_HUGE) + PAGES_PER_HUGE;
+			continue;
+		}
+		vm_unmap_one(map->pd, va);
+		vpn++;
+	}
+}
+
+vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd)
+{
+	vmmap_t *child = vmmap_create(child_pd);
+	list_t *l;
+	if (!child)
+		return NULL;
+	child->brk_start = map->brk_start;
+	child->brk = map->brk;
+	/* First make every area of the child, with the shadows it needs. */
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = area_entry(l);
+		vmarea_t *c = slab_alloc(vmarea_cache);
+		if (!c)
+			goto fail;
+		*c = *a;
+		list_init(&c->link);
+		if (a->flags & MAP_PRIVATE) {
+			shadow_collapse(a->obj);
+			c->obj = shadow_create(a->obj);
+		} else {
+			mmobj_ref(a->obj);
+		}
+		if (!c->obj) {
+			slab_free(vmarea_cache, c);
+			goto fail;
+		}
+		list_insert_tail(&child->areas, &c->link);
+	}
+	/* Then give each private parent area its own shadow; from here on
+	 * nothing can fail halfway except a shadow allocation, which leaves
+	 * that area as it was (still correct: its pages stay shared until
+	 * someone writes, and writes go to a fresh top). */
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = area_entry(l);
+		if (!(a->flags & MAP_PRIVATE))
+			continue;
+		mmobj_t *sh = shadow_create(a->obj);
+		if (!sh)
+			goto fail;
+		mmobj_put(a->obj);	/* the shadow holds it now */
+		a->obj = sh;
+	}
+	vmmap_unmap_pages(map, USER_MIN_PAGE, USER_MAX_PAGE);
+	return child;
+fail:
+	vmmap_destroy(child);
+	return NULL;
+}
+
+/* Page by page through the chain: writes go to the top object of a
+ * private area (copying first), reads come from wherever the page is. */
+static int vmmap_copy(vmmap_t *map, uint32_t addr, void *buf, size_t n, bool write)
+{
+	uint8_t *p = buf;
+	while (n > 0) {
+		vmarea_t *a = vmmap_lookup(map, PN(addr));
+		if (!a)
+			return -EFAULT;
+		uint32_t pagenum = a->off + (PN(addr) - a->start);
+		size_t in_page = PAGE_SIZE - (addr & (PAGE_SIZE - 1)), k = MIN(n, in_page);
+		pframe_t *pf;
+		bool in_top;
+		int rc = write ? pframe_get(a->obj, pagenum, &pf)
+			: vm_chain_get(a->obj, pagenum, &pf, &in_top);
+		if (rc < 0)
+			return rc;
+		uint8_t *page = (uint8_t *)pf->pf_addr + (addr & (PAGE_SIZE - 1));
+		if (write) {
+			memcpy(page, p, k);
+			rc = pframe_dirty(pf);
+		} else {
+			memcpy(p, page, k);
+		}
+		pframe_unpin(pf);
+		if (rc < 0)
+			return rc;
+		addr += k;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int vmmap_write(vmmap_t *map, uint32_t addr, const void *buf, size_t n)
+{
+	return vmmap_copy(map, addr, (void *)buf, n, true);
+}
+
+int vmmap_read(vmmap_t *map, uint32_t addr, void *buf, size_t n)
+{
+	return vmmap_copy(map, addr, buf, n, false);
+}
