@@ -80,4 +80,6 @@ bench: $(KERNEL)
 clean:
 	rm -rf $(BUILD)
 
+include tools/Makefile.tools
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -22,10 +22,26 @@ passed=0
 failed=0
 mkdir -p "$LOGDIR"
 
+# Scratch disks for the ata suite (doc/drivers.md): hda and hdb, zeroed
+# afresh before every boot so no suite sees another's data.
+SCRATCH_DISKS=("$LOGDIR/scratch-hda.img" "$LOGDIR/scratch-hdb.img")
+SCRATCH_SIZE=4M
+
+fresh_scratch_disks() {
+	local img
+	for img in "${SCRATCH_DISKS[@]}"; do
+		rm -f "$img"
+		truncate -s "$SCRATCH_SIZE" "$img"
+	done
+}
+
 qemu_boot() {	# mem append log
+	fresh_scratch_disks
 	timeout --foreground -k 5 "$TIMEOUT" qemu-system-i386 -accel tcg -m "$1" \
 		-kernel "$KERNEL" -append "$2" -display none -monitor none \
 		-serial "file:$3" -no-reboot \
+		-drive "file=${SCRATCH_DISKS[0]},format=raw,if=ide,index=0" \
+		-drive "file=${SCRATCH_DISKS[1]},format=raw,if=ide,index=1" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 }
 

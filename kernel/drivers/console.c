@@ -1,95 +1,100 @@
 /*
- * The kernel console: the serial log and the VGA screen side by side, and
- * serial input for the kshell.
+ * The kernel console: the serial log and VGA virtual terminal 0 side by
+ * side, and the serial tty as the console's input.
  *
- * console_lock serialises writers so lines from different threads do not
- * interleave mid-line; a panic writes without it.  input_lock protects the
- * input ring; readers sleep on input_wait until a byte arrives.  When the
- * ring is full, further bytes are dropped (the line is not lost, it
- * simply stops growing), as a terminal does.
+ * console_lock orders whole console_write calls, so lines from different
+ * threads do not interleave mid-line on either device; a panic writes
+ * without it.  Each newline becomes \r\n on both devices.  Lock order:
+ * console_lock -> COM1 transmitter lock, console_lock -> vt_lock.
+ *
+ * Input is the serial tty's (drivers/tty/serial_tty.c): the kshell reads
+ * edited lines from it, and tests inject bytes into its line discipline.
  */
 #include "drivers/console.h"
 #include "drivers/serial.h"
-#include "drivers/vga.h"
-#include "proc/sched.h"
+#include "drivers/tty.h"
+#include "drivers/vt.h"
 #include "util/debug.h"
 #include "util/spinlock.h"
 
-static spinlock_t console_lock = SPINLOCK_INIT("console output");
+#define CONSOLE_CHUNK 64
+#define NEWLINE_EXPANSION 2	/* \n becomes \r\n */
 
-static spinlock_t input_lock = SPINLOCK_INIT("console input ring");
-static uint8_t input_ring[CONSOLE_INPUT_BUF];	/* under input_lock */
-static size_t input_head, input_count;
-static wait_queue_t input_wait;
+static spinlock_t console_lock = SPINLOCK_INIT("console output");
 
 void console_init(void)
 {
 	serial_init();
-	vga_init();
+	vt_init();
+}
+
+static void flush(char *chunk, size_t *k)
+{
+	if (*k == 0)
+		return;
+	serial_write(chunk, *k);
+	vt_console_write(chunk, *k);
+	*k = 0;
 }
 
 void console_write(const char *s, size_t n)
 {
 	bool locked = !panicking;
+	char chunk[CONSOLE_CHUNK];
+	size_t k = 0;
 
 	if (locked)
 		spin_lock(&console_lock);
 	for (size_t i = 0; i < n; i++) {
+		if (k + NEWLINE_EXPANSION > sizeof(chunk))
+			flush(chunk, &k);
 		if (s[i] == '\n')
-			serial_putc('\r');
-		serial_putc(s[i]);
-		vga_putc(s[i]);
+			chunk[k++] = '\r';
+		chunk[k++] = s[i];
 	}
+	flush(chunk, &k);
 	if (locked)
 		spin_unlock(&console_lock);
 }
 
-static bool input_put_locked(uint8_t c)
-{
-	if (input_count == CONSOLE_INPUT_BUF)
-		return false;
-	input_ring[(input_head + input_count++) % CONSOLE_INPUT_BUF] = c;
-	return true;
-}
-
-static void console_rx(uint8_t c)
-{
-	spin_lock(&input_lock);
-	input_put_locked(c);
-	sched_wakeup_on(&input_wait);
-	spin_unlock(&input_lock);
-}
-
 void console_input_init(void)
 {
-	wait_queue_init(&input_wait);
-	serial_set_rx_handler(console_rx);
+	tty_init_all();
 }
 
 size_t console_inject(const char *s, size_t n)
 {
-	size_t done = 0;
-	spin_lock(&input_lock);
-	while (done < n && input_put_locked((uint8_t)s[done]))
-		done++;
-	sched_broadcast_on(&input_wait);
-	spin_unlock(&input_lock);
-	return done;
+	return tty_inject(tty_console(), s, n);
 }
 
 int console_getc(void)
 {
-	spin_lock(&input_lock);
-	while (input_count == 0) {
-		int rc = sched_cancellable_sleep_on(&input_wait, &input_lock);
-		if (rc < 0) {
-			spin_unlock(&input_lock);
-			return rc;
+	char c;
+	ssize_t n = tty_read(tty_console(), &c, 1);
+	if (n < 0)
+		return (int)n;
+	return n == 0 ? -1 : (uint8_t)c;
+}
+
+int console_read_line(char *buf, size_t size)
+{
+	size_t len = 0;
+	char part[TTY_INPUT_MAX];
+
+	if (!buf || size == 0)
+		return -1;
+	for (;;) {
+		ssize_t n = tty_read(tty_console(), part, sizeof(part));
+		if (n < 0 || (n == 0 && len == 0))
+			return -1;
+		bool end = n > 0 && part[n - 1] == '\n';
+		size_t data = (size_t)n - end;
+		size_t keep = MIN(data, size - 1 - len);
+		for (size_t i = 0; i < keep; i++)
+			buf[len++] = part[i];
+		if (end || n == 0) {
+			buf[len] = '\0';
+			return (int)len;
 		}
 	}
-	uint8_t c = input_ring[input_head];
-	input_head = (input_head + 1) % CONSOLE_INPUT_BUF;
-	input_count--;
-	spin_unlock(&input_lock);
-	return c;
 }

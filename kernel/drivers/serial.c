@@ -1,11 +1,16 @@
 /*
  * COM1 at 115200 baud, 8N1, FIFOs on.  Output is polled: the kernel log
- * must work before interrupts do and from inside a panic.  Receiving is
- * interrupt driven once serial_set_rx_handler() installs a receiver.
+ * must work before interrupts do and from inside a panic.  serial_tx_lock
+ * makes each serial_write() one uninterrupted run of bytes, so the kernel
+ * log and the serial tty's output interleave only between runs.
+ * Receiving is interrupt driven once serial_set_rx_handler() installs a
+ * receiver (the serial tty's, which queues bytes for a bottom half).
  */
 #include "drivers/serial.h"
 #include "main/io.h"
 #include "entry/intr.h"
+#include "util/debug.h"
+#include "util/spinlock.h"
 
 #define COM1 0x3F8
 #define REG_DATA 0
@@ -24,6 +29,7 @@
 #define IER_RX_AVAILABLE 0x01
 
 static void (*rx_handler)(uint8_t byte);
+static spinlock_t serial_tx_lock = SPINLOCK_INIT("COM1 transmitter");
 
 void serial_init(void)
 {
@@ -41,6 +47,18 @@ void serial_putc(char c)
 	while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
 		;
 	outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+void serial_write(const char *s, size_t n)
+{
+	bool locked = !panicking;
+
+	if (locked)
+		spin_lock(&serial_tx_lock);
+	for (size_t i = 0; i < n; i++)
+		serial_putc(s[i]);
+	if (locked)
+		spin_unlock(&serial_tx_lock);
 }
 
 int serial_getc_nowait(void)

@@ -13,6 +13,7 @@
 #include "entry/double_fault.h"
 #include "boot/multiboot.h"
 #include "drivers/console.h"
+#include "drivers/dev.h"
 #include "drivers/pit.h"
 #include "entry/intr.h"
 #include "main/cmdline.h"
@@ -122,6 +123,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	pit_init();
 	intr_enable();
 	console_input_init();
+	dev_init();
 	memory_summary();
 	start_init();
 	idle_loop();

@@ -1,5 +1,6 @@
 /*
- * The kshell: a line editor over the console and a table of commands.
+ * The kshell: lines read from the console tty (its line discipline does
+ * the editing: erase, kill, ^D) and a table of commands.
  *
  * Lines are split on spaces and tabs ("double quotes" group words); the
  * first word names a command from the .kshell_cmds section.  Commands run
@@ -18,9 +19,6 @@
 #include "util/debug.h"
 #include "util/printf.h"
 #include "util/string.h"
-
-#define CTRL(c) ((c) & 0x1f)
-#define KEY_DEL 0x7f
 
 extern const kshell_cmd_t kshell_cmds_start[], kshell_cmds_end[];
 
@@ -66,38 +64,9 @@ int kshell_execute(const char *line)
 	return -1;
 }
 
-static void echo_erase(void)
-{
-	kprintf("\b \b");
-}
-
 int kshell_read_line(char *buf, size_t size)
 {
-	size_t len = 0;
-	for (;;) {
-		int c = console_getc();
-		if (c < 0)
-			return -1;
-		if (c == '\r' || c == '\n') {
-			kprintf("\n");
-			buf[len] = '\0';
-			return (int)len;
-		} else if (c == '\b' || c == KEY_DEL) {
-			if (len > 0) {
-				len--;
-				echo_erase();
-			}
-		} else if (c == CTRL('U')) {
-			for (; len > 0; len--)
-				echo_erase();
-		} else if (c == CTRL('D')) {
-			if (len == 0)
-				return -1;
-		} else if (c >= ' ' && len + 1 < size) {
-			buf[len++] = (char)c;
-			kprintf("%c", c);
-		}
-	}
+	return console_read_line(buf, size);
 }
 
 bool kshell_run(void)

@@ -1,17 +1,23 @@
-/* The kernel console: every byte written goes to the serial log and to
- * VGA text; input comes from the serial port, interrupt driven, through a
- * bounded buffer (kernel/drivers/console.c).  The tty layer (issue 4)
- * builds the user-facing terminals; this is the kernel's own console. */
+/* The kernel console (kernel/drivers/console.c).  Output: every byte
+ * written goes to the serial log and to virtual terminal 0 on the VGA
+ * screen.  Input: the serial tty (ttyS0) with its line discipline, so the
+ * kshell gets edited lines (erase, kill, ^D) and the echo. */
 #pragma once
 #include "util/types.h"
 
-#define CONSOLE_INPUT_BUF 256
-
 void console_init(void);
 void console_write(const char *s, size_t n);
-/* Starts interrupt-driven input (needs the scheduler). */
+/* Starts the ttys and interrupt-driven input (needs the scheduler). */
 void console_input_init(void);
-/* Waits for a byte of input; -EINTR if the thread is cancelled. */
+/* Reads one line from the console tty into buf (without its newline,
+ * NUL-terminated; a longer line is cut to size - 1 bytes and the rest
+ * discarded).  Returns its length, or -1 at end of file (^D on an empty
+ * line) or if the thread is cancelled. */
+int console_read_line(char *buf, size_t size);
+/* Waits for a byte of input through the line discipline (in canonical
+ * mode a byte arrives once its line is complete); -EINTR if the thread
+ * is cancelled, -1 at end of file. */
 int console_getc(void);
-/* Queues bytes as if typed (tests); returns how many fit. */
+/* Queues bytes as if typed on the console (tests); returns how many the
+ * line discipline took. */
 size_t console_inject(const char *s, size_t n);

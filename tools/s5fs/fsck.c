@@ -1,0 +1,189 @@
+/* fsck.s5fs: checks an S5FS image and reports every problem it finds.
+ *
+ *   fsck.s5fs [-v] IMAGE
+ *
+ * Read-only: the image is never modified.  Each problem is one line on
+ * standard output, "fsck.s5fs: WHERE: WHAT", and a summary line ends the
+ * report.  Exit status: 0 when the image is clean, 1 when problems were
+ * found, 2 on a usage or I/O error.  -v also prints the superblock and one
+ * line per in-use inode.  This file holds the driver, the message helpers
+ * and the per-inode arrays; the passes are described in fsck.h.
+ */
+#include "fsck.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FSCK_EXIT_CLEAN 0
+#define FSCK_EXIT_PROBLEMS 1
+#define FSCK_EXIT_ERROR 2
+
+void fsck_problem(fsck_t *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	f->problems++;
+	printf("%s: ", FSCK_PROG);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+void fsck_note(fsck_t *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)f;
+	printf("%s: note: ", FSCK_PROG);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+void fsck_fatal_io(fsck_t *f, const char *what, int err)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: %s: %s\n", FSCK_PROG, f->img.path, what, strerror(-err));
+	exit(FSCK_EXIT_ERROR);
+}
+
+const char *fsck_path(const fsck_t *f, uint32_t ino)
+{
+	static char buf[PATH_MAX];
+	size_t pos = sizeof(buf) - 1;
+	uint32_t steps;
+
+	buf[pos] = '\0';
+	if (ino == S5_ROOT_INO)
+		return "/";
+	if (!f->reached || ino >= f->ninodes || !f->reached[ino])
+		return "?";
+	for (steps = 0; ino != S5_ROOT_INO && steps < f->ninodes; steps++) {
+		size_t len = f->name[ino] ? strlen(f->name[ino]) : 0;
+		if (len + 1 > pos)
+			return buf + pos;
+		pos -= len;
+		memcpy(buf + pos, f->name[ino], len);
+		buf[--pos] = '/';
+		ino = f->parent[ino];
+	}
+	return buf + pos;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fprintf(stderr, "%s: out of memory\n", FSCK_PROG);
+		exit(FSCK_EXIT_ERROR);
+	}
+	return p;
+}
+
+static void load_inodes(fsck_t *f)
+{
+	const s5_super_t *sb = &f->img.sb;
+	uint32_t table_blocks = (f->ninodes + S5_INODES_PER_BLOCK - 1) / S5_INODES_PER_BLOCK;
+	uint8_t *table = xcalloc(table_blocks, S5_BLOCK_SIZE);
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < table_blocks; i++) {
+		err = s5img_read_block(&f->img, sb->s5s_inode_start + i, table + (size_t)i * S5_BLOCK_SIZE);
+		if (err)
+			fsck_fatal_io(f, "reading the inode table", err);
+	}
+	f->inodes = (s5_inode_t *)table;
+	f->istate = xcalloc(f->ninodes, 1);
+	f->on_free_list = xcalloc(f->ninodes, 1);
+	f->refs = xcalloc(f->ninodes, sizeof(*f->refs));
+	f->reached = xcalloc(f->ninodes, 1);
+	f->parent = xcalloc(f->ninodes, sizeof(*f->parent));
+	f->name = xcalloc(f->ninodes, sizeof(*f->name));
+	f->block_owner = xcalloc(f->nblocks, sizeof(*f->block_owner));
+}
+
+static void release(fsck_t *f)
+{
+	uint32_t i;
+
+	if (f->name)
+		for (i = 0; i < f->ninodes; i++)
+			free(f->name[i]);
+	free(f->name);
+	free(f->parent);
+	free(f->reached);
+	free(f->refs);
+	free(f->on_free_list);
+	free(f->istate);
+	free(f->inodes);
+	free(f->block_owner);
+	s5img_close(&f->img);
+}
+
+static void summary(const fsck_t *f)
+{
+	const s5_super_t *sb = &f->img.sb;
+
+	if (f->problems) {
+		printf("%s: %s: %lu problem%s found\n", FSCK_PROG, f->img.path, f->problems,
+		       f->problems == 1 ? "" : "s");
+		return;
+	}
+	printf("%s: %s: clean, %u/%u inodes and %u/%u blocks in use\n", FSCK_PROG, f->img.path,
+	       f->ninodes - 1 - sb->s5s_free_inodes, f->ninodes - 1,
+	       f->nblocks - sb->s5s_free_blocks, f->nblocks);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: %s [-v] IMAGE\n", FSCK_PROG);
+	exit(FSCK_EXIT_ERROR);
+}
+
+int main(int argc, char **argv)
+{
+	fsck_t f;
+	int opt, err, verbose = 0;
+
+	while ((opt = getopt(argc, argv, "v")) != -1) {
+		if (opt != 'v')
+			usage();
+		verbose = 1;
+	}
+	if (argc - optind != 1)
+		usage();
+	memset(&f, 0, sizeof(f));
+	f.verbose = verbose;
+	err = s5img_open(&f.img, argv[optind], 0);
+	if (err == -ENOSPC) {
+		printf("%s: %s: image too small to hold a superblock (%u bytes)\n",
+		       FSCK_PROG, argv[optind], S5_BLOCK_SIZE);
+		printf("%s: %s: 1 problem found\n", FSCK_PROG, argv[optind]);
+		return FSCK_EXIT_PROBLEMS;
+	}
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", FSCK_PROG, argv[optind], strerror(-err));
+		return FSCK_EXIT_ERROR;
+	}
+	if (fsck_super(&f) == 0) {
+		load_inodes(&f);
+		fsck_inodes(&f);
+		fsck_free_lists(&f);
+		fsck_dirs(&f);
+	} else {
+		printf("%s: %s: superblock unusable, nothing else checked\n", FSCK_PROG, f.img.path);
+	}
+	summary(&f);
+	err = f.problems ? FSCK_EXIT_PROBLEMS : FSCK_EXIT_CLEAN;
+	release(&f);
+	return err;
+}
