@@ -96,7 +96,7 @@ static int map_segment(vnode_t *vn, vmmap_t *map, const elf32_phdr_t *ph, uint32
 		uint32_t len = PAGE_ALIGN_UP(file_end) - page;
 		rc = vm_mmap(map, page, len, prot, MAP_PRIVATE | MAP_FIXED, &vn->vn_mmobj,
 			     PN(ph->p_offset));
-		if (rc < 0)
+		if (vm_mmap_failed(rc))
 			return (int)rc;
 		/* The rest of the last file page belongs to .bss: zero it in
 		 * this process's copy. */
@@ -109,7 +109,7 @@ static int map_segment(vnode_t *vn, vmmap_t *map, const elf32_phdr_t *ph, uint32
 	if (mem_end > page) {
 		rc = vm_mmap(map, page, PAGE_ALIGN_UP(mem_end) - page, prot,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
-		if (rc < 0)
+		if (vm_mmap_failed(rc))
 			return (int)rc;
 	}
 	return 0;

@@ -212,10 +212,11 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	uint32_t esp = 0;
 	if ((rc = elf_load(vn, map, &img)) < 0)
 		goto out_map;
-	rc = vm_mmap(map, USER_END - USER_STACK_SIZE, USER_STACK_SIZE,
-		     PROT_READ | PROT_WRITE | (img.exec_stack ? PROT_EXEC : 0),
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
-	if (rc < 0 || (rc = build_stack(map, args, &img, &esp)) < 0)
+	long addr = vm_mmap(map, USER_END - USER_STACK_SIZE, USER_STACK_SIZE,
+			    PROT_READ | PROT_WRITE | (img.exec_stack ? PROT_EXEC : 0),
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+	rc = vm_mmap_failed(addr) ? (int)addr : build_stack(map, args, &img, &esp);
+	if (rc < 0)
 		goto out_map;
 	if (!t->fpu_state && (rc = kthread_fpu_init(t)) < 0)
 		goto out_map;

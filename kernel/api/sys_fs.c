@@ -355,14 +355,3 @@ SYSCALL(mount)
 
 SYSCALL(umount2) { return WITH_PATH(a1, vfs_unmount(path)); }
 
-/* Terminal control goes to the device; everything else is not a tty. */
-SYSCALL(ioctl)
-{
-	file_t *f = fd_get(curproc->files, (int)a1);
-	if (!f)
-		return -EBADF;
-	long rc = S_ISCHR(f->f_vnode->vn_mode) ? chardev_ioctl(f->f_vnode->vn_rdev, a2, a3)
-		: -ENOTTY;
-	fput(f);
-	return rc;
-}

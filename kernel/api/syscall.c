@@ -41,6 +41,7 @@ static void syscall_entry(intr_frame_t *f)
 void syscall_init(void)
 {
 	intr_register(INTR_SYSCALL, syscall_entry);
+	tty_signals_init();
 }
 
 void syscall_return_to_user(intr_frame_t *f)

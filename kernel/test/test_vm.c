@@ -60,7 +60,7 @@ static void test_layout(void)
 
 	/* Hints that collide and fixed-no-replace. */
 	long b = vm_mmap(map, BASE, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
-	KT_ASSERT(b > 0 && (uint32_t)b != BASE, "a taken hint must move: got %#lx", b);
+	KT_ASSERT(!vm_mmap_failed(b) && (uint32_t)b != BASE, "a taken hint must move: got %#lx", b);
 	KT_EQ(vm_mmap(map, BASE, PAGE_SIZE, PROT_READ,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, NULL, 0), -EEXIST);
 	KT_EQ(vm_mmap(map, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0), -EINVAL);

@@ -40,6 +40,12 @@ static const mmobj_ops_t anon_ops = {
 	.fill_page = anon_fill,
 };
 
+void anon_init(void)
+{
+	anon_cache = slab_cache_create("anon_obj", sizeof(mmobj_t), 0, 0);
+	KASSERT(anon_cache, "no memory for the anon object cache");
+}
+
 bool mmobj_is_anon(const mmobj_t *o)
 {
 	return o->mo_ops == &anon_ops;
@@ -47,11 +53,6 @@ bool mmobj_is_anon(const mmobj_t *o)
 
 mmobj_t *anon_create(void)
 {
-	if (!anon_cache) {
-		anon_cache = slab_cache_create("anon_obj", sizeof(mmobj_t), 0, 0);
-		if (!anon_cache)
-			return NULL;
-	}
 	mmobj_t *o = slab_alloc(anon_cache);
 	if (!o)
 		return NULL;

@@ -113,6 +113,12 @@ static const mmobj_ops_t shadow_ops = {
 	.fill_page = shadow_fill,
 };
 
+void shadow_init(void)
+{
+	shadow_cache = slab_cache_create("shadow_obj", sizeof(shadow_t), 0, 0);
+	KASSERT(shadow_cache, "no memory for the shadow object cache");
+}
+
 bool mmobj_is_shadow(const mmobj_t *o)
 {
 	return o->mo_ops == &shadow_ops;
@@ -120,11 +126,6 @@ bool mmobj_is_shadow(const mmobj_t *o)
 
 mmobj_t *shadow_create(mmobj_t *below)
 {
-	if (!shadow_cache) {
-		shadow_cache = slab_cache_create("shadow_obj", sizeof(shadow_t), 0, 0);
-		if (!shadow_cache)
-			return NULL;
-	}
 	shadow_t *sh = slab_alloc(shadow_cache);
 	if (!sh)
 		return NULL;

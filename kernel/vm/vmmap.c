@@ -37,6 +37,8 @@ void vmmap_init(void)
 	vmmap_cache = slab_cache_create("vmmap", sizeof(vmmap_t), 0, 0);
 	vmarea_cache = slab_cache_create("vmarea", sizeof(vmarea_t), 0, 0);
 	KASSERT(vmmap_cache && vmarea_cache, "no memory for the vm caches");
+	anon_init();
+	shadow_init();
 }
 
 vmmap_t *vmmap_create(pde_t *pd)

@@ -134,6 +134,22 @@ void tty_receive_irq(tty_t *tty, uint8_t c)
 
 /* The bottom half: moves flip-buffer bytes to the line discipline in
  * chunks, so flip_lock is never held across the discipline. */
+void (*tty_signal_hook)(int pgid, int sig);
+
+/* ^C and friends typed on a tty with a foreground process group become
+ * signals for that group, once the signal layer has set the hook.  Runs
+ * in the bottom half, with no tty lock held. */
+static void deliver_signals(tty_t *tty)
+{
+	int pgid = tty_get_fg_pgid(tty);
+	if (!tty_signal_hook || pgid <= 0)
+		return;
+	uint32_t sigs = tty_take_signals(tty, &pgid);
+	for (int sig = 0; sigs; sig++, sigs >>= 1)
+		if (sigs & 1)
+			tty_signal_hook(pgid, sig);
+}
+
 static void flip_drain(void *arg)
 {
 	tty_t *tty = arg;
@@ -152,6 +168,7 @@ static void flip_drain(void *arg)
 			return;
 		tty_receive(tty, chunk, k);
 	}
+	deliver_signals(tty);
 }
 
 void tty_get_termios(tty_t *tty, termios_t *out)
@@ -246,6 +263,16 @@ static chardev_t console_cdev = {
 	.dev = MKDEV(TTYAUX_MAJOR, TTYAUX_CONSOLE_MINOR),
 	.ops = &console_cdev_ops,
 };
+
+tty_t *tty_of_dev(dev_t dev)
+{
+	if (dev == console_cdev.dev)
+		return tty_console();
+	chardev_t *cd = chardev_lookup(dev);
+	if (!cd || cd->ops != &tty_cdev_ops)
+		return NULL;
+	return container_of(cd, tty_t, cdev);
+}
 
 tty_t *tty_console(void)
 {

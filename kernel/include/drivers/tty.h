@@ -129,6 +129,13 @@ size_t tty_input_ready(tty_t *tty);
 void tty_init_all(void);
 /* The tty the kernel console reads: the serial port's. */
 tty_t *tty_console(void);
+/* The tty behind a character device number (the console included), or
+ * NULL if dev is not a tty. */
+tty_t *tty_of_dev(dev_t dev);
+/* Set by the signal layer: sends sig to process group pgid.  Typed ISIG
+ * characters arriving by interrupt go through it (bits of sig_pending are
+ * then consumed); without it they stay recorded in sig_pending. */
+extern void (*tty_signal_hook)(int pgid, int sig);
 /* The serial port's tty (ttyS0): created by tty_serial_init
  * (kernel/drivers/tty/serial_tty.c), which takes over COM1's input. */
 void tty_serial_init(void);

@@ -12,6 +12,14 @@
  * or a negative errno: -EINVAL, -ENOMEM, -EEXIST. */
 long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	     mmobj_t *obj, uint32_t pgoff);
+/* vm_mmap's results are addresses up to 0xBFFFF000, which are negative
+ * as a long: an error is a value in [-4095, -1], as in Linux. */
+#define VM_MAX_ERRNO 4095
+static inline bool vm_mmap_failed(long rc)
+{
+	return (unsigned long)rc >= (unsigned long)-VM_MAX_ERRNO;
+}
+
 int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len);
 int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot);
 /* Sets the break (0: query); returns the new break, or the old one if it

@@ -23,6 +23,8 @@
 
 struct pframe;
 
+void anon_init(void);
+void shadow_init(void);
 mmobj_t *anon_create(void);
 /* A shadow over `below` (one reference taken on below); NULL on ENOMEM. */
 mmobj_t *shadow_create(mmobj_t *below);
