@@ -81,5 +81,6 @@ clean:
 	rm -rf $(BUILD)
 
 include tools/Makefile.tools
+include user/Makefile.user
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -122,6 +122,7 @@ run_host_test() {	# name script
 declare -A host_tests=()
 [ -f bench/selftest.sh ] && host_tests[bench]=bench/selftest.sh
 [ -f tools/tests/run.sh ] && host_tests[tools]=tools/tests/run.sh
+[ -f user/tests/host/run.sh ] && host_tests[user]=user/tests/host/run.sh
 
 # The suite list comes from the kernel itself.
 qemu_boot 32M "test=list" "$LOGDIR/list.log"

@@ -1,0 +1,382 @@
+/*
+ * sh: the M-OS shell.  Usage:
+ *
+ *   sh                     commands from standard input (interactive if
+ *                          it is a terminal: prompt, job control, ^C)
+ *   sh FILE [ARG...]       run a script; $0 is FILE, $1... the ARGs
+ *   sh -c CMD [NAME [ARG...]]  run CMD; $0 is NAME
+ *
+ * This file holds the input side (reading lines, prompting), the
+ * read-parse-run loop shared by all three, and the table of background
+ * jobs.  The loop takes one complete command at a time, so a command can
+ * change what the next is parsed against (cd, variables) and an
+ * interactive shell runs each line as soon as it is typed.  A syntax
+ * error ends a script (status 2); interactively it only drops the line.
+ *
+ * The prompt is the working directory followed by "$ " ("/home $ "), on
+ * standard error; "> " asks for the rest of an unfinished command.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sh.h"
+#include "ulib.h"
+
+#define MAX_JOBS  64
+#define READ_SIZE 4096
+
+struct sh_state sh;
+extern char **environ;
+
+/* ---- input ------------------------------------------------------------ */
+
+void input_init_string(struct sh_input *in, const char *text)
+{
+	memset(in, 0, sizeof *in);
+	in->buf = (char *)text;
+	in->len = strlen(text);
+	in->fd = -1;
+}
+
+static void input_init_fd(struct sh_input *in, int fd, int prompt)
+{
+	memset(in, 0, sizeof *in);
+	in->fd = fd;
+	in->prompt = prompt;
+}
+
+static void print_prompt(struct sh_input *in)
+{
+	char cwd[PATH_MAX];
+
+	if (in->at_start) {
+		jobs_reap();
+		jobs_report();
+		fprintf(stderr, "%s $ ", getcwd(cwd, sizeof cwd) ? cwd : "?");
+	} else {
+		fputs("> ", stderr);
+	}
+	fflush(stderr);
+	in->at_start = 0;
+}
+
+static void reserve(struct sh_input *in, size_t more)
+{
+	if (in->len + more + 1 <= in->cap)
+		return;
+	in->cap = 2 * in->cap + more + 1;
+	in->buf = realloc(in->buf, in->cap);
+	if (!in->buf)
+		ul_die(2, "out of memory");
+}
+
+/*
+ * A terminal hands out a line per read; anything else is read a byte at a
+ * time so that no input meant for the commands we run is swallowed.
+ */
+int input_more(struct sh_input *in)
+{
+	int tty;
+	ssize_t n;
+
+	if (in->fd < 0)
+		return 0;
+	if (in->prompt)
+		print_prompt(in);
+	tty = isatty(in->fd);
+	for (;;) {
+		reserve(in, READ_SIZE);
+		n = read(in->fd, in->buf + in->len, tty ? READ_SIZE : 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		in->len += (size_t)n;
+		in->buf[in->len] = '\0';
+		if (tty || in->buf[in->len - 1] == '\n')
+			return 1;
+	}
+	if (n == 0 && in->prompt)
+		fputc('\n', stderr);	/* ^D: end the prompt's line */
+	return 0;
+}
+
+/* ---- the loop ------------------------------------------------------- */
+
+int sh_run_input(struct sh_input *in)
+{
+	struct list_item *list;
+	enum parse_result r;
+
+	while (!sh.exiting) {
+		struct sh_mark mark = sh_mark();
+
+		if (in->fd >= 0 && in->pos == in->len)
+			in->pos = in->len = 0;	/* all used: start afresh */
+		list = NULL;
+		r = parse_command(in, &list);
+		if (r == PARSE_OK) {
+			exec_list(list);
+			jobs_reap();
+		}
+		sh_release(mark);
+		if (r == PARSE_EOF)
+			break;
+		if (r == PARSE_ERROR) {
+			sh.status = SH_STATUS_SYNTAX;
+			if (!in->prompt)
+				break;
+			in->pos = in->len;	/* drop the rest of the line */
+		}
+	}
+	return sh.status;
+}
+
+static char *read_file(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (len + READ_SIZE + 1 > cap) {
+			cap = 2 * cap + READ_SIZE + 1;
+			buf = realloc(buf, cap);
+			if (!buf)
+				ul_die(2, "out of memory");
+		}
+		n = read(fd, buf + len, READ_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int sh_run_file(const char *path, char **argv)
+{
+	struct sh_input in;
+	char *text = read_file(path);
+	int status;
+
+	if (!text) {
+		ul_warnerr("%s", path);
+		return errno == ENOENT ? SH_STATUS_NOT_FOUND : SH_STATUS_NOT_EXEC;
+	}
+	if (argv) {
+		for (sh.argc = 0; argv[sh.argc]; sh.argc++)
+			;
+		sh.argv = argv;
+	}
+	input_init_string(&in, text);
+	status = sh_run_input(&in);
+	free(text);
+	return status;
+}
+
+/* ---- jobs ------------------------------------------------------------- */
+
+struct job {
+	pid_t pid;
+	char *text;
+	int done;
+	int status;		/* when done */
+};
+
+static struct job jobs[MAX_JOBS];
+static int njobs;
+
+static void job_remove(int i)
+{
+	free(jobs[i].text);
+	memmove(&jobs[i], &jobs[i + 1], (size_t)(njobs - i - 1) * sizeof jobs[0]);
+	njobs--;
+}
+
+void jobs_add(pid_t pid, const char *text)
+{
+	int i;
+
+	if (njobs == MAX_JOBS) {	/* forget the oldest finished, or oldest */
+		for (i = 0; i < njobs - 1 && !jobs[i].done; i++)
+			;
+		job_remove(i);
+	}
+	jobs[njobs].pid = pid;
+	jobs[njobs].text = strdup(text ? text : "");
+	jobs[njobs].done = 0;
+	njobs++;
+}
+
+static struct job *job_of(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < njobs; i++)
+		if (jobs[i].pid == pid)
+			return &jobs[i];
+	return NULL;
+}
+
+void jobs_reap(void)
+{
+	struct job *j;
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		j = job_of(pid);
+		if (j) {
+			j->done = 1;
+			j->status = sh_wait_status(st, 0);
+		}
+	}
+}
+
+static void job_line(const struct job *j)
+{
+	char state[32];
+
+	if (!j->done)
+		snprintf(state, sizeof state, "Running");
+	else if (j->status == 0)
+		snprintf(state, sizeof state, "Done");
+	else if (j->status > SH_STATUS_SIGNAL && strsignal(j->status - SH_STATUS_SIGNAL))
+		snprintf(state, sizeof state, "%s", strsignal(j->status - SH_STATUS_SIGNAL));
+	else
+		snprintf(state, sizeof state, "Exit %d", j->status);
+	fprintf(stderr, "[%d] %-12s %s\n", (int)j->pid, state, j->text ? j->text : "");
+}
+
+void jobs_report(void)
+{
+	int i;
+
+	for (i = 0; i < njobs;) {
+		if (jobs[i].done) {
+			job_line(&jobs[i]);
+			job_remove(i);
+		} else {
+			i++;
+		}
+	}
+}
+
+void jobs_print(void)
+{
+	int i;
+
+	for (i = 0; i < njobs; i++)
+		job_line(&jobs[i]);
+	fflush(stderr);
+}
+
+static int job_wait_one(int i)
+{
+	int st, status;
+
+	if (!jobs[i].done) {
+		while (waitpid(jobs[i].pid, &st, 0) < 0 && errno == EINTR)
+			;
+		jobs[i].status = sh_wait_status(st, 0);
+	}
+	status = jobs[i].status;
+	job_remove(i);
+	return status;
+}
+
+int jobs_wait(pid_t pid)
+{
+	struct job *j;
+	int status = 0;
+
+	if (pid == 0) {
+		while (njobs > 0)
+			status = job_wait_one(0);
+		return status;
+	}
+	j = job_of(pid);
+	if (j)
+		return job_wait_one((int)(j - jobs));
+	ul_warn("wait: pid %d is not a child of this shell", (int)pid);
+	return SH_STATUS_NOT_FOUND;
+}
+
+/* ---- start ------------------------------------------------------------ */
+
+/* Interactive: own the terminal if we can, and let ^C/^Z pass us by. */
+static void setup_interactive(void)
+{
+	static const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+	size_t i;
+
+	for (i = 0; i < sizeof ignored / sizeof ignored[0]; i++)
+		signal(ignored[i], SIG_IGN);
+	sh.tty = STDIN_FILENO;
+	sh.pgid = getpgid(0);
+	if (sh.pgid != getpid() && setpgid(0, 0) == 0)
+		sh.pgid = getpid();
+	sh.jobctl = tcsetpgrp(sh.tty, sh.pgid) == 0;
+}
+
+static void usage(void)
+{
+	ul_die(SH_STATUS_SYNTAX, "usage: sh [FILE [ARG...] | -c COMMAND [NAME [ARG...]]]");
+}
+
+int main(int argc, char **argv)
+{
+	static char *default_argv[] = { "sh", NULL };
+	char cwd[PATH_MAX];
+	struct sh_input in;
+
+	ul_setprogname("sh");
+	sh.pid = getpid();
+	vars_init(environ);
+	if (!var_get("PATH"))
+		var_set("PATH", SH_DEFAULT_PATH, 1);
+	if (getcwd(cwd, sizeof cwd))
+		var_set("PWD", cwd, 0);
+	sh.argv = default_argv;
+	sh.argc = 1;
+
+	if (argc > 1 && strcmp(argv[1], "-c") == 0) {
+		if (argc < 3)
+			usage();
+		if (argc > 3) {
+			sh.argv = argv + 3;
+			sh.argc = argc - 3;
+		}
+		input_init_string(&in, argv[2]);
+		return sh_run_input(&in);
+	}
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0')
+		usage();
+	if (argc > 1)
+		return sh_run_file(argv[1], argv + 1);
+
+	sh.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	if (sh.interactive)
+		setup_interactive();
+	input_init_fd(&in, STDIN_FILENO, sh.interactive);
+	sh_run_input(&in);
+	return sh.status;
+}
