@@ -9,7 +9,12 @@
 #include "fs/vfs_syscall.h"
 #include "boot/gdt.h"
 #include "main/qemu.h"
+#include "fs/vfs.h"
+#include "fs/vnode.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/pframe.h"
+#include "mm/slab.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "util/errno.h"
@@ -165,14 +170,47 @@ SYSCALL(reboot)
 	}
 }
 
+/* mos_ps(buf, size): the process table as text; -ERANGE if it does not
+ * fit in size bytes (user/include/mos/syscalls.h). */
 SYSCALL(mos_ps)
 {
-	size_t size = MIN(a2, (uint32_t)PS_BUF_MAX);
-	char *buf = kmalloc(size ? size : 1);
+	char *buf = kmalloc(PS_BUF_MAX);
 	if (!buf)
 		return -ENOMEM;
-	size_t n = proc_format_table(buf, size);
-	long rc = copy_to_user((void *)a1, buf, n) < 0 ? -EFAULT : (long)n;
+	size_t n = proc_format_table(buf, PS_BUF_MAX);
+	long rc = n >= a2 ? -ERANGE
+		: copy_to_user((void *)a1, buf, n) < 0 ? -EFAULT : (long)n;
 	kfree(buf);
 	return rc;
+}
+
+struct mos_meminfo {
+	uint32_t frames_free, frames_total, slab_objects, processes, threads,
+		 vnodes, pframes, reserved;
+};
+#define MOS_MEMINFO_DROP_CACHES 1u
+
+/* mos_meminfo(out, flags): kernel memory counters for leak checks; with
+ * MOS_MEMINFO_DROP_CACHES everything cached is written back and evicted
+ * first, so two readings are comparable. */
+SYSCALL(mos_meminfo)
+{
+	if (a2 & ~MOS_MEMINFO_DROP_CACHES)
+		return -EINVAL;
+	if (a2 & MOS_MEMINFO_DROP_CACHES) {
+		do_sync();
+		vfs_drop_caches();
+		pframe_reclaim_all();
+		slab_shrink_all();
+	}
+	struct mos_meminfo m = {
+		.frames_free = frame_free_count(),
+		.frames_total = frame_total_count(),
+		.slab_objects = slab_objs_in_use_total(),
+		.processes = proc_count(),
+		.threads = kthread_count(),
+		.vnodes = vnode_count(),
+		.pframes = pframe_count(),
+	};
+	return copy_to_user((void *)a1, &m, sizeof(m));
 }

@@ -20,8 +20,9 @@
 /* When init ends, the machine powers off: write everything back first. */
 static void __noreturn exit_process(int code)
 {
-	if (curproc == proc_init_proc)
+	if (curproc == proc_init_proc) {
 		do_sync();
+	}
 	proc_exit(code & 0xff);
 }
 
@@ -152,7 +153,12 @@ SYSCALL(rt_sigprocmask)
 
 SYSCALL(rt_sigreturn)
 {
-	return signal_sigreturn(curthr->user_frame);
+	return signal_sigreturn(curthr->user_frame, true);
+}
+
+SYSCALL(sigreturn)
+{
+	return signal_sigreturn(curthr->user_frame, false);
 }
 
 SYSCALL(sched_yield)

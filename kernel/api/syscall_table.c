@@ -73,6 +73,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(sched_yield, sched_yield),
 	ENTRY(nanosleep, nanosleep),
 	ENTRY(rt_sigreturn, rt_sigreturn),
+	ENTRY(sigreturn, sigreturn),
 	ENTRY(rt_sigaction, rt_sigaction),
 	ENTRY(rt_sigprocmask, rt_sigprocmask),
 	ENTRY(pread64, pread64),
@@ -124,6 +125,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 
 static const syscall_entry_t mos_table[] = {
 	[NR_mos_ps - NR_mos_first] = { sys_mos_ps, "mos_ps" },
+	[NR_mos_meminfo - NR_mos_first] = { sys_mos_meminfo, "mos_meminfo" },
 };
 
 const syscall_entry_t *syscall_lookup(uint32_t nr)

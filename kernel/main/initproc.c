@@ -19,7 +19,6 @@
 #include "util/printf.h"
 #include "api/exec.h"
 #include "fs/stat.h"
-#include "fs/vfs.h"
 #include "fs/vfs_syscall.h"
 
 #define DEFAULT_INIT "/sbin/init"
@@ -63,7 +62,6 @@ static void reap_all_children(void)
 
 void *initproc_main(long arg1, void *arg2)
 {
-	vfs_init_root();	/* may read the disk: needs a thread that can sleep */
 	const char *tests = cmdline_get("test");
 	if (tests) {
 		if (!tests[0] || tests[0] == '?' || __builtin_strcmp(tests, "list") == 0) {

@@ -116,7 +116,15 @@ void kthread_exit(void *retval)
 	KASSERT(t != cpu_this()->idle_thread, "the idle thread cannot exit");
 	spin_lock(&proc_lock);
 	t->retval = retval;
-	if (--p->live_threads == 0)
+	bool last = --p->live_threads == 0;
+	spin_unlock(&proc_lock);
+	/* The last thread closes the files and frees the address space
+	 * now, as Linux's exit does: a reader waiting for EOF on a pipe must
+	 * not wait for this process to be reaped. */
+	if (last)
+		proc_release_resources(p);
+	spin_lock(&proc_lock);
+	if (last)
 		proc_last_thread_exited(p, W_EXITCODE((int)(intptr_t)retval, 0));
 	spin_lock(&sched_lock);
 	t->state = KT_EXITED;

@@ -241,13 +241,21 @@ static void proc_reap(proc_t *p)
 	list_t *l, *tmp;
 	list_for_each_safe(l, tmp, &p->threads)
 		kthread_destroy(list_entry(l, kthread_t, proc_link));
-	if (proc_fs_ops)
-		proc_fs_ops->release(p);
-	if (p->vmmap)
-		proc_vm_release(p);
+	proc_release_resources(p);
 	if (p->pagedir != kernel_pd)
 		pt_destroy_pd(p->pagedir);
 	slab_free(proc_cache, p);
+}
+
+void proc_release_resources(proc_t *p)
+{
+	if (proc_fs_ops)
+		proc_fs_ops->release(p);	/* idempotent */
+	if (p->vmmap) {
+		if (p == curproc)	/* stop using the address space first */
+			pt_switch(kernel_pd);
+		proc_vm_release(p);
+	}
 }
 
 void proc_abandon_thread(kthread_t *t)

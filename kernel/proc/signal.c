@@ -69,9 +69,24 @@ struct rt_sigframe {
 	uint8_t retcode[8];
 } __packed;
 
+/* The frame of a handler installed without SA_SIGINFO (Linux's i386
+ * sigframe): only the signal number is passed, and the restorer calls
+ * the old sigreturn, finding the frame at esp - 8. */
+struct sigframe {
+	uint32_t pretcode;
+	int32_t sig;
+	struct sigcontext sc;
+	uint32_t extramask;	/* the high 32 bits of the saved mask */
+	uint8_t retcode[8];
+} __packed;
+
 /* mov $NR_rt_sigreturn, %eax; int $0x80 -- used when no restorer. */
-static const uint8_t sigreturn_code[8] = {
+static const uint8_t rt_sigreturn_code[8] = {
 	0xb8, NR_rt_sigreturn & 0xff, (NR_rt_sigreturn >> 8) & 0xff, 0, 0, 0xcd, 0x80, 0x90
+};
+/* popl %eax; mov $NR_sigreturn, %eax; int $0x80 */
+static const uint8_t sigreturn_code[8] = {
+	0x58, 0xb8, NR_sigreturn & 0xff, (NR_sigreturn >> 8) & 0xff, 0, 0, 0xcd, 0x80
 };
 
 enum default_action { ACT_TERMINATE, ACT_IGNORE };
@@ -235,37 +250,62 @@ static void fill_sigcontext(struct sigcontext *sc, const intr_frame_t *f,
 	sc->ss = f->user_ss; sc->fpstate = fpstate; sc->oldmask = (uint32_t)oldmask;
 }
 
+/* Writes the frame (rt or old style, as the handler was installed) below
+ * the interrupted stack; returns the new esp, or 0 if the user stack
+ * cannot take it. */
+static uint32_t write_frame(int sig, const k_sigaction_t *a, const intr_frame_t *f,
+			    uint64_t mask)
+{
+	kthread_t *t = curthr;
+	uint32_t fpstate = ALIGN_DOWN(f->user_esp - FXSAVE_SIZE, FPSTATE_ALIGN);
+	bool rt = a->flags & SA_SIGINFO;
+	size_t size = rt ? sizeof(struct rt_sigframe) : sizeof(struct sigframe);
+	uint32_t sp = ALIGN_DOWN(fpstate - size + 4, STACK_ALIGN) - 4;	/* esp+4 aligned */
+	int rc;
+
+	__asm__ volatile("fxsave (%0)" : : "r"(t->fpu_state) : "memory");
+	if (copy_to_user((void *)fpstate, t->fpu_state, FXSAVE_SIZE) < 0)
+		return 0;
+	if (rt) {
+		struct rt_sigframe fr;
+		memset(&fr, 0, sizeof(fr));
+		fr.sig = sig;
+		fr.pinfo = sp + offsetof(struct rt_sigframe, info);
+		fr.puc = sp + offsetof(struct rt_sigframe, uc);
+		fr.info.si_signo = sig;
+		fill_sigcontext(&fr.uc.mcontext, f, fpstate, mask);
+		fr.uc.sigmask = mask;
+		memcpy(fr.retcode, rt_sigreturn_code, sizeof(fr.retcode));
+		fr.pretcode = (a->flags & SA_RESTORER) ? a->restorer
+			: sp + offsetof(struct rt_sigframe, retcode);
+		rc = copy_to_user((void *)sp, &fr, sizeof(fr));
+	} else {
+		struct sigframe fr;
+		memset(&fr, 0, sizeof(fr));
+		fr.sig = sig;
+		fill_sigcontext(&fr.sc, f, fpstate, mask);
+		fr.extramask = (uint32_t)(mask >> 32);
+		memcpy(fr.retcode, sigreturn_code, sizeof(fr.retcode));
+		fr.pretcode = (a->flags & SA_RESTORER) ? a->restorer
+			: sp + offsetof(struct sigframe, retcode);
+		rc = copy_to_user((void *)sp, &fr, sizeof(fr));
+	}
+	return rc < 0 ? 0 : sp;
+}
+
 /* Builds the frame and points the user context at the handler; false if
  * the user stack cannot take it. */
 static bool setup_frame(int sig, const k_sigaction_t *a, intr_frame_t *f)
 {
 	kthread_t *t = curthr;
-	uint32_t fpstate = ALIGN_DOWN(f->user_esp - FXSAVE_SIZE, FPSTATE_ALIGN);
-	uint32_t sp = fpstate - sizeof(struct rt_sigframe);
-	sp = ALIGN_DOWN(sp + 4, STACK_ALIGN) - 4;	/* esp+4 aligned at entry */
-	struct rt_sigframe fr;
-
-	memset(&fr, 0, sizeof(fr));
-	fr.sig = sig;
-	fr.pinfo = sp + offsetof(struct rt_sigframe, info);
-	fr.puc = sp + offsetof(struct rt_sigframe, uc);
-	fr.info.si_signo = sig;
-	fill_sigcontext(&fr.uc.mcontext, f, fpstate, t->sig_blocked);
-	fr.uc.sigmask = t->sig_blocked;
-	memcpy(fr.retcode, sigreturn_code, sizeof(fr.retcode));
-	fr.pretcode = (a->flags & SA_RESTORER) ? a->restorer
-		: sp + offsetof(struct rt_sigframe, retcode);
-
-	__asm__ volatile("fxsave (%0)" : : "r"(t->fpu_state) : "memory");
-	if (copy_to_user((void *)fpstate, t->fpu_state, FXSAVE_SIZE) < 0 ||
-	    copy_to_user((void *)sp, &fr, sizeof(fr)) < 0)
+	uint32_t sp = write_frame(sig, a, f, t->sig_blocked);
+	if (!sp)
 		return false;
-
 	f->user_esp = sp;
 	f->eip = a->handler;
 	f->eax = sig;
-	f->edx = fr.pinfo;
-	f->ecx = fr.puc;
+	f->edx = (a->flags & SA_SIGINFO) ? sp + offsetof(struct rt_sigframe, info) : 0;
+	f->ecx = (a->flags & SA_SIGINFO) ? sp + offsetof(struct rt_sigframe, uc) : 0;
 	f->eflags &= ~EFLAGS_TF_DF;
 	f->cs = SEL_USER_CODE;
 	f->user_ss = f->ds = f->es = SEL_USER_DATA;
@@ -366,18 +406,14 @@ static uint16_t sanitize_selector(const kthread_t *t, uint16_t sel)
 	return 0;
 }
 
-long signal_sigreturn(intr_frame_t *f)
+/* Restores the user context saved in sc (and the mask); false if the
+ * saved FPU state cannot be read. */
+static bool restore_context(intr_frame_t *f, const struct sigcontext *sc, uint64_t mask)
 {
 	kthread_t *t = curthr;
-	uint32_t frame = f->user_esp - 4;
-	struct rt_sigframe fr;
-	if (copy_from_user(&fr, (void *)frame, sizeof(fr)) < 0)
-		goto bad;
-	const struct sigcontext *sc = &fr.uc.mcontext;
 	uint8_t fx[FXSAVE_SIZE] __aligned(16);
 	if (sc->fpstate && copy_from_user(fx, (void *)sc->fpstate, FXSAVE_SIZE) < 0)
-		goto bad;
-
+		return false;
 	f->edi = sc->edi; f->esi = sc->esi; f->ebp = sc->ebp; f->ebx = sc->ebx;
 	f->edx = sc->edx; f->ecx = sc->ecx; f->eax = sc->eax;
 	f->eip = sc->eip;
@@ -394,15 +430,36 @@ long signal_sigreturn(intr_frame_t *f)
 		__asm__ volatile("fxrstor (%0)" : : "r"(t->fpu_state) : "memory");
 	}
 	spin_lock(&sched_lock);
-	t->sig_blocked = fr.uc.sigmask & ~UNBLOCKABLE;
+	t->sig_blocked = mask & ~UNBLOCKABLE;
 	spin_unlock(&sched_lock);
 	if (signal_pending(t))
 		sched_interrupt(t);
-	return f->eax;
-bad:
+	return true;
+}
+
+static void __noreturn bad_frame(uint32_t frame)
+{
 	kprintf("pid %d (%s): bad signal frame at %#x, killed by SIGSEGV\n",
-		t->proc->pid, t->proc->name, frame);
+		curproc->pid, curproc->name, frame);
 	proc_exit_status(W_EXITCODE(0, SIGSEGV));
+}
+
+long signal_sigreturn(intr_frame_t *f, bool rt)
+{
+	if (rt) {
+		uint32_t frame = f->user_esp - 4;	/* the handler's ret popped pretcode */
+		struct rt_sigframe fr;
+		if (copy_from_user(&fr, (void *)frame, sizeof(fr)) < 0 ||
+		    !restore_context(f, &fr.uc.mcontext, fr.uc.sigmask))
+			bad_frame(frame);
+	} else {
+		uint32_t frame = f->user_esp - 8;	/* ret, then the restorer's pop */
+		struct sigframe fr;
+		if (copy_from_user(&fr, (void *)frame, sizeof(fr)) < 0 ||
+		    !restore_context(f, &fr.sc, fr.sc.oldmask | ((uint64_t)fr.extramask << 32)))
+			bad_frame(frame);
+	}
+	return f->eax;
 }
 
 void signal_reset_on_exec(proc_t *p)

@@ -103,3 +103,5 @@ SYSCALL(wait4);
 SYSCALL(waitpid);
 SYSCALL(write);
 SYSCALL(writev);
+SYSCALL(mos_meminfo);
+SYSCALL(sigreturn);

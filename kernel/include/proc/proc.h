@@ -98,6 +98,10 @@ static inline proc_t *curproc_get(void) { return curthr_get()->proc; }
 void proc_exit(int code) __attribute__((noreturn));
 /* Ends the calling process with a full wait status (signals). */
 void proc_exit_status(int status) __attribute__((noreturn));
+/* Closes p's files, drops its working directory and frees its address
+ * space (not the page directory); done by its last thread on exit, and
+ * again harmlessly when it is reaped. */
+void proc_release_resources(proc_t *p);
 /* Undoes a fork that failed before its child ran: frees the child (and,
  * with proc_abandon_thread, a thread that never ran). */
 void proc_abandon(proc_t *p);

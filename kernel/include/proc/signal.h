@@ -5,8 +5,9 @@
  * (pending in the thread), and delivered when a thread of the process is
  * about to return to user mode: the lowest-numbered pending signal that
  * the thread does not block is taken, and its action -- default (ignore,
- * terminate), ignore, or a user handler run on a Linux-compatible
- * rt_sigframe -- is carried out.  Sending a signal interrupts a
+ * terminate), ignore, or a user handler run on a Linux-compatible frame
+ * (rt_sigframe with SA_SIGINFO, the old sigframe without) -- is carried
+ * out.  Sending a signal interrupts a
  * cancellable sleep of the target so blocking calls return -EINTR.
  * SIGKILL cannot be caught, blocked or ignored.  Stop signals are ignored
  * for now (there is no job-control stop yet).
@@ -87,7 +88,8 @@ bool signal_pending(struct kthread *t);
 
 int signal_sigaction(int sig, const k_sigaction_t *act, k_sigaction_t *old);
 int signal_sigprocmask(int how, const uint64_t *set, uint64_t *old);
-/* rt_sigreturn: restores the context saved in the frame at user esp. */
-long signal_sigreturn(struct intr_frame *frame);
+/* rt_sigreturn (rt) and sigreturn: restore the context saved in the
+ * handler's frame, found from the user esp. */
+long signal_sigreturn(struct intr_frame *frame, bool rt);
 /* exec: handlers become SIG_DFL (ignored stay ignored). */
 void signal_reset_on_exec(struct proc *p);
