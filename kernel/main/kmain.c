@@ -16,6 +16,7 @@
 #include "drivers/dev.h"
 #include "drivers/pit.h"
 #include "entry/intr.h"
+#include "fs/vfs.h"
 #include "main/cmdline.h"
 #include "main/io.h"
 #include "main/qemu.h"
@@ -116,6 +117,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	intr_enable();
 	console_input_init();
 	dev_init();
+	vfs_init_root();
 	memory_summary();
 	start_init();
 	idle_loop();

@@ -20,6 +20,7 @@
 
 spinlock_t proc_lock = SPINLOCK_INIT("process table and tree");
 proc_t *proc_init_proc;
+const proc_fs_ops_t *proc_fs_ops;	/* set once by the VFS at boot */
 static slab_cache_t *proc_cache;
 static list_t all_procs = LIST_INIT(all_procs);
 static size_t nprocs;
@@ -68,11 +69,21 @@ static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
 	wait_queue_init(&p->child_wait);
 	p->pagedir = kernel_pd;
 	p->state = PROC_RUNNING;
+	if (proc_fs_ops) {
+		int rc = proc_fs_ops->init(p, parent);
+		if (rc < 0) {
+			slab_free(proc_cache, p);
+			*err = rc;
+			return NULL;
+		}
+	}
 
 	spin_lock(&proc_lock);
 	int pid = nprocs >= PROC_MAX_PROCS ? -EAGAIN : pid_alloc();
 	if (pid < 0) {
 		spin_unlock(&proc_lock);
+		if (proc_fs_ops)
+			proc_fs_ops->release(p);
 		slab_free(proc_cache, p);
 		*err = pid;
 		return NULL;
@@ -199,6 +210,8 @@ static void proc_reap(proc_t *p)
 	list_t *l, *tmp;
 	list_for_each_safe(l, tmp, &p->threads)
 		kthread_destroy(list_entry(l, kthread_t, proc_link));
+	if (proc_fs_ops)
+		proc_fs_ops->release(p);
 	if (p->pagedir != kernel_pd)
 		pt_destroy_pd(p->pagedir);
 	slab_free(proc_cache, p);

@@ -1,7 +1,10 @@
 /* Processes (kernel/proc/proc.c).
  *
  * A process owns threads, an address space (its page directory; kernel
- * processes share kernel_pd) and, later, files.  Processes form a tree:
+ * processes share kernel_pd), a descriptor table and a working directory
+ * (files and cwd: set up and released by the VFS through proc_fs_ops,
+ * since fs sits above proc; a new process gets an empty table and its
+ * parent's working directory).  Processes form a tree:
  * each has a parent and a list of children; when a process exits its
  * children are handed to init (pid 1), and it stays a zombie until its
  * parent reaps it with proc_waitpid, which frees everything it had.
@@ -46,8 +49,19 @@ typedef struct proc {
 	size_t live_threads;	/* threads not yet exited */
 	wait_queue_t child_wait;	/* where waitpid sleeps */
 	pde_t *pagedir;
+	struct fdtable *files;	/* descriptors (fs/file.h) */
+	struct vnode *cwd;	/* working directory, referenced */
 	list_t all_link;	/* on the list of all processes */
 } proc_t;
+
+/* The VFS's hooks (kernel/fs/vfs.c fills them in at boot): init gives a
+ * new process its descriptor table and working directory (0 or -ENOMEM);
+ * release closes and drops them when the process is reaped. */
+typedef struct proc_fs_ops {
+	int (*init)(proc_t *p, proc_t *parent);
+	void (*release)(proc_t *p);
+} proc_fs_ops_t;
+extern const proc_fs_ops_t *proc_fs_ops;
 
 extern spinlock_t proc_lock;
 extern proc_t *proc_init_proc;

@@ -42,4 +42,8 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define EOVERFLOW 75
+#define EOPNOTSUPP 95
+#define ENOTSUP EOPNOTSUPP
 #define ETIMEDOUT 110
+#define EUCLEAN 117	/* structure needs cleaning: a corrupt file system */

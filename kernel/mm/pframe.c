@@ -1,0 +1,532 @@
+/*
+ * The page cache: pframes, one per resident page of a memory object.
+ *
+ * Every pframe is in a hash table keyed by (object, page number) and on
+ * its object's page list; an unpinned page that could be evicted is also
+ * on the LRU list (oldest at the head).  A dirty page of an object that
+ * cannot write pages back (no clean_page) is left off the LRU: nothing
+ * could free it.  A page is BUSY while it is being filled or written
+ * back; lookups of a busy page wait for it on busy_wq, and nothing evicts
+ * or removes it meanwhile.
+ *
+ * Frames come from frame_alloc.  Before taking one, the cache evicts a
+ * batch of pages if the free count is under the low-water mark (so slab,
+ * kmalloc and thread stacks, which cannot evict anything themselves,
+ * always find memory), if a test set a page limit that is reached, or if
+ * frame_alloc failed.  Eviction writes dirty pages back itself: objects'
+ * clean_page operations take no locks a caller could hold (mm/mmobj.h),
+ * so it is safe from inside any file-system operation.
+ *
+ * This is the one part of mm that sleeps (waiting for busy pages), so it
+ * uses the scheduler's wait queues; it calls fs and vm only through the
+ * mmobj operations.
+ *
+ * table_lock protects the hash table, the LRU, every object's page list
+ * and count, and every pframe's flags, pin count and links, and the
+ * statistics.  Lock order: table_lock -> slab and frame locks.  No
+ * object operation is ever called with table_lock held.
+ */
+#include "mm/pframe.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+#include "mm/slab.h"
+#include "proc/sched.h"
+#include "util/debug.h"
+#include "util/errno.h"
+#include "util/string.h"
+
+#define PFRAME_HASH_MIN_BITS 10
+#define PFRAME_FRAMES_PER_BUCKET 8	/* hash size: memory / 8 pages */
+#define PFRAME_HASH_MULT 0x9E3779B1u	/* Knuth's multiplicative hash */
+#define HASH_WORD_BITS 32
+#define PFRAME_RECLAIM_BATCH 32u	/* pages evicted per shortage */
+#define PFRAME_LOW_WATER_MIN 64u	/* frames kept free at least ... */
+#define PFRAME_LOW_WATER_SHIFT 5	/* ... or 1/32 of memory */
+#define PFRAME_REMOVE_BY_HASH 16u	/* ranges this short are removed by lookup */
+#define PFRAME_READAHEAD_RESERVE 2u	/* read ahead only above 2x low water */
+
+static spinlock_t table_lock = SPINLOCK_INIT("page cache: hash, LRU, pframe state");
+static list_t *hash_table;	/* hash_size chains, sized by memory at boot */
+static size_t hash_size;
+static unsigned hash_bits;
+static list_t lru = LIST_INIT(lru);
+static wait_queue_t busy_wq;	/* threads waiting for a BUSY page */
+static slab_cache_t *pframe_cache;
+static size_t low_water;
+static size_t page_limit;	/* 0 = none */
+static pframe_stats_t stats;
+static uint32_t sync_gen;	/* numbers each write-back pass */
+
+void pframe_init(void)
+{
+	if (pframe_cache)
+		return;		/* the VFS and the VM may both ask */
+	hash_bits = PFRAME_HASH_MIN_BITS;
+	while ((1u << hash_bits) < frame_total_count() / PFRAME_FRAMES_PER_BUCKET)
+		hash_bits++;
+	hash_size = (size_t)1 << hash_bits;
+	hash_table = kmalloc(hash_size * sizeof(list_t));
+	KASSERT(hash_table, "no memory for the page-cache hash table");
+	for (size_t i = 0; i < hash_size; i++)
+		list_init(&hash_table[i]);
+	wait_queue_init(&busy_wq);
+	pframe_cache = slab_cache_create("pframe", sizeof(pframe_t), 0, 0);
+	KASSERT(pframe_cache, "no memory for the pframe cache");
+	low_water = MAX((size_t)PFRAME_LOW_WATER_MIN,
+			frame_total_count() >> PFRAME_LOW_WATER_SHIFT);
+}
+
+static list_t *bucket(const mmobj_t *o, uint32_t pagenum)
+{
+	uint32_t h = ((uint32_t)(uintptr_t)o ^ (pagenum * PFRAME_HASH_MULT)) * PFRAME_HASH_MULT;
+	return &hash_table[h >> (HASH_WORD_BITS - hash_bits)];
+}
+
+static pframe_t *hash_find(const mmobj_t *o, uint32_t pagenum)
+{
+	list_t *b = bucket(o, pagenum), *l;
+	list_for_each(l, b) {
+		pframe_t *pf = list_entry(l, pframe_t, pf_hash_link);
+		if (pf->pf_obj == o && pf->pf_pagenum == pagenum)
+			return pf;
+	}
+	return NULL;
+}
+
+/* Whether an unpinned page belongs on the LRU (could ever be freed). */
+static bool evictable(const pframe_t *pf)
+{
+	return !(pf->pf_flags & PF_DIRTY) || pf->pf_obj->mo_ops->clean_page;
+}
+
+static void lru_remove(pframe_t *pf)
+{
+	if (list_linked(&pf->pf_lru_link)) {
+		list_remove(&pf->pf_lru_link);
+		stats.lru--;
+	}
+}
+
+static void pin_locked(pframe_t *pf)
+{
+	if (pf->pf_pincount++ == 0) {
+		stats.pinned++;
+		lru_remove(pf);
+	}
+}
+
+/* Takes a page out of the cache's tables (not its frame). */
+static void detach_locked(pframe_t *pf)
+{
+	list_remove(&pf->pf_hash_link);
+	list_remove(&pf->pf_obj_link);
+	lru_remove(pf);
+	pf->pf_obj->mo_npages--;
+	if (pf->pf_flags & PF_DIRTY)
+		stats.dirty--;
+	pf->pf_flags &= ~PF_DIRTY;
+}
+
+static void free_locked(pframe_t *pf)
+{
+	KASSERT(pf->pf_pincount == 0, "freeing pinned pframe %p", pf);
+	stats.resident--;
+	frame_free(pf->pf_addr);
+	slab_free(pframe_cache, pf);
+}
+
+static void unpin_locked(pframe_t *pf)
+{
+	KASSERT(pf->pf_pincount > 0, "pframe %p (page %u) unpinned too often", pf,
+		(unsigned)pf->pf_pagenum);
+	if (--pf->pf_pincount > 0)
+		return;
+	stats.pinned--;
+	if (pf->pf_flags & PF_ORPHAN)
+		free_locked(pf);
+	else if (evictable(pf)) {
+		list_insert_tail(&lru, &pf->pf_lru_link);
+		stats.lru++;
+	}
+}
+
+void pframe_pin(pframe_t *pf)
+{
+	spin_lock(&table_lock);
+	KASSERT(pf->pf_pincount > 0, "pframe_pin of an unpinned page %p", pf);
+	pin_locked(pf);
+	spin_unlock(&table_lock);
+}
+
+void pframe_unpin(pframe_t *pf)
+{
+	spin_lock(&table_lock);
+	unpin_locked(pf);
+	spin_unlock(&table_lock);
+}
+
+static void wait_busy_locked(void)
+{
+	sched_sleep_on(&busy_wq, &table_lock);
+}
+
+static void unbusy_locked(pframe_t *pf)
+{
+	pf->pf_flags &= ~PF_BUSY;
+	sched_broadcast_on(&busy_wq);
+}
+
+/* Writes back a page that is pinned by the caller; table_lock held on
+ * entry and exit, dropped during the write. */
+static int clean_locked(pframe_t *pf)
+{
+	while (pf->pf_flags & PF_BUSY)
+		wait_busy_locked();
+	if (!(pf->pf_flags & PF_DIRTY) || (pf->pf_flags & PF_ORPHAN) ||
+	    !pf->pf_obj->mo_ops->clean_page)
+		return 0;
+	pf->pf_flags = (pf->pf_flags & ~PF_DIRTY) | PF_BUSY;
+	stats.dirty--;
+	spin_unlock(&table_lock);
+	int rc = pf->pf_obj->mo_ops->clean_page(pf->pf_obj, pf);
+	spin_lock(&table_lock);
+	if (rc < 0 && !(pf->pf_flags & (PF_DIRTY | PF_ORPHAN))) {
+		pf->pf_flags |= PF_DIRTY;
+		stats.dirty++;
+	}
+	if (rc >= 0)
+		stats.writebacks++;
+	unbusy_locked(pf);
+	return rc < 0 ? rc : 0;
+}
+
+/* Evicts up to n pages from the LRU's head.  Dirty pages are written back
+ * first; one that is still dirty or pinned afterwards is skipped. */
+static size_t reclaim_locked(size_t n)
+{
+	size_t freed = 0, scanned = 0, budget = stats.resident;
+	while (freed < n && scanned++ < budget && !list_empty(&lru)) {
+		pframe_t *pf = list_entry(lru.next, pframe_t, pf_lru_link);
+		KASSERT(pf->pf_pincount == 0 && !(pf->pf_flags & PF_BUSY),
+			"pframe %p on the LRU while pinned or busy", pf);
+		if (pf->pf_flags & PF_DIRTY) {
+			pin_locked(pf);
+			clean_locked(pf);
+			bool keep = pf->pf_pincount > 1 || (pf->pf_flags & (PF_DIRTY | PF_ORPHAN));
+			if (keep) {
+				unpin_locked(pf);
+				continue;
+			}
+			pf->pf_pincount = 0;
+			stats.pinned--;
+		}
+		detach_locked(pf);
+		free_locked(pf);
+		stats.evictions++;
+		freed++;
+	}
+	return freed;
+}
+
+size_t pframe_reclaim(size_t n)
+{
+	spin_lock(&table_lock);
+	size_t freed = reclaim_locked(n);
+	spin_unlock(&table_lock);
+	return freed;
+}
+
+size_t pframe_reclaim_all(void)
+{
+	size_t total = 0, freed;
+	do {
+		freed = pframe_reclaim(PFRAME_RECLAIM_BATCH);
+		total += freed;
+	} while (freed > 0);
+	return total;
+}
+
+/* A frame for a new page, evicting pages first when memory is short. */
+static void *alloc_frame(void)
+{
+	if ((page_limit && stats.resident >= page_limit) || frame_free_count() < low_water)
+		pframe_reclaim(PFRAME_RECLAIM_BATCH);
+	void *frame = frame_alloc();
+	if (!frame && pframe_reclaim(PFRAME_RECLAIM_BATCH) > 0)
+		frame = frame_alloc();
+	return frame;
+}
+
+static pframe_t *new_pframe(mmobj_t *o, uint32_t pagenum, int *err)
+{
+	void *frame = alloc_frame();
+	pframe_t *pf = frame ? slab_alloc(pframe_cache) : NULL;
+	if (!pf) {
+		if (frame)
+			frame_free(frame);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memset(pf, 0, sizeof(*pf));
+	pf->pf_obj = o;
+	pf->pf_pagenum = pagenum;
+	pf->pf_addr = frame;
+	pf->pf_flags = PF_BUSY;
+	pf->pf_pincount = 1;
+	list_init(&pf->pf_hash_link);
+	list_init(&pf->pf_obj_link);
+	list_init(&pf->pf_lru_link);
+	return pf;
+}
+
+/* Frees a page made by new_pframe that never entered the tables. */
+static void discard_fresh(pframe_t *pf)
+{
+	frame_free(pf->pf_addr);
+	slab_free(pframe_cache, pf);
+}
+
+/* The common path of pframe_get*: find the page or make it; fill it when
+ * `fill`; `pin` false leaves a new page unpinned (read-ahead). */
+static int get_common(mmobj_t *o, uint32_t pagenum, bool fill, bool pin, pframe_t **pfp)
+{
+	pframe_t *pf, *fresh = NULL;
+	int err = 0;
+
+	spin_lock(&table_lock);
+	for (;;) {
+		pf = hash_find(o, pagenum);
+		if (pf && (pf->pf_flags & PF_BUSY)) {
+			wait_busy_locked();
+			continue;
+		}
+		if (pf) {
+			if (fresh)
+				discard_fresh(fresh);	/* raced: someone made it first */
+			if (pin)
+				pin_locked(pf);
+			stats.hits++;
+			spin_unlock(&table_lock);
+			*pfp = pin ? pf : NULL;
+			return 0;
+		}
+		if (fresh)
+			break;
+		spin_unlock(&table_lock);
+		fresh = new_pframe(o, pagenum, &err);
+		if (!fresh)
+			return err;
+		spin_lock(&table_lock);
+	}
+	pf = fresh;
+	stats.pinned++;
+	stats.resident++;
+	stats.misses++;
+	list_insert_tail(bucket(o, pagenum), &pf->pf_hash_link);
+	list_insert_tail(&o->mo_pages, &pf->pf_obj_link);
+	o->mo_npages++;
+	spin_unlock(&table_lock);
+
+	if (fill)
+		err = o->mo_ops->fill_page(o, pf);
+	else
+		memset(pf->pf_addr, 0, PAGE_SIZE);
+
+	spin_lock(&table_lock);
+	unbusy_locked(pf);
+	if (err < 0) {
+		if (!(pf->pf_flags & PF_ORPHAN))
+			detach_locked(pf);
+		pf->pf_flags |= PF_ORPHAN;
+		unpin_locked(pf);
+		spin_unlock(&table_lock);
+		return err;
+	}
+	if (!pin)
+		unpin_locked(pf);
+	spin_unlock(&table_lock);
+	*pfp = pin ? pf : NULL;
+	return 0;
+}
+
+int pframe_get(mmobj_t *o, uint32_t pagenum, pframe_t **pfp)
+{
+	return get_common(o, pagenum, true, true, pfp);
+}
+
+int pframe_get_nofill(mmobj_t *o, uint32_t pagenum, pframe_t **pfp)
+{
+	return get_common(o, pagenum, false, true, pfp);
+}
+
+pframe_t *pframe_lookup_resident(mmobj_t *o, uint32_t pagenum)
+{
+	spin_lock(&table_lock);
+	pframe_t *pf;
+	while ((pf = hash_find(o, pagenum)) && (pf->pf_flags & PF_BUSY))
+		wait_busy_locked();
+	if (pf)
+		pin_locked(pf);
+	spin_unlock(&table_lock);
+	return pf;
+}
+
+void pframe_readahead(mmobj_t *o, uint32_t first, uint32_t count)
+{
+	pframe_t *unused;
+	for (uint32_t i = 0; i < count; i++) {
+		/* Read ahead only into memory that is free or held by pages
+		 * that could be evicted. */
+		if (frame_free_count() + stats.lru < PFRAME_READAHEAD_RESERVE * low_water)
+			return;
+		spin_lock(&table_lock);
+		bool resident = hash_find(o, first + i) != NULL;
+		spin_unlock(&table_lock);
+		if (resident)
+			continue;
+		if (get_common(o, first + i, true, false, &unused) < 0)
+			return;
+		spin_lock(&table_lock);
+		stats.readaheads++;
+		spin_unlock(&table_lock);
+	}
+}
+
+int pframe_dirty(pframe_t *pf)
+{
+	KASSERT(pf->pf_pincount > 0, "pframe_dirty of unpinned page %p", pf);
+	spin_lock(&table_lock);
+	bool need_op = !(pf->pf_flags & (PF_DIRTY | PF_ORPHAN)) && pf->pf_obj->mo_ops->dirty_page;
+	spin_unlock(&table_lock);
+	if (need_op) {
+		int rc = pf->pf_obj->mo_ops->dirty_page(pf->pf_obj, pf);
+		if (rc < 0)
+			return rc;
+	}
+	spin_lock(&table_lock);
+	if (!(pf->pf_flags & (PF_DIRTY | PF_ORPHAN))) {
+		pf->pf_flags |= PF_DIRTY;
+		stats.dirty++;
+	}
+	spin_unlock(&table_lock);
+	return 0;
+}
+
+int pframe_clean(pframe_t *pf)
+{
+	spin_lock(&table_lock);
+	KASSERT(pf->pf_pincount > 0, "pframe_clean of unpinned page %p", pf);
+	int rc = clean_locked(pf);
+	spin_unlock(&table_lock);
+	return rc;
+}
+
+/* Writes back the dirty pages on one chain (the pages are linked through
+ * the list_t at link_off in pframe_t).  Each page is pinned while it is
+ * written, so it stays linked and the walk can go on from it; if it was
+ * removed meanwhile, the walk starts over, skipping the pages this pass
+ * already handled (marked with its generation).  table_lock held. */
+static int sync_chain(list_t *head, size_t link_off, uint32_t gen)
+{
+	int first_err = 0;
+	list_t *l = head->next;
+	while (l != head) {
+		pframe_t *pf = (pframe_t *)((char *)l - link_off);
+		if (pf->pf_syncgen == gen || !(pf->pf_flags & (PF_DIRTY | PF_BUSY)) ||
+		    !pf->pf_obj->mo_ops->clean_page) {
+			l = l->next;
+			continue;
+		}
+		pf->pf_syncgen = gen;
+		pin_locked(pf);
+		int rc = clean_locked(pf);
+		if (rc < 0 && !first_err)
+			first_err = rc;
+		l = (pf->pf_flags & PF_ORPHAN) ? head->next : l->next;
+		unpin_locked(pf);
+	}
+	return first_err;
+}
+
+int pframe_sync_obj(mmobj_t *o)
+{
+	spin_lock(&table_lock);
+	int rc = sync_chain(&o->mo_pages, offsetof(pframe_t, pf_obj_link), ++sync_gen);
+	spin_unlock(&table_lock);
+	return rc;
+}
+
+int pframe_sync_all(void)
+{
+	int rc = 0;
+	spin_lock(&table_lock);
+	uint32_t gen = ++sync_gen;
+	for (size_t b = 0; b < hash_size; b++) {
+		int err = sync_chain(&hash_table[b], offsetof(pframe_t, pf_hash_link), gen);
+		if (err < 0 && !rc)
+			rc = err;
+	}
+	spin_unlock(&table_lock);
+	return rc;
+}
+
+/* Removes one page (table_lock held): detaches it, and frees it unless
+ * it is pinned.  Returns false if it was busy (the caller waits). */
+static bool remove_locked(pframe_t *pf)
+{
+	if (pf->pf_flags & PF_BUSY)
+		return false;
+	detach_locked(pf);
+	if (pf->pf_pincount > 0)
+		pf->pf_flags |= PF_ORPHAN;
+	else
+		free_locked(pf);
+	return true;
+}
+
+void pframe_remove_range(mmobj_t *o, uint32_t first, uint32_t end)
+{
+	spin_lock(&table_lock);
+	if (end > first && end - first <= PFRAME_REMOVE_BY_HASH) {
+		/* a few pages: look each up rather than walk the object */
+		for (uint32_t n = first; n < end; n++) {
+			pframe_t *pf;
+			while ((pf = hash_find(o, n)) && !remove_locked(pf))
+				wait_busy_locked();
+		}
+		spin_unlock(&table_lock);
+		return;
+	}
+	list_t *l, *tmp;
+restart:
+	list_for_each_safe(l, tmp, &o->mo_pages) {
+		pframe_t *pf = list_entry(l, pframe_t, pf_obj_link);
+		if (pf->pf_pagenum < first || pf->pf_pagenum >= end)
+			continue;
+		if (!remove_locked(pf)) {
+			wait_busy_locked();
+			goto restart;
+		}
+	}
+	spin_unlock(&table_lock);
+}
+
+void pframe_set_limit(size_t max_pages)
+{
+	spin_lock(&table_lock);
+	page_limit = max_pages;
+	spin_unlock(&table_lock);
+}
+
+size_t pframe_count(void)
+{
+	return stats.resident;
+}
+
+void pframe_get_stats(pframe_stats_t *st)
+{
+	spin_lock(&table_lock);
+	*st = stats;
+	spin_unlock(&table_lock);
+}
