@@ -82,5 +82,6 @@ clean:
 
 include tools/Makefile.tools
 include user/Makefile.user
+include kernel/fs/Makefile.fs
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

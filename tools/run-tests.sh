@@ -40,8 +40,8 @@ qemu_boot() {	# mem append log
 	timeout --foreground -k 5 "$TIMEOUT" qemu-system-i386 -accel tcg -m "$1" \
 		-kernel "$KERNEL" -append "$2" -display none -monitor none \
 		-serial "file:$3" -no-reboot \
-		-drive "file=${SCRATCH_DISKS[0]},format=raw,if=ide,index=0" \
-		-drive "file=${SCRATCH_DISKS[1]},format=raw,if=ide,index=1" \
+		-drive "file=${BOOT_HDA:-${SCRATCH_DISKS[0]}},format=raw,if=ide,index=0" \
+		-drive "file=${BOOT_HDB:-${SCRATCH_DISKS[1]}},format=raw,if=ide,index=1" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 }
 
@@ -51,9 +51,9 @@ fail_case() {	# reason log
 	failed=$((failed + 1))
 }
 
-run_kernel_suite() {	# suite mem
+run_kernel_suite() {	# suite mem [more kernel arguments]
 	local suite=$1 mem=$2 log="$LOGDIR/$1-$2.log" status
-	qemu_boot "$mem" "test=$suite" "$log"
+	qemu_boot "$mem" "test=$suite${3:+ $3}" "$log"
 	status=$?
 	local summary
 	summary=$(tr -d '\r' <"$log" | sed -n 's/^ktest: total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
@@ -119,6 +119,106 @@ run_host_test() {	# name script
 	fi
 }
 
+# ---- File-system suites (doc/fs.md, "Testing") --------------------------
+# vfstest and s5fs boot on S5FS images instead of the zeroed scratch
+# disks: a fresh FS_ROOT_SIZE root as hda, and for s5fs a tiny S5FS as
+# hdb (its ENOSPC, remount and corruption tests); after the boot every
+# image must pass fsck.s5fs, and a "SKIPPED" in the log is a failure.
+# Two more steps: "persistence" boots twice on one image (test=
+# s5fs_persist_write, then s5fs_persist_check) and fscks it; and
+# "s5fs_corrupt_root" boots on an image with a damaged superblock, which
+# must be refused with a message (the root becomes a ramfs), not a panic.
+# Those suites need flags on the command line, so the main loop skips them.
+MKFS=build/tools/mkfs.s5fs
+FSCK=build/tools/fsck.s5fs
+FS_IMG_DIR=$LOGDIR/fs
+FS_ROOT_SIZE=64M
+FS_SMALL_SIZE=1M
+FS_SMALL_INODES=64
+FS_SUITES="vfstest s5fs"
+FS_STEP_SUITES="s5fs_persist_write s5fs_persist_check s5fs_corrupt_root"
+BOOT_HDA=""
+BOOT_HDB=""
+
+in_list() {	# word list
+	case " $2 " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+fs_tools() {
+	[ -x "$MKFS" ] && [ -x "$FSCK" ] || make -s tools >/dev/null
+}
+
+fs_make_image() {	# image size [mkfs options...]
+	local img=$1 size=$2
+	shift 2
+	mkdir -p "$FS_IMG_DIR/empty"
+	rm -f "$img" "$img.fsck"
+	"$MKFS" -s "$size" "$@" "$img" "$FS_IMG_DIR/empty" >/dev/null
+}
+
+fs_prepare() {	# suite
+	BOOT_HDA=""
+	BOOT_HDB=""
+	in_list "$1" "$FS_SUITES" || return 0
+	fs_tools
+	fs_make_image "$FS_IMG_DIR/$1-hda.img" "$FS_ROOT_SIZE" && BOOT_HDA=$FS_IMG_DIR/$1-hda.img
+	if [ "$1" = s5fs ]; then
+		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" &&
+			BOOT_HDB=$FS_IMG_DIR/$1-hdb.img
+	fi
+}
+
+fs_fsck() {	# image what
+	if "$FSCK" "$1" >"$1.fsck" 2>&1; then
+		echo "ok:   $2: fsck.s5fs clean"
+		passed=$((passed + 1))
+	else
+		fail_case "$2: fsck.s5fs found problems" "$1.fsck"
+	fi
+}
+
+fs_verify() {	# suite mem
+	local img
+	for img in $BOOT_HDA $BOOT_HDB; do
+		fs_fsck "$img" "$1 (-m $2) $(basename "$img")"
+	done
+	if [ -n "$BOOT_HDA" ] && grep -a -q SKIPPED "$LOGDIR/$1-$2.log"; then
+		fail_case "$1 (-m $2): tests skipped" "$LOGDIR/$1-$2.log"
+	fi
+	BOOT_HDA=""
+	BOOT_HDB=""
+}
+
+run_persistence() {
+	local img=$FS_IMG_DIR/persist.img mem=${MEMS%% *} step
+	fs_tools
+	fs_make_image "$img" "$FS_ROOT_SIZE" || { fail_case "persistence: mkfs.s5fs failed" ""; return; }
+	for step in write check; do
+		BOOT_HDA=$img
+		run_kernel_suite "s5fs_persist_$step" "$mem" "s5fs_persist=1"
+		BOOT_HDA=""
+	done
+	fs_fsck "$img" "persistence"
+}
+
+run_corrupt_root() {
+	local img=$FS_IMG_DIR/corrupt.img mem=${MEMS%% *} log
+	fs_tools
+	fs_make_image "$img" "$FS_ROOT_SIZE" || { fail_case "s5fs_corrupt_root: mkfs.s5fs failed" ""; return; }
+	printf 'JUNK' | dd of="$img" bs=1 seek=0 conv=notrunc status=none	# the magic
+	BOOT_HDA=$img
+	run_kernel_suite s5fs_corrupt_root "$mem" "s5fs_corrupt=1"
+	BOOT_HDA=""
+	log=$LOGDIR/s5fs_corrupt_root-$mem.log
+	if tr -d '\r' <"$log" | grep -a -q "s5fs: hda: refusing to mount: bad magic"; then
+		echo "ok:   s5fs_corrupt_root: refused with a message"
+		passed=$((passed + 1))
+	else
+		fail_case "s5fs_corrupt_root: no refusal message" "$log"
+	fi
+}
+
 declare -A host_tests=()
 [ -f bench/selftest.sh ] && host_tests[bench]=bench/selftest.sh
 [ -f tools/tests/run.sh ] && host_tests[tools]=tools/tests/run.sh
@@ -135,11 +235,22 @@ panic_suites=$(tr -d '\r' <"$LOGDIR/list.log" | sed -n 's/^ktest: panic suite \(
 ran=0
 for suite in $suites; do
 	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
+	in_list "$suite" "$FS_STEP_SUITES" && continue
 	for mem in $MEMS; do
+		fs_prepare "$suite"
 		run_kernel_suite "$suite" "$mem"
+		fs_verify "$suite" "$mem"
 	done
 	ran=1
 done
+if [ -z "$only" ] || [ "$only" = persistence ]; then
+	run_persistence
+	ran=1
+fi
+if [ -z "$only" ] || [ "$only" = s5fs_corrupt_root ]; then
+	run_corrupt_root
+	ran=1
+fi
 for suite in $panic_suites; do
 	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
 	message=$(tr -d '\r' <"$LOGDIR/list.log" | sed -n "s/^ktest: panic suite $suite: //p")

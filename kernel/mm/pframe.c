@@ -28,6 +28,7 @@
  */
 #include "mm/pframe.h"
 #include "mm/frame.h"
+#include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/slab.h"
 #include "proc/sched.h"
@@ -35,16 +36,20 @@
 #include "util/errno.h"
 #include "util/string.h"
 
-#define PFRAME_HASH_BITS 12
-#define PFRAME_HASH_SIZE (1u << PFRAME_HASH_BITS)
+#define PFRAME_HASH_MIN_BITS 10
+#define PFRAME_FRAMES_PER_BUCKET 8	/* hash size: memory / 8 pages */
 #define PFRAME_HASH_MULT 0x9E3779B1u	/* Knuth's multiplicative hash */
+#define HASH_WORD_BITS 32
 #define PFRAME_RECLAIM_BATCH 32u	/* pages evicted per shortage */
 #define PFRAME_LOW_WATER_MIN 64u	/* frames kept free at least ... */
 #define PFRAME_LOW_WATER_SHIFT 5	/* ... or 1/32 of memory */
-#define PFRAME_READAHEAD_RESERVE 4u	/* read ahead only above 4x low water */
+#define PFRAME_REMOVE_BY_HASH 16u	/* ranges this short are removed by lookup */
+#define PFRAME_READAHEAD_RESERVE 2u	/* read ahead only above 2x low water */
 
 static spinlock_t table_lock = SPINLOCK_INIT("page cache: hash, LRU, pframe state");
-static list_t hash_table[PFRAME_HASH_SIZE];
+static list_t *hash_table;	/* hash_size chains, sized by memory at boot */
+static size_t hash_size;
+static unsigned hash_bits;
 static list_t lru = LIST_INIT(lru);
 static wait_queue_t busy_wq;	/* threads waiting for a BUSY page */
 static slab_cache_t *pframe_cache;
@@ -55,7 +60,15 @@ static uint32_t sync_gen;	/* numbers each write-back pass */
 
 void pframe_init(void)
 {
-	for (size_t i = 0; i < PFRAME_HASH_SIZE; i++)
+	if (pframe_cache)
+		return;		/* the VFS and the VM may both ask */
+	hash_bits = PFRAME_HASH_MIN_BITS;
+	while ((1u << hash_bits) < frame_total_count() / PFRAME_FRAMES_PER_BUCKET)
+		hash_bits++;
+	hash_size = (size_t)1 << hash_bits;
+	hash_table = kmalloc(hash_size * sizeof(list_t));
+	KASSERT(hash_table, "no memory for the page-cache hash table");
+	for (size_t i = 0; i < hash_size; i++)
 		list_init(&hash_table[i]);
 	wait_queue_init(&busy_wq);
 	pframe_cache = slab_cache_create("pframe", sizeof(pframe_t), 0, 0);
@@ -67,7 +80,7 @@ void pframe_init(void)
 static list_t *bucket(const mmobj_t *o, uint32_t pagenum)
 {
 	uint32_t h = ((uint32_t)(uintptr_t)o ^ (pagenum * PFRAME_HASH_MULT)) * PFRAME_HASH_MULT;
-	return &hash_table[h >> (32 - PFRAME_HASH_BITS)];
+	return &hash_table[h >> (HASH_WORD_BITS - hash_bits)];
 }
 
 static pframe_t *hash_find(const mmobj_t *o, uint32_t pagenum)
@@ -87,12 +100,19 @@ static bool evictable(const pframe_t *pf)
 	return !(pf->pf_flags & PF_DIRTY) || pf->pf_obj->mo_ops->clean_page;
 }
 
+static void lru_remove(pframe_t *pf)
+{
+	if (list_linked(&pf->pf_lru_link)) {
+		list_remove(&pf->pf_lru_link);
+		stats.lru--;
+	}
+}
+
 static void pin_locked(pframe_t *pf)
 {
 	if (pf->pf_pincount++ == 0) {
 		stats.pinned++;
-		if (list_linked(&pf->pf_lru_link))
-			list_remove(&pf->pf_lru_link);
+		lru_remove(pf);
 	}
 }
 
@@ -101,8 +121,7 @@ static void detach_locked(pframe_t *pf)
 {
 	list_remove(&pf->pf_hash_link);
 	list_remove(&pf->pf_obj_link);
-	if (list_linked(&pf->pf_lru_link))
-		list_remove(&pf->pf_lru_link);
+	lru_remove(pf);
 	pf->pf_obj->mo_npages--;
 	if (pf->pf_flags & PF_DIRTY)
 		stats.dirty--;
@@ -126,8 +145,10 @@ static void unpin_locked(pframe_t *pf)
 	stats.pinned--;
 	if (pf->pf_flags & PF_ORPHAN)
 		free_locked(pf);
-	else if (evictable(pf))
+	else if (evictable(pf)) {
 		list_insert_tail(&lru, &pf->pf_lru_link);
+		stats.lru++;
+	}
 }
 
 void pframe_pin(pframe_t *pf)
@@ -355,8 +376,9 @@ void pframe_readahead(mmobj_t *o, uint32_t first, uint32_t count)
 {
 	pframe_t *unused;
 	for (uint32_t i = 0; i < count; i++) {
-		if (frame_free_count() < PFRAME_READAHEAD_RESERVE * low_water ||
-		    (page_limit && stats.resident >= page_limit))
+		/* Read ahead only into memory that is free or held by pages
+		 * that could be evicted. */
+		if (frame_free_count() + stats.lru < PFRAME_READAHEAD_RESERVE * low_water)
 			return;
 		spin_lock(&table_lock);
 		bool resident = hash_find(o, first + i) != NULL;
@@ -440,7 +462,7 @@ int pframe_sync_all(void)
 	int rc = 0;
 	spin_lock(&table_lock);
 	uint32_t gen = ++sync_gen;
-	for (size_t b = 0; b < PFRAME_HASH_SIZE; b++) {
+	for (size_t b = 0; b < hash_size; b++) {
 		int err = sync_chain(&hash_table[b], offsetof(pframe_t, pf_hash_link), gen);
 		if (err < 0 && !rc)
 			rc = err;
@@ -449,24 +471,43 @@ int pframe_sync_all(void)
 	return rc;
 }
 
+/* Removes one page (table_lock held): detaches it, and frees it unless
+ * it is pinned.  Returns false if it was busy (the caller waits). */
+static bool remove_locked(pframe_t *pf)
+{
+	if (pf->pf_flags & PF_BUSY)
+		return false;
+	detach_locked(pf);
+	if (pf->pf_pincount > 0)
+		pf->pf_flags |= PF_ORPHAN;
+	else
+		free_locked(pf);
+	return true;
+}
+
 void pframe_remove_range(mmobj_t *o, uint32_t first, uint32_t end)
 {
 	spin_lock(&table_lock);
+	if (end > first && end - first <= PFRAME_REMOVE_BY_HASH) {
+		/* a few pages: look each up rather than walk the object */
+		for (uint32_t n = first; n < end; n++) {
+			pframe_t *pf;
+			while ((pf = hash_find(o, n)) && !remove_locked(pf))
+				wait_busy_locked();
+		}
+		spin_unlock(&table_lock);
+		return;
+	}
 	list_t *l, *tmp;
 restart:
 	list_for_each_safe(l, tmp, &o->mo_pages) {
 		pframe_t *pf = list_entry(l, pframe_t, pf_obj_link);
 		if (pf->pf_pagenum < first || pf->pf_pagenum >= end)
 			continue;
-		if (pf->pf_flags & PF_BUSY) {
+		if (!remove_locked(pf)) {
 			wait_busy_locked();
 			goto restart;
 		}
-		detach_locked(pf);
-		if (pf->pf_pincount > 0)
-			pf->pf_flags |= PF_ORPHAN;
-		else
-			free_locked(pf);
 	}
 	spin_unlock(&table_lock);
 }

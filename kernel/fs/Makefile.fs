@@ -1,0 +1,32 @@
+# The default disk image (doc/fs.md, "The default disk"): build/disk.img,
+# an S5FS made by mkfs.s5fs from a staging directory that holds the
+# build's user programs (/bin, /sbin) and the directories the system
+# expects (/dev and /dev/shm are mount points for ramfs, /tmp, /etc,
+# /home, /mnt).  `./weenix` boots with it as the primary disk (hda) when
+# no --disk is given; the kernel mounts it as the root.
+#
+# Included by the top-level Makefile after tools/Makefile.tools and
+# user/Makefile.user (it uses TOOLS_OUT, UBIN_PROGS and USBIN_PROGS).
+# The image is rebuilt only when a program, mkfs or this file changes;
+# what M-OS writes to it in between stays.  `make disk` builds it alone.
+# Variables are prefixed DISK_.
+
+DISK_IMG   := $(BUILD)/disk.img
+DISK_STAGE := $(BUILD)/disk-root
+DISK_SIZE  ?= 64M
+DISK_DIRS  := bin sbin dev etc home mnt tmp
+DISK_MKFS  := $(TOOLS_OUT)/mkfs.s5fs
+
+.PHONY: disk
+disk: $(DISK_IMG)
+all: $(DISK_IMG)
+
+$(DISK_IMG): $(DISK_MKFS) $(UBIN_PROGS) $(USBIN_PROGS) kernel/fs/Makefile.fs
+	@echo "  DISK $@"
+	@rm -rf $(DISK_STAGE)
+	@mkdir -p $(addprefix $(DISK_STAGE)/,$(DISK_DIRS))
+	@chmod 1777 $(DISK_STAGE)/tmp
+	@cp $(UBIN_PROGS) $(DISK_STAGE)/bin/
+	@cp $(USBIN_PROGS) $(DISK_STAGE)/sbin/
+	@$(DISK_MKFS) -s $(DISK_SIZE) -u 0:0 $@.tmp $(DISK_STAGE) >/dev/null
+	@mv $@.tmp $@

@@ -1,0 +1,130 @@
+/*
+ * The attribute system calls: chmod, chown and utimensat in their path,
+ * descriptor and *at forms.  Each finds the vnode (following a final
+ * symlink unless asked not to), fills a vattr_t with what changes, and
+ * calls the file system's setattr, which takes the vnode's vn_mutex.
+ * There are no users or permissions yet, so every change is allowed;
+ * a file system without setattr gives EPERM.
+ */
+#include "fs/vfs_syscall.h"
+#include "fs/file.h"
+#include "fs/namev.h"
+#include "fs/vfs.h"
+#include "proc/proc.h"
+#include "util/errno.h"
+
+#define NSEC_PER_SEC 1000000000l
+#define ID_UNCHANGED ((uint32_t)-1)
+
+/* The vnode for (dirfd, path): path NULL or "" with AT_EMPTY_PATH means
+ * the file open at dirfd. */
+static int attr_target(int dirfd, const char *path, uint32_t flags, vnode_t **out)
+{
+	if (!path || (path[0] == '\0' && (flags & AT_EMPTY_PATH))) {
+		file_t *f = fd_get(curproc->files, dirfd);
+		if (!f)
+			return -EBADF;
+		vref(f->f_vnode);
+		*out = f->f_vnode;
+		fput(f);
+		return 0;
+	}
+	vnode_t *base = NULL;
+	int rc = path[0] == '/' ? 0 : vfs_dirfd_vnode(dirfd, &base);
+	if (rc < 0)
+		return rc;
+	rc = namev_resolve(base, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : NAMEV_FOLLOW, out);
+	if (base)
+		vput(base);
+	return rc;
+}
+
+static int apply(int dirfd, const char *path, uint32_t flags, const vattr_t *va)
+{
+	vnode_t *vn;
+	int rc = attr_target(dirfd, path, flags, &vn);
+	if (rc < 0)
+		return rc;
+	rc = vn->vn_ops->setattr ? vn->vn_ops->setattr(vn, va) : -EPERM;
+	vput(vn);
+	return rc;
+}
+
+static vattr_t mode_attr(mode_t mode)
+{
+	return (vattr_t){ .va_mask = VA_MODE, .va_mode = mode & S_IALLUGO };
+}
+
+int do_fchmodat(int dirfd, const char *path, mode_t mode)
+{
+	vattr_t va = mode_attr(mode);
+	return apply(dirfd, path, 0, &va);
+}
+
+int do_chmod(const char *path, mode_t mode)
+{
+	return do_fchmodat(AT_FDCWD, path, mode);
+}
+
+int do_fchmod(int fd, mode_t mode)
+{
+	vattr_t va = mode_attr(mode);
+	return apply(fd, NULL, 0, &va);
+}
+
+int do_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, uint32_t flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	vattr_t va = { .va_uid = uid, .va_gid = gid };
+	va.va_mask = (uid != ID_UNCHANGED ? VA_UID : 0) | (gid != ID_UNCHANGED ? VA_GID : 0);
+	return apply(dirfd, path, flags, &va);
+}
+
+int do_chown(const char *path, uint32_t uid, uint32_t gid)
+{
+	return do_fchownat(AT_FDCWD, path, uid, gid, 0);
+}
+
+int do_lchown(const char *path, uint32_t uid, uint32_t gid)
+{
+	return do_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+int do_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+	return do_fchownat(fd, NULL, uid, gid, 0);
+}
+
+/* One timestamp: 0 and *set, or -EINVAL for a bad nanosecond count. */
+static int time_of(const vfs_timespec_t *ts, uint32_t *out, bool *set)
+{
+	*set = true;
+	if (!ts || ts->tv_nsec == UTIME_NOW) {
+		*out = vfs_time_now();
+		return 0;
+	}
+	if (ts->tv_nsec == UTIME_OMIT) {
+		*set = false;
+		return 0;
+	}
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= NSEC_PER_SEC || ts->tv_sec < 0)
+		return -EINVAL;
+	*out = (uint32_t)ts->tv_sec;	/* S5FS keeps 32-bit seconds */
+	return 0;
+}
+
+int do_utimensat(int dirfd, const char *path, const vfs_timespec_t times[2], uint32_t flags)
+{
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return -EINVAL;
+	vattr_t va = { 0 };
+	bool set_a, set_m;
+	int rc = time_of(times ? &times[0] : NULL, &va.va_atime, &set_a);
+	if (rc == 0)
+		rc = time_of(times ? &times[1] : NULL, &va.va_mtime, &set_m);
+	if (rc < 0)
+		return rc;
+	va.va_mask = (set_a ? VA_ATIME : 0) | (set_m ? VA_MTIME : 0);
+	return apply(dirfd, path, flags, &va);	/* an empty mask still finds the file */
+}

@@ -1,0 +1,19 @@
+/* Pipes (kernel/fs/pipe.c): an anonymous FIFO of PIPE_CAPACITY bytes
+ * between a read end and a write end, each an open file on one vnode of
+ * the unmounted pipe file system (so fstat reports S_IFIFO).
+ *
+ *  - read blocks while the pipe is empty and a writer remains; with no
+ *    writer left it returns 0 (end of file); O_NONBLOCK gives -EAGAIN.
+ *  - write with no reader left returns -EPIPE (or the bytes written so
+ *    far); SIGPIPE comes with signals.  A write of at most PIPE_BUF bytes
+ *    is atomic: it waits until all of it fits, and with O_NONBLOCK it is
+ *    -EAGAIN unless all of it fits.  Larger writes may be split.
+ *  - a cancelled thread's wait ends with -EINTR (or the bytes so far). */
+#pragma once
+#include "fs/vnode.h"
+
+#define PIPE_CAPACITY (4 * PIPE_BUF)
+
+void pipe_init(void);
+/* A new pipe vnode, referenced once (the caller opens its two ends). */
+int pipe_create(vnode_t **out);

@@ -1,0 +1,18 @@
+/* S5FS in the kernel (kernel/fs/s5fs/): the System V style file system
+ * whose on-disk format is fs/s5fs_disk.h (doc/fs.md), on a block device.
+ *
+ * A mounted S5FS caches the disk's blocks as pages of one memory object
+ * (the device object: superblock, inode table, indirect blocks, free-list
+ * nodes) and each file's blocks as pages of its vnode's object; both go
+ * through the page cache (mm/pframe.h) and are written back by it.  A
+ * superblock that is not an S5FS, or whose geometry is inconsistent, is
+ * refused at mount with a message; corruption found later makes the
+ * operation fail with -EUCLEAN (never a panic). */
+#pragma once
+#include "fs/vfs.h"
+
+#define S5FS_ROOT_DEVICE "hda"	/* the primary disk holds the root */
+
+/* Mounts the S5FS on block device devname ("hda"): 0, -ENODEV (no such
+ * device), -EINVAL (not an S5FS or a corrupt superblock), -EIO. */
+int s5fs_mount(const char *devname, fs_t **out);

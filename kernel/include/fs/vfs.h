@@ -1,0 +1,129 @@
+/* The virtual file system (kernel/fs/vfs.c): file-system types, mounted
+ * file systems, the mount table, the root, syncing, and the boot wiring.
+ *
+ * A file-system type (ramfs, s5fs) registers a mount function that builds
+ * an fs_t for a device (or none) and reads its root vnode.  Mounting on a
+ * directory sets that vnode's vn_mounted; path resolution then crosses
+ * into the mounted root, and ".." at a mounted root climbs to the
+ * directory it covers.  The mount table is a list of fs_t under
+ * mount_lock (a spinlock: vn_mounted, fs_covered links, the list), and
+ * mount and unmount are serialised by a sleeping mutex.
+ *
+ * Boot (vfs_init_root): the root is S5FS on the primary disk (hda) if it
+ * holds one, else a ramfs (the kernel says which); /dev is a ramfs with a
+ * node for every registered character and block device; /dev/shm is
+ * another ramfs.  A periodic flusher thread writes dirty pages back. */
+#pragma once
+#include "util/types.h"
+#include "util/list.h"
+#include "util/spinlock.h"
+#include "fs/vnode.h"
+
+#define FS_TYPE_NAME_MAX 16
+#define FS_VNODE_HASH_SIZE 256u	/* vnode-cache buckets per file system */
+#define VFS_FLUSH_INTERVAL_MS 5000	/* the flusher's period */
+
+struct fs;
+
+/* What statfs reports (the basis of Linux's struct statfs64). */
+typedef struct vfs_statfs {
+	uint32_t f_bsize;		/* block size */
+	uint64_t f_blocks, f_bfree;	/* blocks in all, free */
+	uint64_t f_files, f_ffree;	/* inodes in all, free */
+	uint32_t f_namelen;		/* longest name */
+} vfs_statfs_t;
+
+typedef struct fs_ops {
+	/* Fills in vn (mode, rdev, ops, vn_i) from inode vn->vn_ino. */
+	int (*read_vnode)(struct fs *fs, vnode_t *vn);
+	/* Whether an unreferenced vnode stays cached (NULL: never).  Called
+	 * with fs_vnode_lock held: must not sleep. */
+	bool (*keep_vnode)(struct fs *fs, vnode_t *vn);
+	/* The vnode is being destroyed: write it back (or free the inode if
+	 * it has no name left), remove its pages, release vn_i. */
+	void (*delete_vnode)(struct fs *fs, vnode_t *vn);
+	/* Writes every dirty page and structure of the file system back. */
+	int (*sync)(struct fs *fs);
+	/* Checks the file system is not busy (-EBUSY) and tears it down,
+	 * root vnode included (the VFS has dropped the mount's reference
+	 * to it only if this succeeds). */
+	int (*unmount)(struct fs *fs);
+	/* Fills in the counts (NULL: everything 0, f_namelen NAME_MAX). */
+	int (*statfs)(struct fs *fs, vfs_statfs_t *st);
+	/* The machine is about to stop: everything is written back; record
+	 * a clean state (S5FS: the superblock's). */
+	void (*shutdown)(struct fs *fs);
+} fs_ops_t;
+
+typedef struct fs {
+	char fs_type[FS_TYPE_NAME_MAX];
+	char fs_devname[FS_TYPE_NAME_MAX];	/* "hda", or the type for none */
+	dev_t fs_dev;			/* st_dev of its files */
+	const fs_ops_t *fs_ops;
+	vnode_t *fs_root;		/* referenced while mounted */
+	vnode_t *fs_covered;		/* mounted on (referenced); NULL for / */
+	spinlock_t fs_vnode_lock;	/* vnode cache and refcounts (fs/vnode.h) */
+	list_t fs_vnode_hash[FS_VNODE_HASH_SIZE];
+	list_t fs_unused;		/* unreferenced cached vnodes, LRU first */
+	size_t fs_nunused, fs_nvnodes;
+	kmutex_t fs_rename_mutex;	/* one rename at a time per file system */
+	list_t fs_mount_link;		/* on the mount table, under mount_lock */
+	void *fs_i;			/* the file system's */
+} fs_t;
+
+/* A file-system type: mount builds the fs (its root vnode set). */
+typedef struct fs_type {
+	const char *name;
+	int (*mount)(const char *devname, fs_t **out);
+} fs_type_t;
+
+/* Prepares an fs_t (cache, locks) for a file system's mount function. */
+void fs_init_common(fs_t *fs, const char *type, const char *devname, dev_t dev,
+		    const fs_ops_t *ops);
+
+/* A device number for a file system without a device (major 0, as
+ * Linux's anonymous devices). */
+dev_t vfs_anon_dev(void);
+
+void vfs_init(void);
+/* Mounts the root, /dev and /dev/shm and starts the flusher.  Callable
+ * from the boot thread (which cannot sleep: the work then runs in a
+ * helper thread while the caller idles). */
+void vfs_init_root(void);
+/* The root directory (referenced). */
+vnode_t *vfs_root_vnode(void);
+const char *vfs_root_type(void);
+
+/* Mounts a new `type` file system from devname (NULL or "" for none) on
+ * the directory at path: -ENODEV (no such type), -ENOTDIR, -EBUSY (a
+ * mount is there already, or it is the root), or the type's error. */
+int vfs_mount(const char *type, const char *devname, const char *path);
+/* Unmounts the file system mounted at path: -EINVAL (not a mount point),
+ * -EBUSY (files in use or mounts inside). */
+int vfs_unmount(const char *path);
+/* The file system mounted on vn, referenced root, or NULL. */
+vnode_t *vfs_mounted_root(vnode_t *vn);
+
+struct proc;
+/* fork: gives child a copy of parent's descriptor table (sharing the open
+ * files) and its working directory.  0 or -ENOMEM. */
+int vfs_fork_files(struct proc *child, struct proc *parent);
+
+/* Prints the mount table (kshell). */
+void vfs_print_mounts(void);
+
+/* statfs of the file system holding path (followed). */
+int vfs_statfs(const char *path, vfs_statfs_t *st);
+
+/* Writes every mounted file system back. */
+int vfs_sync(void);
+/* Before power-off: syncs every file system and marks each clean, as an
+ * unmount would (the root cannot be unmounted while processes use it).
+ * Nothing should write to the file systems afterwards. */
+void vfs_shutdown(void);
+/* Syncs, destroys unreferenced vnodes and evicts every clean page: the
+ * caches hold only what is in use (tests' leak checks). */
+void vfs_drop_caches(void);
+/* Seconds since the epoch for timestamps (from boot while there is no
+ * real-time clock). */
+uint32_t vfs_time_now(void);
