@@ -40,11 +40,7 @@ typedef struct pframe {
 
 typedef struct pframe_stats {
 	uint64_t hits, misses, evictions, writebacks, readaheads;
-<<<<<<< HEAD
-	size_t resident, dirty, pinned;
-=======
 	size_t resident, dirty, pinned, lru;	/* lru: unpinned, evictable */
->>>>>>> main
 } pframe_stats_t;
 
 void pframe_init(void);
@@ -86,9 +82,6 @@ size_t pframe_reclaim_all(void);
 /* Tests: caps the resident pages (0 = no cap, only free memory limits). */
 void pframe_set_limit(size_t max_pages);
 size_t pframe_count(void);
-<<<<<<< HEAD
 /* Up to max page numbers >= from of o's resident pages, ascending. */
 size_t pframe_obj_pagenums(mmobj_t *o, uint32_t from, uint32_t *out, size_t max);
-=======
->>>>>>> main
 void pframe_get_stats(pframe_stats_t *st);
