@@ -192,9 +192,15 @@ SYSCALL(writev) { return vector_io((int)a1, a2, a3, true); }
 	} \
 	r_; })
 
-SYSCALL(open) { return WITH_PATH(a1, do_open(path, a2, a3)); }
-SYSCALL(openat) { return WITH_PATH(a2, do_openat((int)a1, path, a3, a4)); }
-SYSCALL(creat) { return WITH_PATH(a1, do_open(path, O_CREAT | O_WRONLY | O_TRUNC, a2)); }
+/* New files get the requested mode less the process's umask. */
+static mode_t creation_mode(uint32_t mode) { return mode & ~curproc->umask; }
+
+SYSCALL(open) { return WITH_PATH(a1, do_open(path, a2, creation_mode(a3))); }
+SYSCALL(openat) { return WITH_PATH(a2, do_openat((int)a1, path, a3, creation_mode(a4))); }
+SYSCALL(creat)
+{
+	return WITH_PATH(a1, do_open(path, O_CREAT | O_WRONLY | O_TRUNC, creation_mode(a2)));
+}
 SYSCALL(close) { return do_close((int)a1); }
 
 SYSCALL(lseek)
@@ -259,8 +265,8 @@ SYSCALL(getdents64)
 	return rc;
 }
 
-SYSCALL(mkdir) { return WITH_PATH(a1, do_mkdir(path, a2 & ~curproc->umask)); }
-SYSCALL(mkdirat) { return WITH_PATH(a2, do_mkdirat((int)a1, path, a3 & ~curproc->umask)); }
+SYSCALL(mkdir) { return WITH_PATH(a1, do_mkdir(path, creation_mode(a2))); }
+SYSCALL(mkdirat) { return WITH_PATH(a2, do_mkdirat((int)a1, path, creation_mode(a3))); }
 SYSCALL(rmdir) { return WITH_PATH(a1, do_rmdir(path)); }
 SYSCALL(unlink) { return WITH_PATH(a1, do_unlink(path)); }
 SYSCALL(unlinkat) { return WITH_PATH(a2, do_unlinkat((int)a1, path, a3)); }
@@ -274,8 +280,8 @@ SYSCALL(chdir) { return WITH_PATH(a1, do_chdir(path)); }
 SYSCALL(fchdir) { return do_fchdir((int)a1); }
 SYSCALL(access) { return WITH_PATH(a1, do_access(path, (int)a2)); }
 SYSCALL(faccessat) { return WITH_PATH(a2, do_access(path, (int)a3)); }
-SYSCALL(mknod) { return WITH_PATH(a1, do_mknod(path, a2 & ~curproc->umask, a3)); }
-SYSCALL(mknodat) { return WITH_PATH(a2, do_mknodat((int)a1, path, a3 & ~curproc->umask, a4)); }
+SYSCALL(mknod) { return WITH_PATH(a1, do_mknod(path, creation_mode(a2), a3)); }
+SYSCALL(mknodat) { return WITH_PATH(a2, do_mknodat((int)a1, path, creation_mode(a3), a4)); }
 SYSCALL(truncate) { return WITH_PATH(a1, do_truncate(path, (int32_t)a2)); }
 SYSCALL(truncate64) { return WITH_PATH(a1, do_truncate(path, join64(a2, a3))); }
 SYSCALL(ftruncate) { return do_ftruncate((int)a1, (int32_t)a2); }

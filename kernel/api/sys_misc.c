@@ -163,7 +163,7 @@ SYSCALL(reboot)
 	case LINUX_REBOOT_CMD_HALT:
 	case LINUX_REBOOT_CMD_RESTART:
 		kprintf("M-OS: power off requested by pid %d\n", curproc->pid);
-		do_sync();
+		vfs_shutdown();
 		qemu_exit(QEMU_EXIT_SUCCESS);
 	default:
 		return -EINVAL;

@@ -5,6 +5,7 @@
  */
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
+#include "fs/vfs.h"
 #include "fs/vfs_syscall.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -17,12 +18,12 @@
 #define WAIT_OPTIONS_KNOWN (WNOHANG | WUNTRACED | WCONTINUED)
 #define KERNEL_SIGSET_SIZE 8
 
-/* When init ends, the machine powers off: write everything back first. */
+/* When init ends, the machine powers off: write everything back and
+ * mark the file systems clean first. */
 static void __noreturn exit_process(int code)
 {
-	if (curproc == proc_init_proc) {
-		do_sync();
-	}
+	if (curproc == proc_init_proc)
+		vfs_shutdown();
 	proc_exit(code & 0xff);
 }
 

@@ -34,6 +34,8 @@
 #define PCI_SUBCLASS_IDE 0x01
 #define PCI_BAR_BMIDE 4
 #define ATA_PROBE_TIMEOUT_MS 1000
+#define ATA_PROBE_RETRIES 5
+#define ATA_PROBE_RETRY_MS 10
 #define ATA_BOUNCE_ALIGN_FRAMES ATA_BOUNCE_FRAMES	/* 64 KiB aligned */
 #define BITS_PER_BYTE 8
 #define BITS_PER_WORD 16
@@ -103,14 +105,17 @@ static int wait_data_or_error(ata_channel_t *ch)
 }
 
 /* IDENTIFY DEVICE, polled; 0 with id filled for an ATA disk, -ENODEV
- * when nothing (or a non-ATA device) answers, -EIO on errors. */
-static int identify(ata_channel_t *ch, int drive, uint16_t *id)
+ * when nothing answers, -ENXIO for a device that is not an ATA disk,
+ * -EIO on errors. */
+static int identify_once(ata_channel_t *ch, int drive, uint16_t *id)
 {
 	outb(ch->io + ATA_REG_DEVICE, ATA_DEV_OBSOLETE | (drive ? ATA_DEV_SLAVE : 0));
 	ata_delay_400ns(ch);
 	ch->selected = drive;
-	if (inb(ch->io + ATA_REG_STATUS) == ATA_SR_FLOATING)
+	if (inb(ch->io + ATA_REG_STATUS) == ATA_SR_FLOATING) {
+		dbg(DBG_DISK, "ata%d.%d: floating bus after select\n", ch->index, drive);
 		return -ENODEV;
+	}
 	if (ata_wait_not_busy(ch, ATA_PROBE_TIMEOUT_MS) < 0)
 		return -EIO;
 	outb(ch->io + ATA_REG_COUNT, 0);
@@ -119,15 +124,17 @@ static int identify(ata_channel_t *ch, int drive, uint16_t *id)
 	outb(ch->io + ATA_REG_LBA_HI, 0);
 	outb(ch->io + ATA_REG_COMMAND, ATA_CMD_IDENTIFY);
 	ata_delay_400ns(ch);
-	if (inb(ch->io + ATA_REG_STATUS) == 0)	/* no drive there */
+	if (inb(ch->io + ATA_REG_STATUS) == 0) {	/* no drive there */
+		dbg(DBG_DISK, "ata%d.%d: status 0 after IDENTIFY\n", ch->index, drive);
 		return -ENODEV;
+	}
 	if (ata_wait_not_busy(ch, ATA_PROBE_TIMEOUT_MS) < 0)
 		return -EIO;
 	uint8_t mid = inb(ch->io + ATA_REG_LBA_MID), hi = inb(ch->io + ATA_REG_LBA_HI);
 	if (mid || hi) {
 		kprintf("ata%d.%d: %s device, not a disk: skipped\n", ch->index, drive,
 			mid == ATA_SIG_ATAPI_MID && hi == ATA_SIG_ATAPI_HI ? "ATAPI" : "non-ATA");
-		return -ENODEV;
+		return -ENXIO;	/* there, but not a disk: no need to ask again */
 	}
 	if (wait_data_or_error(ch) < 0)
 		return -EIO;
@@ -189,12 +196,28 @@ static bool channel_dma_setup(ata_channel_t *ch)
 	return false;
 }
 
+/* QEMU completes a software reset asynchronously: until it has, a
+ * command (or the drive select before it) can be lost and the drive
+ * reads as absent (status 0).  So an absent-looking drive is asked again
+ * a few times, a few milliseconds apart, before we believe it. */
+static int identify(ata_channel_t *ch, int drive, uint16_t *id)
+{
+	int rc = identify_once(ch, drive, id);
+	for (int i = 0; rc == -ENODEV && i < ATA_PROBE_RETRIES; i++) {
+		pit_delay_ms(ATA_PROBE_RETRY_MS);
+		rc = identify_once(ch, drive, id);
+	}
+	return rc;
+}
+
 static void probe_channel(ata_channel_t *ch, uint16_t bm_base)
 {
 	static uint16_t id[ATA_ID_WORDS];
 
-	if (inb(ch->io + ATA_REG_STATUS) == ATA_SR_FLOATING)
+	if (inb(ch->io + ATA_REG_STATUS) == ATA_SR_FLOATING) {
+		dbg(DBG_DISK, "ata%d: floating bus\n", ch->index);
 		return;
+	}
 	ata_channel_reset(ch, true);
 	for (int drive = 0; drive < ATA_DRIVES_PER_CHANNEL; drive++) {
 		int rc = identify(ch, drive, id);
