@@ -236,7 +236,8 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	set_name(p, path);
 	fdtable_close_on_exec(p->files);
 	signal_reset_on_exec(p);
-	kthread_fpu_init(t);
+	kthread_fpu_init(t);	/* and into the registers, not just the save area */
+	__asm__ volatile("fxrstor (%0)" : : "r"(t->fpu_state) : "memory");
 	memset(t->tls, 0, sizeof(t->tls));
 	gdt_load_tls(t->tls);
 

@@ -17,7 +17,9 @@
 #include "fs/vfs.h"
 #include "fs/vfs_syscall.h"
 #include "mm/kmalloc.h"
+#include "proc/kthread.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 #include "util/errno.h"
 
 #define IO_CHUNK 65536u
@@ -116,6 +118,8 @@ static ssize_t write_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_f
 			break;
 		}
 		ssize_t put = fn(fd, k, want, pos + total);
+		if (put == -EPIPE)	/* no reader left: SIGPIPE as well */
+			signal_send_thread(curthr, SIGPIPE);
 		if (put < 0) {
 			if (total == 0)
 				total = put;
@@ -361,3 +365,58 @@ SYSCALL(mount)
 
 SYSCALL(umount2) { return WITH_PATH(a1, vfs_unmount(path)); }
 
+
+SYSCALL(chmod) { return WITH_PATH(a1, do_chmod(path, a2)); }
+SYSCALL(fchmod) { return do_fchmod((int)a1, a2); }
+SYSCALL(fchmodat) { return WITH_PATH(a2, do_fchmodat((int)a1, path, a3)); }
+SYSCALL(chown32) { return WITH_PATH(a1, do_chown(path, a2, a3)); }
+SYSCALL(lchown32) { return WITH_PATH(a1, do_lchown(path, a2, a3)); }
+SYSCALL(fchown32) { return do_fchown((int)a1, a2, a3); }
+SYSCALL(fchownat) { return WITH_PATH(a2, do_fchownat((int)a1, path, a3, a4, a5)); }
+
+/* utimensat(dirfd, path, times[2] of 32-bit timespecs, flags); a NULL
+ * path is futimens on dirfd. */
+SYSCALL(utimensat)
+{
+	struct { int32_t sec, nsec; } t32[2];
+	vfs_timespec_t t[2];
+	if (a3) {
+		if (copy_from_user(t32, (void *)a3, sizeof(t32)) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			t[i].tv_sec = t32[i].sec;
+			t[i].tv_nsec = t32[i].nsec;
+		}
+	}
+	if (!a2)
+		return do_utimensat((int)a1, NULL, a3 ? t : NULL, a4);
+	return WITH_PATH(a2, do_utimensat((int)a1, path, a3 ? t : NULL, a4));
+}
+
+/* Linux's struct statfs64 on i386. */
+struct linux_statfs64 {
+	uint32_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	uint32_t f_namelen, f_frsize, f_flags, f_spare[4];
+} __packed;
+
+static long statfs_out(int rc, const vfs_statfs_t *v, uint32_t size, uint32_t user)
+{
+	if (rc < 0)
+		return rc;
+	if (size != sizeof(struct linux_statfs64))
+		return -EINVAL;
+	struct linux_statfs64 st = {
+		.f_bsize = v->f_bsize, .f_blocks = v->f_blocks,
+		.f_bfree = v->f_bfree, .f_bavail = v->f_bfree, .f_files = v->f_files,
+		.f_ffree = v->f_ffree, .f_namelen = v->f_namelen, .f_frsize = v->f_bsize,
+	};
+	return copy_to_user((void *)user, &st, sizeof(st));
+}
+
+SYSCALL(statfs64)
+{
+	vfs_statfs_t v;
+	return WITH_PATH(a1, statfs_out(vfs_statfs(path, &v), &v, a2, a3));
+}

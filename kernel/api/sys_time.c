@@ -146,23 +146,21 @@ SYSCALL(clock_nanosleep)
 		ns = ns > now ? ns - now : 0;
 		a4 = 0;
 	}
-	rc = sleep_ns(ns, a4, false);
-	return rc < 0 ? -rc : 0;	/* clock_nanosleep returns the error */
+	return sleep_ns(ns, a4, false);
 }
 
 SYSCALL(clock_nanosleep_time64)
 {
 	struct linux_timespec64 ts;
 	if (copy_from_user(&ts, (void *)a3, sizeof(ts)) < 0)
-		return EFAULT;
+		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
-		return EINVAL;
+		return -EINVAL;
 	int64_t ns = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 	if (a2 & TIMER_ABSTIME) {
 		int64_t now = clock_ns(a1);
 		ns = ns > now ? ns - now : 0;
 		a4 = 0;
 	}
-	long rc = sleep_ns(ns, a4, true);
-	return rc < 0 ? -rc : 0;
+	return sleep_ns(ns, a4, true);
 }

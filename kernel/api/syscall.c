@@ -34,6 +34,8 @@ static void syscall_entry(intr_frame_t *f)
 		dbg(DBG_SYSCALL, "pid %d: unimplemented system call %u (-ENOSYS)\n",
 		    t->proc->pid, nr);
 	}
+	if (ret == -EINTR && e && e->restartable)
+		ret = -ERESTARTSYS;	/* the signal layer decides: again, or EINTR */
 	f->eax = (uint32_t)ret;	/* execve and sigreturn return the new eax */
 	intr_disable();
 }

@@ -8,16 +8,19 @@
 #include "api/syscall_handlers.h"
 
 
-#define ENTRY(nr, fn) [NR_##nr] = { sys_##fn, #nr }
+#define ENTRY(nr, fn) [NR_##nr] = { sys_##fn, #nr, false }
+/* Calls that SA_RESTART restarts after a handler (and that run again when
+ * the signal is ignored); sleeps like nanosleep and pause never restart. */
+#define RESTARTABLE(nr, fn) [NR_##nr] = { sys_##fn, #nr, true }
 
 static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(exit, exit),
 	ENTRY(fork, fork),
-	ENTRY(read, read),
-	ENTRY(write, write),
-	ENTRY(open, open),
+	RESTARTABLE(read, read),
+	RESTARTABLE(write, write),
+	RESTARTABLE(open, open),
 	ENTRY(close, close),
-	ENTRY(waitpid, waitpid),
+	RESTARTABLE(waitpid, waitpid),
 	ENTRY(creat, creat),
 	ENTRY(link, link),
 	ENTRY(unlink, unlink),
@@ -41,7 +44,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(geteuid, getuid),
 	ENTRY(getegid, getuid),
 	ENTRY(umount2, umount2),
-	ENTRY(ioctl, ioctl),
+	RESTARTABLE(ioctl, ioctl),
 	ENTRY(fcntl, fcntl64),
 	ENTRY(setpgid, setpgid),
 	ENTRY(umask, umask),
@@ -59,7 +62,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(munmap, munmap),
 	ENTRY(truncate, truncate),
 	ENTRY(ftruncate, ftruncate),
-	ENTRY(wait4, wait4),
+	RESTARTABLE(wait4, wait4),
 	ENTRY(fsync, fsync),
 	ENTRY(clone, clone),
 	ENTRY(uname, uname),
@@ -67,8 +70,8 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(getpgid, getpgid),
 	ENTRY(fchdir, fchdir),
 	ENTRY(_llseek, _llseek),
-	ENTRY(readv, readv),
-	ENTRY(writev, writev),
+	RESTARTABLE(readv, readv),
+	RESTARTABLE(writev, writev),
 	ENTRY(getsid, getsid),
 	ENTRY(sched_yield, sched_yield),
 	ENTRY(nanosleep, nanosleep),
@@ -76,8 +79,8 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(sigreturn, sigreturn),
 	ENTRY(rt_sigaction, rt_sigaction),
 	ENTRY(rt_sigprocmask, rt_sigprocmask),
-	ENTRY(pread64, pread64),
-	ENTRY(pwrite64, pwrite64),
+	RESTARTABLE(pread64, pread64),
+	RESTARTABLE(pwrite64, pwrite64),
 	ENTRY(getcwd, getcwd),
 	ENTRY(vfork, vfork),
 	ENTRY(mmap2, mmap2),
@@ -91,8 +94,8 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(geteuid32, getuid),
 	ENTRY(getegid32, getuid),
 	ENTRY(madvise, madvise),
-	ENTRY(getdents64, getdents64),
-	ENTRY(fcntl64, fcntl64),
+	RESTARTABLE(getdents64, getdents64),
+	RESTARTABLE(fcntl64, fcntl64),
 	ENTRY(gettid, gettid),
 	ENTRY(set_thread_area, set_thread_area),
 	ENTRY(get_thread_area, get_thread_area),
@@ -101,7 +104,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(clock_gettime, clock_gettime),
 	ENTRY(clock_getres, clock_getres),
 	ENTRY(clock_nanosleep, clock_nanosleep),
-	ENTRY(openat, openat),
+	RESTARTABLE(openat, openat),
 	ENTRY(mkdirat, mkdirat),
 	ENTRY(mknodat, mknodat),
 	ENTRY(fstatat64, fstatat64),
@@ -121,11 +124,20 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(pause, pause),
 	ENTRY(getuid, getuid),
 	ENTRY(fdatasync, fsync),
+	ENTRY(chmod, chmod),
+	ENTRY(fchmod, fchmod),
+	ENTRY(fchmodat, fchmodat),
+	ENTRY(chown32, chown32),
+	ENTRY(lchown32, lchown32),
+	ENTRY(fchown32, fchown32),
+	ENTRY(fchownat, fchownat),
+	ENTRY(utimensat, utimensat),
+	ENTRY(statfs64, statfs64),
 };
 
 static const syscall_entry_t mos_table[] = {
-	[NR_mos_ps - NR_mos_first] = { sys_mos_ps, "mos_ps" },
-	[NR_mos_meminfo - NR_mos_first] = { sys_mos_meminfo, "mos_meminfo" },
+	[NR_mos_ps - NR_mos_first] = { sys_mos_ps, "mos_ps", false },
+	[NR_mos_meminfo - NR_mos_first] = { sys_mos_meminfo, "mos_meminfo", false },
 };
 
 const syscall_entry_t *syscall_lookup(uint32_t nr)

@@ -1,7 +1,7 @@
 /*
  * The interrupt descriptor table.  Every vector gets an interrupt gate
  * (interrupts off on entry) to its stub in kernel/entry/intr_stubs.S; only
- * the system-call vector is reachable from ring 3 with `int`.
+ * the system-call vector, int3 and into are reachable from ring 3.
  */
 #include "boot/idt.h"
 #include "boot/gdt.h"
@@ -27,6 +27,16 @@ struct idt_pointer {
 extern char intr_stubs[];
 static struct idt_gate idt[INTR_NVECTORS] __aligned(8);
 
+#define VEC_BREAKPOINT 3
+#define VEC_OVERFLOW 4
+
+/* Vectors user code may raise with int: the system call, and int3 and
+ * into (debuggers and checked arithmetic), as on Linux. */
+static bool user_callable(int v)
+{
+	return v == INTR_SYSCALL || v == VEC_BREAKPOINT || v == VEC_OVERFLOW;
+}
+
 void idt_init(void)
 {
 	for (int v = 0; v < INTR_NVECTORS; v++) {
@@ -35,7 +45,7 @@ void idt_init(void)
 		idt[v].offset_high = addr >> 16;
 		idt[v].selector = SEL_KERNEL_CODE;
 		idt[v].zero = 0;
-		idt[v].type_attr = GATE_INTR32 | (v == INTR_SYSCALL ? GATE_DPL3 : 0);
+		idt[v].type_attr = GATE_INTR32 | (user_callable(v) ? GATE_DPL3 : 0);
 	}
 	struct idt_pointer ptr = { sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(ptr));

@@ -163,6 +163,19 @@ static int exception_signal(uint32_t vector)
 	}
 }
 
+/* si_code for the signal a fault raises. */
+static int fault_code(const intr_frame_t *f)
+{
+	switch (f->vector) {
+	case EXC_PAGE_FAULT: return (f->error & PF_ERR_PRESENT) ? SEGV_ACCERR : SEGV_MAPERR;
+	case EXC_DIVIDE: return FPE_INTDIV;
+	case EXC_INVALID_OPCODE: return ILL_ILLOPN;
+	case EXC_ALIGNMENT: return BUS_ADRALN;
+	case EXC_BREAKPOINT: return TRAP_BRKPT;
+	default: return SI_KERNEL;
+	}
+}
+
 /* A user program's fault ends it as the matching signal would, unless it
  * handles that signal: one line on the console says what happened. */
 static void user_exception(intr_frame_t *f, uint32_t fault_addr)
@@ -174,7 +187,7 @@ static void user_exception(intr_frame_t *f, uint32_t fault_addr)
 	if (f->vector == EXC_PAGE_FAULT)
 		kprintf(", address %#x", fault_addr);
 	kprintf(": signal %d\n", sig);
-	signal_force(t, sig);
+	signal_force_fault(t, sig, fault_code(f), f->vector == EXC_PAGE_FAULT ? fault_addr : f->eip);
 }
 
 /* Page faults: user addresses go to the VM; an unresolved fault in a

@@ -11,6 +11,7 @@
 static char line_copy[CMDLINE_MAX];
 static char words[CMDLINE_MAX];
 static const char *keys[CMDLINE_MAX_ARGS], *values[CMDLINE_MAX_ARGS];
+static bool bare[CMDLINE_MAX_ARGS];	/* a word without '=' */
 static int nargs;
 
 void cmdline_parse(const char *line)
@@ -32,6 +33,7 @@ void cmdline_parse(const char *line)
 		keys[nargs] = p;
 		while (*p && *p != ' ' && *p != '=')
 			p++;
+		bare[nargs] = *p != '=';
 		if (*p == '=') {
 			*p++ = '\0';
 			values[nargs] = p;
@@ -50,6 +52,15 @@ const char *cmdline_get(const char *key)
 		if (strcmp(keys[i], key) == 0)
 			return values[i];
 	return NULL;
+}
+
+int cmdline_init_args(const char **out, int max)
+{
+	int n = 0;
+	for (int i = 1; i < nargs && n < max; i++)	/* word 0 is the image */
+		if (bare[i])
+			out[n++] = keys[i];
+	return n;
 }
 
 const char *cmdline_raw(void)

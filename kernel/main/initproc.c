@@ -44,7 +44,9 @@ static void run_first_program(void)
 	const char *path = cmdline_get("init");
 	if (!path || !path[0])
 		path = DEFAULT_INIT;
-	const char *argv[] = { path, NULL };
+	const char *argv[CMDLINE_MAX_ARGS + 2] = { path };
+	int n = cmdline_init_args(argv + 1, CMDLINE_MAX_ARGS);
+	argv[n + 1] = NULL;
 	const char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", NULL };
 	int rc = open_console();
 	if (rc < 0)

@@ -175,8 +175,10 @@ void proc_last_thread_exited(proc_t *p, int status)
 	p->state = PROC_DEAD;
 	p->status = status;
 	dbg(DBG_PROC, "process %d (%s) exited with status %#x\n", p->pid, p->name, status);
-	if (p->parent)
+	if (p->parent) {
+		signal_send_proc_locked(p->parent, SIGCHLD);
 		sched_broadcast_on(&p->parent->child_wait);
+	}
 }
 
 void proc_exit_status(int status)

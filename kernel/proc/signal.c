@@ -135,6 +135,12 @@ static void send_locked(proc_t *p, int sig)
 	}
 }
 
+void signal_send_proc_locked(proc_t *p, int sig)
+{
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	send_locked(p, sig);
+}
+
 int signal_send_proc(proc_t *p, int sig)
 {
 	if (!valid_signal(sig))
@@ -195,6 +201,14 @@ int signal_send_thread(kthread_t *t, int sig)
 	if (wake)
 		sched_interrupt(t);
 	return 0;
+}
+
+void signal_force_fault(kthread_t *t, int sig, int code, uint32_t addr)
+{
+	t->fault_sig = sig;
+	t->fault_code = code;
+	t->fault_addr = addr;
+	signal_force(t, sig);
 }
 
 void signal_force(kthread_t *t, int sig)
@@ -273,6 +287,10 @@ static uint32_t write_frame(int sig, const k_sigaction_t *a, const intr_frame_t 
 		fr.pinfo = sp + offsetof(struct rt_sigframe, info);
 		fr.puc = sp + offsetof(struct rt_sigframe, uc);
 		fr.info.si_signo = sig;
+		if (sig == t->fault_sig) {	/* a fault: say where and why */
+			fr.info.si_code = t->fault_code;
+			fr.info.si_addr_or_pid = t->fault_addr;
+		}
 		fill_sigcontext(&fr.uc.mcontext, f, fpstate, mask);
 		fr.uc.sigmask = mask;
 		memcpy(fr.retcode, rt_sigreturn_code, sizeof(fr.retcode));
@@ -301,6 +319,8 @@ static bool setup_frame(int sig, const k_sigaction_t *a, intr_frame_t *f)
 	uint32_t sp = write_frame(sig, a, f, t->sig_blocked);
 	if (!sp)
 		return false;
+	kthread_fpu_init(t);	/* the handler starts with a clean FPU */
+	__asm__ volatile("fxrstor (%0)" : : "r"(t->fpu_state) : "memory");
 	f->user_esp = sp;
 	f->eip = a->handler;
 	f->eax = sig;
@@ -318,14 +338,22 @@ static bool setup_frame(int sig, const k_sigaction_t *a, intr_frame_t *f)
 
 /* A system call interrupted by a signal whose handler asked for
  * SA_RESTART runs again when the handler returns. */
-static void maybe_restart(intr_frame_t *f, const k_sigaction_t *a)
+static void restart_syscall(intr_frame_t *f)
 {
-	if (f->vector != INTR_SYSCALL || (int32_t)f->eax != -EINTR)
+	f->eax = curthr->syscall_nr;
+	f->eip -= INT80_LEN;
+}
+
+/* A restartable call interrupted on the way to a handler: restarted with
+ * SA_RESTART, else it fails with EINTR. */
+static void restart_or_eintr(intr_frame_t *f, const k_sigaction_t *a)
+{
+	if (f->vector != INTR_SYSCALL || (int32_t)f->eax != -ERESTARTSYS)
 		return;
-	if (a && (a->flags & SA_RESTART) && a->handler > SIG_IGN) {
-		f->eax = curthr->syscall_nr;
-		f->eip -= INT80_LEN;
-	}
+	if (a->flags & SA_RESTART)
+		restart_syscall(f);
+	else
+		f->eax = (uint32_t)-EINTR;
 }
 
 void signal_deliver(intr_frame_t *f)
@@ -342,7 +370,7 @@ void signal_deliver(intr_frame_t *f)
 			continue;
 		if (a.handler == SIG_DFL)
 			proc_exit_status(W_EXITCODE(0, sig));
-		maybe_restart(f, &a);
+		restart_or_eintr(f, &a);
 		if (!setup_frame(sig, &a, f)) {
 			kprintf("pid %d (%s): cannot deliver signal %d: bad user stack, killed by SIGSEGV\n",
 				t->proc->pid, t->proc->name, sig);
@@ -350,6 +378,10 @@ void signal_deliver(intr_frame_t *f)
 		}
 		return;	/* one handler frame at a time */
 	}
+	/* No handler ran (the signal was ignored, or none came): an
+	 * interrupted restartable call simply runs again. */
+	if (f->vector == INTR_SYSCALL && (int32_t)f->eax == -ERESTARTSYS)
+		restart_syscall(f);
 }
 
 int signal_sigaction(int sig, const k_sigaction_t *act, k_sigaction_t *old)

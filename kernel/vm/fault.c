@@ -31,7 +31,7 @@
 static pframe_t *pframe_of_frame(paddr_t pa)
 {
 	uintptr_t owner = frame_owner(pa_to_kva(pa));
-	if ((owner & (PAGE_SIZE - 1)) != FRAME_OWNER_PFRAME)
+	if ((owner & FRAME_OWNER_TAG_MASK) != FRAME_OWNER_PFRAME)
 		return NULL;
 	return (pframe_t *)(owner & ~(uintptr_t)FRAME_OWNER_PFRAME);
 }

@@ -120,7 +120,10 @@
 #define NR_geteuid32 201
 #define NR_getegid32 202
 #define NR_getgroups32 205
+#define NR_lchown32 198
+#define NR_fchown32 207
 #define NR_getresuid32 209
+#define NR_chown32 212
 #define NR_getresgid32 211
 #define NR_madvise 219
 #define NR_getdents64 220

@@ -5,6 +5,7 @@
 typedef struct syscall_entry {
 	syscall_fn_t fn;
 	const char *name;
+	bool restartable;	/* interrupted by a signal: may run again (SA_RESTART) */
 } syscall_entry_t;
 
 /* The handler for nr, or NULL if M-OS does not implement it. */

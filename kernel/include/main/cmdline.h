@@ -8,3 +8,6 @@ void cmdline_parse(const char *line);
 /* The value of key, "" for a bare key, NULL if absent. */
 const char *cmdline_get(const char *key);
 const char *cmdline_raw(void);
+/* The words without '=' after the image name: init's arguments, as
+ * Linux passes unknown words on.  Returns how many (at most max). */
+int cmdline_init_args(const char **out, int max);

@@ -71,6 +71,8 @@ typedef struct kthread {
 	uint32_t clear_child_tid;	/* user address from set_tid_address */
 	uint32_t syscall_nr;		/* of the system call in progress */
 	bool sig_interrupt;		/* a signal came: end cancellable sleeps */
+	int fault_sig, fault_code;	/* the last fault's signal and si_code */
+	uint32_t fault_addr;		/* and its address (si_addr) */
 } kthread_t;
 
 void kthread_init(void);

@@ -79,8 +79,27 @@ int signal_send_thread(struct kthread *t, int sig);
  * checks. */
 int signal_send_pid(int pid, int sig);
 int signal_send_group(int pgid, int sig);
-/* A fault the thread caused: deliver sig even if blocked or ignored. */
+/* A fault the thread caused: deliver sig even if blocked or ignored;
+ * the _fault variant also records si_code and si_addr for the handler. */
 void signal_force(struct kthread *t, int sig);
+void signal_force_fault(struct kthread *t, int sig, int code, uint32_t addr);
+/* As signal_send_proc, with proc_lock already held (exit's SIGCHLD). */
+void signal_send_proc_locked(struct proc *p, int sig);
+
+/* si_code values for faults (Linux's). */
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define FPE_FLTINV 7
+#define BUS_ADRALN 1
+#define TRAP_BRKPT 1
+#define SI_KERNEL 0x80
+
+/* A system call interrupted by a signal that may run again: the signal
+ * layer restarts it (no handler, or SA_RESTART) or turns it into -EINTR.
+ * Never seen by user space. */
+#define ERESTARTSYS 512
 /* Delivers pending signals before returning to user mode via frame. */
 void signal_deliver(struct intr_frame *frame);
 /* True if t has a signal it would act on now. */

@@ -8,8 +8,11 @@
 #define PF_ERR_WRITE 0x2u
 #define PF_ERR_USER 0x4u
 
-/* Frame owner tag of a page-cache page mapped by user PTEs. */
+/* Frame owner tag of a page-cache page mapped by user PTEs: the owner
+ * word is the pframe's address with this in its two low bits (slab
+ * owners are page aligned, a large kmalloc's end in 01). */
 #define FRAME_OWNER_PFRAME 0x2u
+#define FRAME_OWNER_TAG_MASK 0x3u
 
 /* Resolves a fault at user address addr in the current process: demand
  * paging and copy-on-write.  0 when the access may be retried, -EFAULT
