@@ -2,7 +2,7 @@
 # command line, e.g. `make DBG=error,test,mm`.
 
 # 0: kernel and kshell only (no user mode); 1: user mode and virtual memory.
-ENABLE_VM ?= 0
+ENABLE_VM ?= 1
 
 # Debug channels printed by default (comma list; `dbg=` on the kernel
 # command line overrides).  Channels: error test boot mm slab intr sched

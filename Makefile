@@ -71,7 +71,7 @@ $(KERNEL): $(KBUILD)/kernel.pass1 tools/gen-ksyms.sh
 run: $(KERNEL)
 	./weenix
 
-test: $(KERNEL)
+test: all
 	@bash tools/run-tests.sh $(if $(T),$(T),)
 
 bench: $(KERNEL)

@@ -96,6 +96,44 @@ run_panic_suite() {	# suite message
 	fi
 }
 
+# The user suites (user/tests/os): M-OS boots a copy of the default disk
+# with /tests/runall as its first program, which runs every /tests/t_*
+# program and prints `utest: total: P passed, F failed`; init's exit
+# status becomes QEMU's.  The disk must still be fsck-clean afterwards.
+USER_MEM=${USER_MEM:-128M}
+USER_TIMEOUT=${USER_TIMEOUT:-600}
+run_user_suites() {
+	local img="$LOGDIR/user-disk.img" log="$LOGDIR/user-suites.log" status summary
+	if [ ! -f build/disk.img ]; then
+		fail_case "user suites: build/disk.img is missing" /dev/null
+		return
+	fi
+	cp --sparse=always build/disk.img "$img"
+	BOOT_HDA=$img TIMEOUT=$USER_TIMEOUT qemu_boot "$USER_MEM" "init=/tests/runall" "$log"
+	status=$?
+	BOOT_HDA=""
+	summary=$(tr -d '\r' <"$log" | sed -n 's/^utest: total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
+	if [ -z "$summary" ]; then
+		fail_case "user suites: no summary line (QEMU status $status)" "$log"
+		return
+	fi
+	set -- $summary
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+	if [ "$2" -gt 0 ] || [ $status -ne 1 ]; then
+		echo "FAIL: user suites: $1 passed, $2 failed (QEMU status $status)"
+		grep -a 'utest: FAIL' "$log" | sed 's/^/    | /'
+		[ "$2" -gt 0 ] || failed=$((failed + 1))
+	else
+		echo "ok:   user suites: $1 passed"
+	fi
+	if build/tools/fsck.s5fs "$img" >"$LOGDIR/user-fsck.log" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail_case "user suites: the disk is not fsck-clean afterwards" "$LOGDIR/user-fsck.log"
+	fi
+}
+
 # Host tests are scripts that end with an `N passed, N failed` line.
 run_host_test() {	# name script
 	local name=$1 log="$LOGDIR/host-$1.log" line
@@ -222,7 +260,8 @@ run_corrupt_root() {
 declare -A host_tests=()
 [ -f bench/selftest.sh ] && host_tests[bench]=bench/selftest.sh
 [ -f tools/tests/run.sh ] && host_tests[tools]=tools/tests/run.sh
-[ -f user/tests/host/run.sh ] && host_tests[user]=user/tests/host/run.sh
+[ -f user/tests/host/run.sh ] && host_tests[userland]=user/tests/host/run.sh
+[ -f user/tests/os/host_run.sh ] && host_tests[usertests]=user/tests/os/host_run.sh
 
 # The suite list comes from the kernel itself.
 qemu_boot 32M "test=list" "$LOGDIR/list.log"
@@ -249,6 +288,10 @@ if [ -z "$only" ] || [ "$only" = persistence ]; then
 fi
 if [ -z "$only" ] || [ "$only" = s5fs_corrupt_root ]; then
 	run_corrupt_root
+	ran=1
+fi
+if [ -z "$only" ] || [ "$only" = user ]; then
+	run_user_suites
 	ran=1
 fi
 for suite in $panic_suites; do

@@ -15,6 +15,7 @@
 #include "mm/kmalloc.h"
 #include "mm/pframe.h"
 #include "mm/slab.h"
+#include "vm/vmmap.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "util/errno.h"
@@ -186,11 +187,14 @@ SYSCALL(mos_ps)
 
 struct mos_meminfo {
 	uint32_t frames_free, frames_total, slab_objects, processes, threads,
-		 vnodes, pframes, reserved;
+		 vnodes, pframes, self_frames, slab_frames;
 };
 #define MOS_MEMINFO_DROP_CACHES 1u
 
-/* mos_meminfo(out, flags): kernel memory counters for leak checks; with
+/* mos_meminfo(out, flags): kernel memory counters for leak checks
+ * (self_frames: the frames the caller's own address space holds, so a
+ * live process can tell its own growth from a leak; slab_frames: frames
+ * in slabs, which move with fragmentation while object counts stay); with
  * MOS_MEMINFO_DROP_CACHES everything cached is written back and evicted
  * first, so two readings are comparable. */
 SYSCALL(mos_meminfo)
@@ -211,6 +215,8 @@ SYSCALL(mos_meminfo)
 		.threads = kthread_count(),
 		.vnodes = vnode_count(),
 		.pframes = pframe_count(),
+		.self_frames = curproc->vmmap ? vmmap_private_frames(curproc->vmmap) : 0,
+		.slab_frames = slab_frames_total(),
 	};
 	return copy_to_user((void *)a1, &m, sizeof(m));
 }

@@ -1,6 +1,7 @@
 # The default disk image (doc/fs.md, "The default disk"): build/disk.img,
 # an S5FS made by mkfs.s5fs from a staging directory that holds the
-# build's user programs (/bin, /sbin) and the directories the system
+# build's user programs (/bin, /sbin), the user test suites (/tests),
+# the benchmark program (/bin/mbench) and the directories the system
 # expects (/dev and /dev/shm are mount points for ramfs, /tmp, /etc,
 # /home, /mnt).  `./weenix` boots with it as the primary disk (hda) when
 # no --disk is given; the kernel mounts it as the root.
@@ -14,19 +15,27 @@
 DISK_IMG   := $(BUILD)/disk.img
 DISK_STAGE := $(BUILD)/disk-root
 DISK_SIZE  ?= 64M
-DISK_DIRS  := bin sbin dev etc home mnt tmp
+DISK_DIRS  := bin sbin dev etc home mnt tmp tests
+DISK_BENCH := $(BUILD)/bench/mbench
+
+# The benchmark program, so `make bench` can run it on M-OS as /bin/mbench.
+$(DISK_BENCH): $(wildcard bench/*.c bench/*.h) bench/Makefile
+	@$(MAKE) -s -f bench/Makefile $(abspath $(DISK_BENCH)) >/dev/null
 DISK_MKFS  := $(TOOLS_OUT)/mkfs.s5fs
 
 .PHONY: disk
 disk: $(DISK_IMG)
 all: $(DISK_IMG)
 
-$(DISK_IMG): $(DISK_MKFS) $(UBIN_PROGS) $(USBIN_PROGS) kernel/fs/Makefile.fs
+$(DISK_IMG): $(DISK_MKFS) $(UBIN_PROGS) $(USBIN_PROGS) $(UTEST_PROGS) $(DISK_BENCH) \
+		kernel/fs/Makefile.fs
 	@echo "  DISK $@"
 	@rm -rf $(DISK_STAGE)
 	@mkdir -p $(addprefix $(DISK_STAGE)/,$(DISK_DIRS))
 	@chmod 1777 $(DISK_STAGE)/tmp
 	@cp $(UBIN_PROGS) $(DISK_STAGE)/bin/
 	@cp $(USBIN_PROGS) $(DISK_STAGE)/sbin/
+	@cp $(UTEST_PROGS) $(DISK_STAGE)/tests/
+	@cp $(DISK_BENCH) $(DISK_STAGE)/bin/
 	@$(DISK_MKFS) -s $(DISK_SIZE) -u 0:0 $@.tmp $(DISK_STAGE) >/dev/null
 	@mv $@.tmp $@

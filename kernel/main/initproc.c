@@ -38,11 +38,14 @@ static int open_console(void)
 	return 0;
 }
 
-/* Becomes the first user program; returns only if it cannot start. */
+/* Becomes the first user program; returns only if it cannot start.  An
+ * init= program that cannot start ends the boot (with a failure status);
+ * a missing default init falls back to the kshell. */
 static void run_first_program(void)
 {
 	const char *path = cmdline_get("init");
-	if (!path || !path[0])
+	bool chosen = path && path[0];
+	if (!chosen)
 		path = DEFAULT_INIT;
 	const char *argv[CMDLINE_MAX_ARGS + 2] = { path };
 	int n = cmdline_init_args(argv + 1, CMDLINE_MAX_ARGS);
@@ -52,7 +55,10 @@ static void run_first_program(void)
 	if (rc < 0)
 		kprintf("init: cannot open the console (%d)\n", rc);
 	rc = exec_first_program(path, argv, envp);
-	kprintf("init: cannot run %s (error %d); starting the kshell\n", path, rc);
+	kprintf("init: cannot run %s (error %d)\n", path, rc);
+	if (chosen)
+		qemu_exit(QEMU_EXIT_FAILURE);
+	kprintf("init: starting the kshell\n");
 }
 
 static void reap_all_children(void)

@@ -18,6 +18,7 @@
 #define LARGE_SHIFT 4
 
 static slab_cache_t *caches[NCACHES];
+static size_t large_frames;	/* frames in large allocations (stats) */
 
 void kmalloc_init(void)
 {
@@ -48,8 +49,10 @@ void *kmalloc(size_t size)
 		return NULL;
 	size_t n = PAGE_ALIGN_UP(size) / PAGE_SIZE;
 	void *p = frame_alloc_run(n, 1);
-	if (p)
+	if (p) {
 		frame_set_owner(p, (n << LARGE_SHIFT) | LARGE_TAG);
+		__atomic_add_fetch(&large_frames, n, __ATOMIC_RELAXED);
+	}
 	return p;
 }
 
@@ -69,6 +72,7 @@ void kfree(void *p)
 	if (owner & LARGE_TAG) {
 		KASSERT(IS_ALIGNED((uintptr_t)p, PAGE_SIZE),
 			"kfree(%p): inside a large allocation", p);
+		__atomic_sub_fetch(&large_frames, owner >> LARGE_SHIFT, __ATOMIC_RELAXED);
 		frame_free_run(p, owner >> LARGE_SHIFT);
 		return;
 	}
@@ -76,4 +80,9 @@ void kfree(void *p)
 	if (!c)
 		panic("kfree(%p): not allocated by kmalloc", p);
 	slab_free(c, p);
+}
+
+size_t kmalloc_large_frames(void)
+{
+	return large_frames;
 }

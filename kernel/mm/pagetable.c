@@ -23,6 +23,7 @@
 #define CR4_PSE 0x10
 #define CR4_PGE 0x80
 #define PDE_TABLE_FLAGS (PTE_PRESENT | PTE_WRITE)
+#define PT_ENTRIES 1024
 
 pde_t *kernel_pd;
 
@@ -145,6 +146,30 @@ bool pt_lookup(pde_t *pd, uint32_t va, paddr_t *pa, uint32_t *flags)
 	if (flags)
 		*flags = pte & PTE_FLAGS_MASK;
 	return true;
+}
+
+bool pt_free_table_if_empty(pde_t *pd, uint32_t va)
+{
+	pde_t *pde = &pd[PD_INDEX(va)];
+	if (va >= KERNEL_VMA || !(*pde & PTE_PRESENT) || (*pde & PDE_HUGE))
+		return false;
+	pte_t *pt = pa_to_kva(*pde & PTE_ADDR_MASK);
+	for (int i = 0; i < PT_ENTRIES; i++)
+		if (pt[i] & PTE_PRESENT)
+			return false;
+	*pde = 0;
+	if (pd_is_current(pd))
+		tlb_flush_all();	/* the table itself may be cached */
+	frame_free(pt);
+	return true;
+}
+
+size_t pt_count_user_tables(pde_t *pd)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < PD_KERNEL_FIRST; i++)
+		n += (pd[i] & PTE_PRESENT) && !(pd[i] & PDE_HUGE);
+	return n;
 }
 
 pde_t *pt_create_pd(void)

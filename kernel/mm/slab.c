@@ -349,6 +349,19 @@ size_t slab_objs_in_use_total(void)
 	return total;
 }
 
+size_t slab_frames_total(void)
+{
+	size_t total = 0;
+	list_t *l;
+	spin_lock(&slab_caches_lock);
+	list_for_each(l, &slab_caches) {
+		slab_cache_t *c = list_entry(l, slab_cache_t, link);
+		total += c->nslabs * c->slab_frames;
+	}
+	spin_unlock(&slab_caches_lock);
+	return total;
+}
+
 void slab_print_stats(void)
 {
 	list_t *l;

@@ -13,6 +13,7 @@
 #include "drivers/pit.h"
 #include "main/qemu.h"
 #include "mm/frame.h"
+#include "mm/kmalloc.h"
 #include "mm/slab.h"
 #include "proc/proc.h"
 #include "test/ktest.h"
@@ -114,6 +115,8 @@ static int cmd_mem(int argc, char **argv)
 	kprintf("frames: %u free, %u used, %u total (%u KiB free)\n",
 		(unsigned)frame_free_count(), (unsigned)frame_used_count(),
 		(unsigned)frame_total_count(), (unsigned)(frame_free_count() * 4));
+	kprintf("large kmalloc: %u frames; slabs: %u frames\n",
+		(unsigned)kmalloc_large_frames(), (unsigned)slab_frames_total());
 	slab_print_stats();
 	return 0;
 }

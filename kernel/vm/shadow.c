@@ -212,3 +212,8 @@ void shadow_collapse(mmobj_t *top)
 		mmobj_put(mid);
 	}
 }
+
+mmobj_t *shadow_below(mmobj_t *o)
+{
+	return as_shadow(o)->below;
+}

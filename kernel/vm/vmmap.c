@@ -243,18 +243,21 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 	return 0;
 }
 
+/* Drops the PTEs of [start, end), one page table at a time, and frees
+ * each table the range leaves empty (a long-lived process that maps and
+ * unmaps in new places would otherwise collect empty tables). */
 void vmmap_unmap_pages(vmmap_t *map, uint32_t start, uint32_t end)
 {
 	uint32_t vpn = start;
 	while (vpn < end) {
+		uint32_t table_end = MIN(end, ALIGN_DOWN(vpn, PAGES_PER_HUGE) + PAGES_PER_HUGE);
 		uint32_t va = PN_ADDR(vpn);
-		pde_t pde = map->pd[PD_INDEX(va)];
-		if (!(pde & PTE_PRESENT)) {	/* skip to the next page table */
-			vpn = ALIGN_DOWN(vpn, PAGES_PER_HUGE) + PAGES_PER_HUGE;
-			continue;
+		if (map->pd[PD_INDEX(va)] & PTE_PRESENT) {
+			for (uint32_t p = vpn; p < table_end; p++)
+				vm_unmap_one(map->pd, PN_ADDR(p));
+			pt_free_table_if_empty(map->pd, va);
 		}
-		vm_unmap_one(map->pd, va);
-		vpn++;
+		vpn = table_end;
 	}
 }
 
@@ -349,4 +352,33 @@ int vmmap_write(vmmap_t *map, uint32_t addr, const void *buf, size_t n)
 int vmmap_read(vmmap_t *map, uint32_t addr, void *buf, size_t n)
 {
 	return vmmap_copy(map, addr, buf, n, false);
+}
+
+/* Adds o's pages (and those of the objects below it) to *total, counting
+ * each object once; seen[] remembers the objects counted so far. */
+static void count_chain(mmobj_t *o, mmobj_t **seen, size_t *nseen, size_t max, size_t *total)
+{
+	for (; o; o = mmobj_is_shadow(o) ? shadow_below(o) : NULL) {
+		for (size_t i = 0; i < *nseen; i++)
+			if (seen[i] == o)
+				return;	/* this object and everything below: done */
+		if (*nseen < max)
+			seen[(*nseen)++] = o;
+		if (mmobj_is_shadow(o) || mmobj_is_anon(o))
+			*total += o->mo_npages;
+	}
+}
+
+#define RESIDENT_MAX_OBJECTS 256
+
+size_t vmmap_private_frames(vmmap_t *map)
+{
+	mmobj_t *seen[RESIDENT_MAX_OBJECTS];
+	size_t nseen = 0, total = 0;
+	list_t *l;
+	kmutex_lock(&map->lock);
+	list_for_each(l, &map->areas)
+		count_chain(area_entry(l)->obj, seen, &nseen, RESIDENT_MAX_OBJECTS, &total);
+	kmutex_unlock(&map->lock);
+	return total + pt_count_user_tables(map->pd) + 1;	/* + the directory */
 }

@@ -11,3 +11,5 @@ void kmalloc_init(void);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
+/* Frames held by allocations above KMALLOC_MAX_SLAB (leak checks). */
+size_t kmalloc_large_frames(void);

@@ -40,6 +40,11 @@ int pt_map_huge(pde_t *pd, uint32_t va, paddr_t pa, uint32_t flags);
 void pt_unmap(pde_t *pd, uint32_t va);
 /* Physical address va maps to, with its flags; false if unmapped. */
 bool pt_lookup(pde_t *pd, uint32_t va, paddr_t *pa, uint32_t *flags);
+/* Frees the page table covering user address va if it maps nothing;
+ * returns whether it did. */
+bool pt_free_table_if_empty(pde_t *pd, uint32_t va);
+/* Page tables in the user half of pd. */
+size_t pt_count_user_tables(pde_t *pd);
 /* Frees the page tables of the user half of pd (not the pages mapped). */
 void pt_free_user_tables(pde_t *pd);
 /* A new directory sharing the kernel half; NULL when out of memory. */

@@ -49,6 +49,8 @@ size_t slab_cache_shrink(slab_cache_t *c);
 size_t slab_shrink_all(void);
 /* Total objects in use in all caches (leak checks). */
 size_t slab_objs_in_use_total(void);
+/* Frames held by all slabs. */
+size_t slab_frames_total(void);
 void slab_print_stats(void);
 
 /* When set, debug-mode errors call this instead of panicking, and the

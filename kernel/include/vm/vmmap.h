@@ -87,3 +87,6 @@ size_t vmmap_area_count(vmmap_t *map);
  * faulting pages in as needed: exec uses them to build the new stack. */
 int vmmap_write(vmmap_t *map, uint32_t addr, const void *buf, size_t n);
 int vmmap_read(vmmap_t *map, uint32_t addr, void *buf, size_t n);
+/* Frames the address space holds on its own: anonymous and shadow pages
+ * in its chains, its page tables and directory (leak checks). */
+size_t vmmap_private_frames(vmmap_t *map);

@@ -30,6 +30,8 @@ mmobj_t *anon_create(void);
 mmobj_t *shadow_create(mmobj_t *below);
 bool mmobj_is_shadow(const mmobj_t *o);
 bool mmobj_is_anon(const mmobj_t *o);
+/* The object a shadow sits on. */
+mmobj_t *shadow_below(mmobj_t *o);
 /* Merges single-referenced shadows below top into it. */
 void shadow_collapse(mmobj_t *top);
 /* Length of the chain from o down to its bottom object (tests). */

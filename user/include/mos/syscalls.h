@@ -14,6 +14,8 @@
 #ifndef MOS_SYSCALLS_H
 #define MOS_SYSCALLS_H
 
+#include <stdint.h>
+
 #define MOS_SYS_BASE 1000
 
 /*
@@ -26,5 +28,25 @@
  * bigger buffer), ENOSYS on kernels without it (Linux).
  */
 #define MOS_SYS_ps (MOS_SYS_BASE + 0)
+
+/*
+ * mos_meminfo(struct mos_meminfo *out, unsigned flags): kernel memory
+ * counters, for leak checks (user/tests/os/runall compares two readings
+ * around the test suites).  With MOS_MEMINFO_DROP_CACHES the kernel
+ * first writes back and evicts its caches, so that free-frame counts
+ * taken at different times are comparable.  self_frames is what the
+ * caller's own address space holds (its private pages, page tables and
+ * page directory): frames_free + self_frames is unchanged by the caller
+ * growing, so a leak check can run inside a live process.  slab_frames
+ * are the frames the kernel's slab caches hold: they move with
+ * fragmentation while the number of objects stays the same.  Returns 0; EFAULT for a bad
+ * pointer, EINVAL for unknown flags, ENOSYS on kernels without it (Linux).
+ */
+#define MOS_SYS_meminfo (MOS_SYS_BASE + 1)
+struct mos_meminfo {
+	uint32_t frames_free, frames_total, slab_objects, processes, threads,
+		 vnodes, pframes, self_frames, slab_frames;
+};
+#define MOS_MEMINFO_DROP_CACHES 1	/* write back and evict caches first, so free frames are comparable */
 
 #endif /* MOS_SYSCALLS_H */

@@ -1,0 +1,53 @@
+#!/bin/bash
+# Runs the user-level test programs (user/tests/os/) natively on this
+# Linux host: they are static i386 binaries that run unchanged on M-OS
+# and on Linux, and M-OS aims to behave like Linux, so they must pass
+# here.  Builds them, runs build/user/tests/runall in a scratch directory
+# (its cwd, with TMPDIR inside it), and ends with one line
+# "N passed, N failed"; the exit status is non-zero on any failure.
+#
+#   bash user/tests/os/host_run.sh [TEST...]      e.g. t_fork mmap
+set -u
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+TESTS=$ROOT/build/user/tests
+
+if ! make -s -C "$ROOT" -f user/Makefile.user user-tests >/dev/null; then
+	echo "host_run: build failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mos-utest.XXXXXX")
+trap 'rm -rf "$SCRATCH"' EXIT
+mkdir -p "$SCRATCH/tmp"
+
+# Any static i386 binary will do for the tests that need "a program".
+if [ -x "$ROOT/build/user/bin/true" ]; then
+	TESTS_BIN=$ROOT/build/user/bin/true
+else
+	TESTS_BIN=$TESTS/t_misc
+fi
+
+# Shorter runs than under QEMU (the calibrated loops scale with these).
+export TESTS_BIN TMPDIR=$SCRATCH/tmp UTEST_TIMEOUT=${UTEST_TIMEOUT:-60} \
+	UTEST_FPU_MS=${UTEST_FPU_MS:-100} UTEST_SIGNAL_MS=${UTEST_SIGNAL_MS:-100}
+
+LOG=$SCRATCH/runall.log
+(cd "$SCRATCH" && timeout -k 5 300 "$TESTS/runall" "$@" </dev/null) 2>&1 | tee "$LOG"
+status=${PIPESTATUS[0]}
+
+total=$(sed -n 's/^utest: total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOG" | tail -n 1)
+if [ -z "$total" ]; then
+	echo "host_run: no total line (runall exit status $status)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+set -- $total
+passed=$1
+failed=$2
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	echo "host_run: runall exited $status"
+	failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
