@@ -51,33 +51,39 @@ fail_case() {	# reason log
 	failed=$((failed + 1))
 }
 
-run_kernel_suite() {	# suite mem [more kernel arguments]
-	local suite=$1 mem=$2 log="$LOGDIR/$1-$2.log" status
-	qemu_boot "$mem" "test=$suite${3:+ $3}" "$log"
-	status=$?
-	local summary
-	summary=$(tr -d '\r' <"$log" | sed -n 's/^ktest: total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
+# Counts one boot: QEMU's status (1 success, 3 failure, 5 panic, 0 reset,
+# 124/137 killed by the time limit) and the `PREFIX: total: P passed,
+# F failed` line in its log; failures show their PREFIX: FAIL lines.
+tally_boot() {	# label log status prefix
+	local label=$1 log=$2 status=$3 prefix=$4 summary
+	summary=$(tr -d '\r' <"$log" | sed -n "s/^$prefix: total: \([0-9]*\) passed, \([0-9]*\) failed\$/\1 \2/p" | tail -n 1)
 	case $status in
 	1|3) ;;
-	5) fail_case "$suite (-m $mem): kernel panic" "$log"; return ;;
-	0) fail_case "$suite (-m $mem): machine reset (triple fault)" "$log"; return ;;
-	124|137) fail_case "$suite (-m $mem): hung, killed after ${TIMEOUT}s" "$log"; return ;;
-	*) fail_case "$suite (-m $mem): QEMU exited with status $status" "$log"; return ;;
+	5) fail_case "$label: kernel panic" "$log"; return ;;
+	0) fail_case "$label: machine reset (triple fault)" "$log"; return ;;
+	124|137) fail_case "$label: hung, killed after ${TIMEOUT}s" "$log"; return ;;
+	*) fail_case "$label: QEMU exited with status $status" "$log"; return ;;
 	esac
 	if [ -z "$summary" ]; then
-		fail_case "$suite (-m $mem): no summary line" "$log"
+		fail_case "$label: no summary line" "$log"
 		return
 	fi
 	set -- $summary
 	passed=$((passed + $1))
 	failed=$((failed + $2))
-	if [ "$2" -gt 0 ] || [ $status -ne 1 ]; then
-		echo "FAIL: $suite (-m $mem): $1 passed, $2 failed"
-		grep -a 'ktest: FAIL' "$log" | sed 's/^/    | /'
+	if [ "$2" -gt 0 ] || [ "$status" -ne 1 ]; then
+		echo "FAIL: $label: $1 passed, $2 failed"
+		grep -a "$prefix: FAIL" "$log" | sed 's/^/    | /'
 		[ "$2" -gt 0 ] || failed=$((failed + 1))
 	else
-		echo "ok:   $suite (-m $mem): $1 passed"
+		echo "ok:   $label: $1 passed"
 	fi
+}
+
+run_kernel_suite() {	# suite mem [more kernel arguments]
+	local suite=$1 mem=$2 log="$LOGDIR/$1-$2.log"
+	qemu_boot "$mem" "test=$suite${3:+ $3}" "$log"
+	tally_boot "$suite (-m $mem)" "$log" $? ktest
 }
 
 # A panic suite must end in a kernel panic whose message contains the
@@ -103,7 +109,7 @@ run_panic_suite() {	# suite message
 USER_MEM=${USER_MEM:-128M}
 USER_TIMEOUT=${USER_TIMEOUT:-600}
 run_user_suites() {
-	local img="$LOGDIR/user-disk.img" log="$LOGDIR/user-suites.log" status summary
+	local img="$LOGDIR/user-disk.img" log="$LOGDIR/user-suites.log" status
 	if [ ! -f build/disk.img ]; then
 		fail_case "user suites: build/disk.img is missing" /dev/null
 		return
@@ -112,21 +118,7 @@ run_user_suites() {
 	BOOT_HDA=$img TIMEOUT=$USER_TIMEOUT qemu_boot "$USER_MEM" "init=/tests/runall" "$log"
 	status=$?
 	BOOT_HDA=""
-	summary=$(tr -d '\r' <"$log" | sed -n 's/^utest: total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
-	if [ -z "$summary" ]; then
-		fail_case "user suites: no summary line (QEMU status $status)" "$log"
-		return
-	fi
-	set -- $summary
-	passed=$((passed + $1))
-	failed=$((failed + $2))
-	if [ "$2" -gt 0 ] || [ $status -ne 1 ]; then
-		echo "FAIL: user suites: $1 passed, $2 failed (QEMU status $status)"
-		grep -a 'utest: FAIL' "$log" | sed 's/^/    | /'
-		[ "$2" -gt 0 ] || failed=$((failed + 1))
-	else
-		echo "ok:   user suites: $1 passed"
-	fi
+	TIMEOUT=$USER_TIMEOUT tally_boot "user suites" "$log" $status utest
 	if build/tools/fsck.s5fs "$img" >"$LOGDIR/user-fsck.log" 2>&1; then
 		passed=$((passed + 1))
 	else
