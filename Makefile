@@ -74,7 +74,7 @@ run: $(KERNEL)
 test: all
 	@bash tools/run-tests.sh $(if $(T),$(T),)
 
-bench: $(KERNEL)
+bench: all
 	@bash bench/run.sh
 
 clean:
