@@ -18,6 +18,7 @@
 #include "drivers/pic.h"
 #include "util/debug.h"
 #include "util/printf.h"
+#include "util/errno.h"
 #include "util/spinlock.h"
 #include "proc/sched.h"
 #include "proc/kthread.h"
@@ -198,12 +199,20 @@ static void page_fault(intr_frame_t *f)
 	bool from_user = intr_from_user(f);
 	kthread_t *t = curthr;
 
+	int rc = -EFAULT;
 	if (addr < USER_END && t && t->proc->vmmap && (from_user || (f->eflags & EFLAGS_IF))) {
 		intr_enable();	/* filling a page may sleep */
-		int rc = vm_handle_fault(addr, f->error);
+		rc = vm_handle_fault(addr, f->error);
 		intr_disable();
 		if (rc == 0)
 			return;
+	}
+	if (from_user && rc == -ENOMEM) {
+		/* No memory for a page it may use: killed, as by an OOM killer. */
+		kprintf("pid %d (%s): out of memory at address %#x: killed\n",
+			t->proc->pid, t->proc->name, addr);
+		signal_force(t, SIGKILL);
+		return;
 	}
 	if (from_user) {
 		user_exception(f, addr);
