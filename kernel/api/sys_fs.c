@@ -4,7 +4,7 @@
  * the VFS's do_* function with kernel pointers, and copies results out.
  *
  * Data moves through a kernel bounce buffer of at most IO_CHUNK bytes per
- * step.  A read from a regular file continues until the request is met or
+ * step (on the stack for transfers of up to SMALL_IO bytes).  A read from a regular file continues until the request is met or
  * a step comes back short; from anything else (a pipe, a tty) it stops
  * after the first step that returns data, so a read never blocks once it
  * has something to return.  Writes go chunk by chunk; a pipe write of up
@@ -23,6 +23,7 @@
 #include "util/errno.h"
 
 #define IO_CHUNK 65536u
+#define SMALL_IO 256u	/* transfers this small use a stack buffer */
 #define IOV_MAX 1024
 #define PATH_BUF PATH_MAX
 #define TYPE_NAME_MAX 32
@@ -62,6 +63,27 @@ static bool is_regular_fd(int fd)
 
 typedef ssize_t (*xfer_fn)(int fd, void *kbuf, size_t n, off64_t pos);
 
+/* The kernel side of a transfer: small ones use the caller's stack, larger
+ * ones a kmalloc'd buffer of up to IO_CHUNK bytes. */
+typedef struct bounce {
+	uint8_t *buf;
+	size_t size;
+	uint8_t small[SMALL_IO];
+} bounce_t;
+
+static int bounce_get(bounce_t *b, size_t n)
+{
+	b->size = MIN(n, IO_CHUNK);
+	b->buf = b->size <= SMALL_IO ? b->small : kmalloc(b->size);
+	return b->buf ? 0 : -ENOMEM;
+}
+
+static void bounce_put(bounce_t *b)
+{
+	if (b->buf != b->small)
+		kfree(b->buf);
+}
+
 static ssize_t read_at(int fd, void *b, size_t n, off64_t pos) { return do_read(fd, b, n); }
 static ssize_t pread_at(int fd, void *b, size_t n, off64_t pos) { return do_pread(fd, b, n, pos); }
 
@@ -71,29 +93,28 @@ static ssize_t read_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn
 		return fn(fd, NULL, 0, pos);
 	if (!user_range_ok((void *)ubuf, n))
 		return -EFAULT;
-	size_t chunk = MIN(n, IO_CHUNK);
-	uint8_t *k = kmalloc(chunk);
-	if (!k)
+	bounce_t b;
+	if (bounce_get(&b, n) < 0)
 		return -ENOMEM;
-	bool reg = is_regular_fd(fd);
 	ssize_t total = 0;
 	while ((size_t)total < n) {
-		size_t want = MIN(chunk, n - total);
-		ssize_t got = fn(fd, k, want, pos + total);
+		size_t want = MIN(b.size, n - total);
+		ssize_t got = fn(fd, b.buf, want, pos + total);
 		if (got < 0) {
 			if (total == 0)
 				total = got;
 			break;
 		}
-		if (got > 0 && copy_to_user((uint8_t *)ubuf + total, k, got) < 0) {
+		if (got > 0 && copy_to_user((uint8_t *)ubuf + total, b.buf, got) < 0) {
 			total = total ? total : -EFAULT;
 			break;
 		}
 		total += got;
-		if ((size_t)got < want || !reg)
+		/* Only a regular file goes on past a full step (see above). */
+		if ((size_t)got < want || (size_t)total == n || !is_regular_fd(fd))
 			break;
 	}
-	kfree(k);
+	bounce_put(&b);
 	return total;
 }
 
@@ -106,18 +127,17 @@ static ssize_t write_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_f
 		return fn(fd, NULL, 0, pos);
 	if (!user_range_ok((void *)ubuf, n))
 		return -EFAULT;
-	size_t chunk = MIN(n, IO_CHUNK);
-	uint8_t *k = kmalloc(chunk);
-	if (!k)
+	bounce_t b;
+	if (bounce_get(&b, n) < 0)
 		return -ENOMEM;
 	ssize_t total = 0;
 	while ((size_t)total < n) {
-		size_t want = MIN(chunk, n - total);
-		if (copy_from_user(k, (uint8_t *)ubuf + total, want) < 0) {
+		size_t want = MIN(b.size, n - total);
+		if (copy_from_user(b.buf, (uint8_t *)ubuf + total, want) < 0) {
 			total = total ? total : -EFAULT;
 			break;
 		}
-		ssize_t put = fn(fd, k, want, pos + total);
+		ssize_t put = fn(fd, b.buf, want, pos + total);
 		if (put == -EPIPE)	/* no reader left: SIGPIPE as well */
 			signal_send_thread(curthr, SIGPIPE);
 		if (put < 0) {
@@ -129,7 +149,7 @@ static ssize_t write_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_f
 		if ((size_t)put < want)
 			break;
 	}
-	kfree(k);
+	bounce_put(&b);
 	return total;
 }
 
