@@ -2,7 +2,8 @@
  * ioctl: the terminal requests of Linux's tty layer, on any tty (the
  * console, ttyS0, the VTs); anything else is -ENOTTY, as for files.
  * TCSETSW and TCSETSF behave as TCSETS (output is never queued; TCSETSF
- * also discards unread input).  Job control: TIOCSPGRP names the
+ * also discards unread input).  TIOCSTI types a byte, as on Linux (where
+ * it needs privilege; everyone is root here).  Job control: TIOCSPGRP names the
  * foreground process group that ^C, ^\ and ^Z signal.
  */
 #include "api/syscall_handlers.h"
@@ -24,6 +25,7 @@
 #define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
+#define TIOCSTI 0x5412
 #define FIONREAD 0x541B
 #define TIOCNOTTY 0x5422
 #define TTY_ROWS 25
@@ -68,6 +70,13 @@ static long tty_ioctl(tty_t *tty, uint32_t cmd, uint32_t arg)
 	}
 	case TIOCSWINSZ:
 		return 0;
+	case TIOCSTI: {
+		char c;
+		if (copy_from_user(&c, (void *)arg, 1) < 0)
+			return -EFAULT;
+		tty_type(tty, &c, 1);
+		return 0;
+	}
 	case FIONREAD: {
 		int n = (int)tty_input_ready(tty);
 		return copy_to_user((void *)arg, &n, sizeof(n));

@@ -150,6 +150,13 @@ static void deliver_signals(tty_t *tty)
 			tty_signal_hook(pgid, sig);
 }
 
+size_t tty_type(tty_t *tty, const char *buf, size_t n)
+{
+	size_t taken = tty_receive(tty, buf, n);
+	deliver_signals(tty);
+	return taken;
+}
+
 static void flip_drain(void *arg)
 {
 	tty_t *tty = arg;

@@ -99,6 +99,9 @@ ssize_t tty_write(tty_t *tty, const void *buf, size_t n);
 
 /* Input from an interrupt handler: queued, processed in a bottom half. */
 void tty_receive_irq(tty_t *tty, uint8_t c);
+/* As if typed (TIOCSTI): input through the line discipline, and the
+ * signals it raises delivered to the foreground group at once. */
+size_t tty_type(tty_t *tty, const char *buf, size_t n);
 /* Input processed now (thread or bottom-half context); returns how many
  * bytes the buffer took (dropped bytes do not count). */
 size_t tty_receive(tty_t *tty, const char *buf, size_t n);
