@@ -79,11 +79,12 @@ out:
 
 int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len)
 {
-	if (!IS_ALIGNED(addr, PAGE_SIZE) || len == 0)
+	/* As Linux: the range must lie in user space; unmapping pages that
+	 * are not mapped is no error. */
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len == 0 || addr >= USER_END ||
+	    len > USER_END - addr)
 		return -EINVAL;
 	uint32_t npages = PN(PAGE_ALIGN_UP(len));
-	if (!page_range_ok(PN(addr), npages) && addr + len > addr)
-		return addr >= USER_END ? -EINVAL : 0;
 	kmutex_lock(&map->lock);
 	int rc = vmmap_remove(map, PN(addr), npages);
 	kmutex_unlock(&map->lock);
