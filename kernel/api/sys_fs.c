@@ -86,8 +86,14 @@ static void bounce_put(bounce_t *b)
 
 static ssize_t read_at(int fd, void *b, size_t n, off64_t pos) { return do_read(fd, b, n); }
 static ssize_t pread_at(int fd, void *b, size_t n, off64_t pos) { return do_pread(fd, b, n, pos); }
+static ssize_t write_at(int fd, void *b, size_t n, off64_t pos) { return do_write(fd, b, n); }
+static ssize_t pwrite_at(int fd, void *b, size_t n, off64_t pos) { return do_pwrite(fd, b, n, pos); }
 
-static ssize_t read_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn fn)
+/* Moves n bytes between user buffer ubuf and descriptor fd through a
+ * bounce buffer, one step at a time (see the top of the file for when a
+ * transfer goes on past a step).  to_user: a read. */
+static ssize_t transfer(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn fn,
+			bool to_user)
 {
 	if (n == 0)
 		return fn(fd, NULL, 0, pos);
@@ -99,58 +105,41 @@ static ssize_t read_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn
 	ssize_t total = 0;
 	while ((size_t)total < n) {
 		size_t want = MIN(b.size, n - total);
-		ssize_t got = fn(fd, b.buf, want, pos + total);
-		if (got < 0) {
-			if (total == 0)
-				total = got;
-			break;
-		}
-		if (got > 0 && copy_to_user((uint8_t *)ubuf + total, b.buf, got) < 0) {
+		uint8_t *user = (uint8_t *)ubuf + total;
+		if (!to_user && copy_from_user(b.buf, user, want) < 0) {
 			total = total ? total : -EFAULT;
 			break;
 		}
-		total += got;
-		/* Only a regular file goes on past a full step (see above). */
-		if ((size_t)got < want || (size_t)total == n || !is_regular_fd(fd))
+		ssize_t done = fn(fd, b.buf, want, pos + total);
+		if (done == -EPIPE && !to_user)	/* no reader left: SIGPIPE as well */
+			signal_send_thread(curthr, SIGPIPE);
+		if (done < 0) {
+			if (total == 0)
+				total = done;
+			break;
+		}
+		if (to_user && done > 0 && copy_to_user(user, b.buf, done) < 0) {
+			total = total ? total : -EFAULT;
+			break;
+		}
+		total += done;
+		if ((size_t)done < want || (size_t)total == n)
+			break;
+		if (to_user && !is_regular_fd(fd))	/* only files read on */
 			break;
 	}
 	bounce_put(&b);
 	return total;
 }
 
-static ssize_t write_at(int fd, void *b, size_t n, off64_t pos) { return do_write(fd, b, n); }
-static ssize_t pwrite_at(int fd, void *b, size_t n, off64_t pos) { return do_pwrite(fd, b, n, pos); }
+static ssize_t read_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn fn)
+{
+	return transfer(fd, ubuf, n, pos, fn, true);
+}
 
 static ssize_t write_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn fn)
 {
-	if (n == 0)
-		return fn(fd, NULL, 0, pos);
-	if (!user_range_ok((void *)ubuf, n))
-		return -EFAULT;
-	bounce_t b;
-	if (bounce_get(&b, n) < 0)
-		return -ENOMEM;
-	ssize_t total = 0;
-	while ((size_t)total < n) {
-		size_t want = MIN(b.size, n - total);
-		if (copy_from_user(b.buf, (uint8_t *)ubuf + total, want) < 0) {
-			total = total ? total : -EFAULT;
-			break;
-		}
-		ssize_t put = fn(fd, b.buf, want, pos + total);
-		if (put == -EPIPE)	/* no reader left: SIGPIPE as well */
-			signal_send_thread(curthr, SIGPIPE);
-		if (put < 0) {
-			if (total == 0)
-				total = put;
-			break;
-		}
-		total += put;
-		if ((size_t)put < want)
-			break;
-	}
-	bounce_put(&b);
-	return total;
+	return transfer(fd, ubuf, n, pos, fn, false);
 }
 
 SYSCALL(read) { return read_common((int)a1, a2, a3, 0, read_at); }
