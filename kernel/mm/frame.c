@@ -220,7 +220,6 @@ size_t frame_free_count(void) { return nfree; }
 size_t frame_total_count(void) { return nmanaged; }
 size_t frame_used_count(void) { return nmanaged - nfree; }
 paddr_t frame_lowmem_end(void) { return lowmem_end; }
-uint64_t frame_ignored_bytes(void) { return ignored_bytes; }
 
 void frame_set_owner(const void *kva, uintptr_t owner)
 {

@@ -267,13 +267,6 @@ void sched_interrupt(kthread_t *thr)
 	spin_unlock(&sched_lock);
 }
 
-void sched_clear_interrupt(kthread_t *thr)
-{
-	spin_lock(&sched_lock);
-	thr->sig_interrupt = false;
-	spin_unlock(&sched_lock);
-}
-
 int sched_sleep_ms(uint32_t ms)
 {
 	uint64_t wake = ticks_now() + ((uint64_t)ms * HZ + 999) / 1000;
@@ -321,7 +314,3 @@ void sched_set_policy(kthread_t *thr, sched_policy_t policy)
 	spin_unlock(&sched_lock);
 }
 
-size_t sched_runnable_count(void)
-{
-	return nrunnable;
-}

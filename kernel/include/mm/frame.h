@@ -22,7 +22,6 @@ size_t frame_free_count(void);
 size_t frame_used_count(void);
 size_t frame_total_count(void);	/* frames under management */
 paddr_t frame_lowmem_end(void);	/* end of direct-mapped RAM */
-uint64_t frame_ignored_bytes(void);	/* RAM beyond the direct map */
 
 void frame_set_owner(const void *kva, uintptr_t owner);
 uintptr_t frame_owner(const void *kva);

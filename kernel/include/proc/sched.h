@@ -52,9 +52,8 @@ void sched_broadcast_on(wait_queue_t *wq);
 void sched_cancel(kthread_t *thr);
 
 /* A signal arrived for thr: its cancellable sleeps return -EINTR until
- * sched_clear_interrupt (signal delivery) runs. */
+ * signal delivery finds nothing more to deliver (and clears the flag). */
 void sched_interrupt(kthread_t *thr);
-void sched_clear_interrupt(kthread_t *thr);
 
 /* Sleeps for at least ms milliseconds; -EINTR if cancelled first. */
 int sched_sleep_ms(uint32_t ms);
@@ -62,4 +61,3 @@ int sched_sleep_ms(uint32_t ms);
 void sched_tick(void);
 
 void sched_set_policy(kthread_t *thr, sched_policy_t policy);
-size_t sched_runnable_count(void);
