@@ -99,11 +99,17 @@ static int map_segment(vnode_t *vn, vmmap_t *map, const elf32_phdr_t *ph, uint32
 		if (vm_mmap_failed(rc))
 			return (int)rc;
 		/* The rest of the last file page belongs to .bss: zero it in
-		 * this process's copy. */
+		 * this process's copy (writable for the moment if the segment
+		 * is not, as the kernel's stores obey the protection). */
 		uint32_t tail = PAGE_ALIGN_UP(file_end) - file_end;
-		if (tail && mem_end > file_end &&
-		    (rc = vmmap_write(map, file_end, zeros, tail)) < 0)
-			return (int)rc;
+		if (tail && mem_end > file_end) {
+			uint32_t last = PN(PAGE_ALIGN_DOWN(file_end));
+			bool ro = !(prot & PROT_WRITE);
+			if ((ro && (rc = vmmap_protect(map, last, 1, prot | PROT_WRITE)) < 0) ||
+			    (rc = vmmap_write(map, file_end, zeros, tail)) < 0 ||
+			    (ro && (rc = vmmap_protect(map, last, 1, prot)) < 0))
+				return (int)rc;
+		}
 		page = PAGE_ALIGN_UP(file_end);
 	}
 	if (mem_end > page) {

@@ -38,8 +38,12 @@ static void *fork_child_start(long unused, void *arg)
 	userland_enter(f);
 }
 
-/* Creates the child process; returns its pid or a negative errno. */
-static long do_fork(uint32_t flags, uint32_t newsp, uint32_t child_tidptr)
+/* Creates the child process; returns its pid or a negative errno.  The
+ * thread-id stores (CLONE_PARENT_SETTID into the caller, CHILD_SETTID into
+ * the child's copy) are made before the child can run, each checked as a
+ * store by that process would be: a bad pointer is -EFAULT and no child. */
+static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
+		    uint32_t child_tidptr)
 {
 	proc_t *parent = curproc;
 	kthread_t *me = curthr;
@@ -81,14 +85,21 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t child_tidptr)
 	if (newsp)
 		cf->user_esp = newsp;
 	int pid = child->pid;
+	if ((flags & CLONE_PARENT_SETTID) &&
+	    (err = copy_to_user((void *)parent_tidptr, &pid, sizeof(pid))) < 0)
+		goto fail_thread;
 	if ((flags & CLONE_CHILD_SETTID) &&
-	    vmmap_write(child->vmmap, child_tidptr, &pid, sizeof(pid)) < 0)
-		goto nomem_thread;
+	    (err = vmmap_write(child->vmmap, child_tidptr, &pid, sizeof(pid))) < 0)
+		goto fail_thread;
 	sched_make_runnable(t);
 	return pid;
 
 nomem_thread:
+	err = -ENOMEM;
+fail_thread:
 	proc_abandon_thread(t);
+	proc_abandon(child);
+	return err;
 nomem:
 	proc_abandon(child);
 	return -ENOMEM;
@@ -96,14 +107,14 @@ nomem:
 
 SYSCALL(fork)
 {
-	return do_fork(0, 0, 0);
+	return do_fork(0, 0, 0, 0);
 }
 
 /* vfork's child gets its own copy-on-write space, which is a correct
  * (if less frugal) vfork. */
 SYSCALL(vfork)
 {
-	return do_fork(0, 0, 0);
+	return do_fork(0, 0, 0, 0);
 }
 
 /* i386 order: clone(flags, newsp, parent_tid, tls, child_tid). */
@@ -113,9 +124,5 @@ SYSCALL(clone)
 	if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS |
 		     CLONE_PARENT | CLONE_SETTLS))
 		return -ENOSYS;	/* threads and shared state: not yet */
-	long pid = do_fork(flags, a2, a5);
-	if (pid > 0 && (flags & CLONE_PARENT_SETTID) &&
-	    copy_to_user((void *)a3, &pid, sizeof(int)) < 0)
-		return -EFAULT;
-	return pid;
+	return do_fork(flags, a2, a3, a5);
 }

@@ -11,6 +11,7 @@
  * to PIPE_BUF bytes is one chunk, so it stays atomic.
  */
 #include "api/syscall_handlers.h"
+#include "api/ioctl.h"
 #include "api/usercopy.h"
 #include "fs/file.h"
 #include "fs/stat.h"
@@ -428,4 +429,26 @@ SYSCALL(statfs64)
 {
 	vfs_statfs_t v;
 	return WITH_PATH(a1, statfs_out(vfs_statfs(path, &v), &v, a2, a3));
+}
+
+#define FIBMAP 1
+#define FIGETBSZ 2
+
+long file_ioctl(vnode_t *vn, uint32_t cmd, uint32_t arg)
+{
+	uint32_t block, blksize;
+	int rc;
+	if ((cmd != FIBMAP && cmd != FIGETBSZ) || !vn->vn_ops->bmap)
+		return -ENOTTY;
+	if (cmd == FIGETBSZ) {
+		rc = vn->vn_ops->bmap(vn, 0, &block, &blksize);
+		return rc < 0 ? rc : copy_to_user((void *)arg, &blksize, sizeof(blksize));
+	}
+	if (copy_from_user(&block, (void *)arg, sizeof(block)) < 0)
+		return -EFAULT;
+	if ((int32_t)block < 0)
+		return -EINVAL;
+	if ((rc = vn->vn_ops->bmap(vn, block, &block, &blksize)) < 0)
+		return rc;
+	return copy_to_user((void *)arg, &block, sizeof(block));
 }

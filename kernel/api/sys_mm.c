@@ -1,6 +1,6 @@
 /*
  * Memory system calls: brk, mmap2 and old mmap, munmap, mprotect,
- * madvise.  Descriptors are resolved to memory objects here (the VM knows
+ * msync, madvise.  Descriptors are resolved to memory objects here (the VM knows
  * only objects): regular files map their vnode's pages, /dev/zero maps
  * anonymous memory as on Linux, anything else is -ENODEV.
  */
@@ -88,6 +88,12 @@ SYSCALL(mprotect)
 {
 	vmmap_t *map = curproc->vmmap;
 	return map ? vm_mprotect(map, a1, a2, a3) : -ENOMEM;
+}
+
+SYSCALL(msync)
+{
+	vmmap_t *map = curproc->vmmap;
+	return map ? vm_msync(map, a1, a2, a3) : -ENOMEM;
 }
 
 SYSCALL(madvise)

@@ -1,12 +1,14 @@
 /*
  * ioctl: the terminal requests of Linux's tty layer, on any tty (the
  * console, ttyS0, the VTs); anything else is -ENOTTY, as for files.
+ * Requests on other files go to file_ioctl (kernel/api/sys_fs.c).
  * TCSETSW and TCSETSF behave as TCSETS (output is never queued; TCSETSF
  * also discards unread input).  TIOCSTI types a byte, as on Linux (where
  * it needs privilege; everyone is root here).  Job control: TIOCSPGRP names the
  * foreground process group that ^C, ^\ and ^Z signal.
  */
 #include "api/syscall_handlers.h"
+#include "api/ioctl.h"
 #include "api/usercopy.h"
 #include "drivers/termios.h"
 #include "drivers/tty.h"
@@ -97,7 +99,7 @@ SYSCALL(ioctl)
 	if (!f)
 		return -EBADF;
 	tty_t *tty = S_ISCHR(f->f_vnode->vn_mode) ? tty_of_dev(f->f_vnode->vn_rdev) : NULL;
-	long rc = tty ? tty_ioctl(tty, a2, a3) : -ENOTTY;
+	long rc = tty ? tty_ioctl(tty, a2, a3) : file_ioctl(f->f_vnode, a2, a3);
 	fput(f);
 	return rc;
 }

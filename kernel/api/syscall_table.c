@@ -94,6 +94,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(geteuid32, getuid),
 	ENTRY(getegid32, getuid),
 	ENTRY(madvise, madvise),
+	ENTRY(msync, msync),
 	RESTARTABLE(getdents64, getdents64),
 	RESTARTABLE(fcntl64, fcntl64),
 	ENTRY(gettid, gettid),

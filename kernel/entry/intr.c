@@ -191,8 +191,10 @@ static void user_exception(intr_frame_t *f, uint32_t fault_addr)
 	signal_force_fault(t, sig, fault_code(f), f->vector == EXC_PAGE_FAULT ? fault_addr : f->eip);
 }
 
-/* Page faults: user addresses go to the VM; an unresolved fault in a
- * user-copy routine returns -EFAULT; any other kernel fault is a bug. */
+/* Page faults: user addresses go to the VM; what it cannot resolve is
+ * SIGSEGV (no mapping, or not allowed), SIGKILL (no memory) or SIGBUS
+ * (no page: past the end of a file, an I/O error) in user mode, -EFAULT
+ * in a user-copy routine; any other kernel fault is a bug. */
 static void page_fault(intr_frame_t *f)
 {
 	uint32_t addr = read_cr2();
@@ -212,6 +214,14 @@ static void page_fault(intr_frame_t *f)
 		kprintf("pid %d (%s): out of memory at address %#x: killed\n",
 			t->proc->pid, t->proc->name, addr);
 		signal_force(t, SIGKILL);
+		return;
+	}
+	if (from_user && rc != -EFAULT) {
+		/* A page that cannot be had: past the end of a mapped file, or
+		 * the disk failed. */
+		kprintf("pid %d (%s): no page at address %#x (error %d): signal %d\n",
+			t->proc->pid, t->proc->name, addr, rc, SIGBUS);
+		signal_force_fault(t, SIGBUS, BUS_ADRERR, addr);
 		return;
 	}
 	if (from_user) {

@@ -126,6 +126,22 @@ void pt_unmap(pde_t *pd, uint32_t va)
 	}
 }
 
+uint32_t pt_clear_flags(pde_t *pd, uint32_t va, uint32_t flags)
+{
+	pde_t pde = pd[PD_INDEX(va)];
+	if (!(pde & PTE_PRESENT) || (pde & PDE_HUGE))
+		return 0;
+	pte_t *pte = &((pte_t *)pa_to_kva(pde & PTE_ADDR_MASK))[PT_INDEX(va)];
+	uint32_t old = *pte;
+	if (!(old & PTE_PRESENT))
+		return 0;
+	if (old & flags) {
+		*pte = old & ~(flags & PTE_FLAGS_MASK & ~PTE_PRESENT);
+		flush_if_live(pd, PAGE_ALIGN_DOWN(va));
+	}
+	return old & PTE_FLAGS_MASK;
+}
+
 bool pt_lookup(pde_t *pd, uint32_t va, paddr_t *pa, uint32_t *flags)
 {
 	pde_t pde = pd[PD_INDEX(va)];

@@ -21,10 +21,22 @@
  * uses the scheduler's wait queues; it calls fs and vm only through the
  * mmobj operations.
  *
+ * The reverse map: each page lists the user PTEs that map it
+ * (pf_mappings), so write-back can write-protect them, eviction and
+ * removal can unmap them, and a mapped page needs no pin (see
+ * mm/pframe.h for the contract).  Every PTE that maps a cache page is
+ * made and removed here, under table_lock, together with its record, so
+ * the two never disagree; a page table with a recorded PTE in it is
+ * therefore never freed (its owner frees tables only once they are
+ * empty).  A PTE of another address space may be changed here: on one
+ * CPU, switching CR3 flushes its stale TLB entries; tlb_flush_page is
+ * where an SMP shootdown will go.
+ *
  * table_lock protects the hash table, the LRU, every object's page list
- * and count, and every pframe's flags, pin count and links, and the
- * statistics.  Lock order: table_lock -> slab and frame locks.  No
- * object operation is ever called with table_lock held.
+ * and count, every pframe's flags, pin count, links and mappings, the
+ * user PTEs that map cache pages, and the statistics.  Lock order:
+ * table_lock -> slab and frame locks.  No object operation is ever called
+ * with table_lock held.
  */
 #include "mm/pframe.h"
 #include "mm/frame.h"
@@ -46,6 +58,13 @@
 #define PFRAME_REMOVE_BY_HASH 16u	/* ranges this short are removed by lookup */
 #define PFRAME_READAHEAD_RESERVE 2u	/* read ahead only above 2x low water */
 
+/* One user PTE that maps a page. */
+typedef struct pframe_mapping {
+	list_t link;		/* on pf_mappings */
+	pde_t *pd;		/* the address space's page directory */
+	uint32_t va;		/* the user page */
+} pframe_mapping_t;
+
 static spinlock_t table_lock = SPINLOCK_INIT("page cache: hash, LRU, pframe state");
 static list_t *hash_table;	/* hash_size chains, sized by memory at boot */
 static size_t hash_size;
@@ -53,6 +72,7 @@ static unsigned hash_bits;
 static list_t lru = LIST_INIT(lru);
 static wait_queue_t busy_wq;	/* threads waiting for a BUSY page */
 static slab_cache_t *pframe_cache;
+static slab_cache_t *mapping_cache;
 static size_t low_water;
 static size_t page_limit;	/* 0 = none */
 static pframe_stats_t stats;
@@ -72,7 +92,8 @@ void pframe_init(void)
 		list_init(&hash_table[i]);
 	wait_queue_init(&busy_wq);
 	pframe_cache = slab_cache_create("pframe", sizeof(pframe_t), 0, 0);
-	KASSERT(pframe_cache, "no memory for the pframe cache");
+	mapping_cache = slab_cache_create("pframe_mapping", sizeof(pframe_mapping_t), 0, 0);
+	KASSERT(pframe_cache && mapping_cache, "no memory for the pframe caches");
 	low_water = MAX((size_t)PFRAME_LOW_WATER_MIN,
 			frame_total_count() >> PFRAME_LOW_WATER_SHIFT);
 }
@@ -108,6 +129,103 @@ static void lru_remove(pframe_t *pf)
 	}
 }
 
+/* Marks a page dirty (a resident page: no dirty_page call needed); a
+ * page that can then never be freed leaves the LRU. */
+static void set_dirty_locked(pframe_t *pf)
+{
+	if (pf->pf_flags & (PF_DIRTY | PF_ORPHAN))
+		return;
+	pf->pf_flags |= PF_DIRTY;
+	stats.dirty++;
+	if (!evictable(pf))
+		lru_remove(pf);
+}
+
+/* The pframe whose frame is at physical address pa, or NULL. */
+static pframe_t *pframe_of_frame(paddr_t pa)
+{
+	uintptr_t owner = frame_owner(pa_to_kva(PAGE_ALIGN_DOWN(pa)));
+	if ((owner & FRAME_OWNER_TAG_MASK) != FRAME_OWNER_PFRAME)
+		return NULL;
+	return (pframe_t *)(owner & ~(uintptr_t)FRAME_OWNER_TAG_MASK);
+}
+
+static pframe_mapping_t *mapping_entry(list_t *l)
+{
+	return list_entry(l, pframe_mapping_t, link);
+}
+
+static void forget_mapping_locked(pframe_t *pf, pframe_mapping_t *m)
+{
+	list_remove(&m->link);
+	slab_free(mapping_cache, m);
+	stats.mappings--;
+}
+
+/* Clears the PTE of one mapping, passing its dirty bit on. */
+static void unmap_mapping_locked(pframe_t *pf, pframe_mapping_t *m)
+{
+	uint32_t flags = 0;
+	pt_lookup(m->pd, m->va, NULL, &flags);
+	pt_unmap(m->pd, m->va);
+	if (flags & PTE_DIRTY)
+		set_dirty_locked(pf);
+	forget_mapping_locked(pf, m);
+}
+
+static void unmap_all_locked(pframe_t *pf)
+{
+	while (!list_empty(&pf->pf_mappings))
+		unmap_mapping_locked(pf, mapping_entry(pf->pf_mappings.next));
+}
+
+/* Removes whatever user page va of pd maps, with its record. */
+static void unmap_va_locked(pde_t *pd, uint32_t va)
+{
+	paddr_t pa;
+	if (!pt_lookup(pd, va, &pa, NULL))
+		return;
+	pframe_t *pf = pframe_of_frame(pa);
+	list_t *l;
+	if (!pf) {
+		pt_unmap(pd, va);	/* not a cache page: nothing to record */
+		return;
+	}
+	list_for_each(l, &pf->pf_mappings) {
+		pframe_mapping_t *m = mapping_entry(l);
+		if (m->pd == pd && m->va == va) {
+			unmap_mapping_locked(pf, m);
+			return;
+		}
+	}
+	panic("user page %#x maps page %u of object %p without a record",
+	      (unsigned)va, (unsigned)pf->pf_pagenum, pf->pf_obj);
+}
+
+/* Write-protects every mapping of pf: its next store faults. */
+static void wrprotect_locked(pframe_t *pf)
+{
+	list_t *l;
+	list_for_each(l, &pf->pf_mappings) {
+		pframe_mapping_t *m = mapping_entry(l);
+		if (pt_clear_flags(m->pd, m->va, PTE_WRITE | PTE_DIRTY) & PTE_WRITE)
+			stats.wrprotects++;
+	}
+}
+
+/* Whether any mapping used pf since the last look (clears the bits). */
+static bool referenced_locked(pframe_t *pf)
+{
+	bool used = false;
+	list_t *l;
+	list_for_each(l, &pf->pf_mappings) {
+		pframe_mapping_t *m = mapping_entry(l);
+		if (pt_clear_flags(m->pd, m->va, PTE_ACCESSED) & PTE_ACCESSED)
+			used = true;
+	}
+	return used;
+}
+
 static void pin_locked(pframe_t *pf)
 {
 	if (pf->pf_pincount++ == 0) {
@@ -131,6 +249,7 @@ static void detach_locked(pframe_t *pf)
 static void free_locked(pframe_t *pf)
 {
 	KASSERT(pf->pf_pincount == 0, "freeing pinned pframe %p", pf);
+	KASSERT(list_empty(&pf->pf_mappings), "freeing mapped pframe %p", pf);
 	stats.resident--;
 	frame_free(pf->pf_addr);
 	slab_free(pframe_cache, pf);
@@ -186,6 +305,7 @@ static int clean_locked(pframe_t *pf)
 	if (!(pf->pf_flags & PF_DIRTY) || (pf->pf_flags & PF_ORPHAN) ||
 	    !pf->pf_obj->mo_ops->clean_page)
 		return 0;
+	wrprotect_locked(pf);	/* before the flag goes: see mm/pframe.h */
 	pf->pf_flags = (pf->pf_flags & ~PF_DIRTY) | PF_BUSY;
 	stats.dirty--;
 	spin_unlock(&table_lock);
@@ -201,8 +321,10 @@ static int clean_locked(pframe_t *pf)
 	return rc < 0 ? rc : 0;
 }
 
-/* Evicts up to n pages from the LRU's head.  Dirty pages are written back
- * first; one that is still dirty or pinned afterwards is skipped. */
+/* Evicts up to n pages from the LRU's head.  A mapped page that was used
+ * since the last pass goes to the tail instead (second chance); others
+ * are unmapped.  Dirty pages are written back first; one that is still
+ * dirty, pinned or mapped afterwards is skipped. */
 static size_t reclaim_locked(size_t n)
 {
 	size_t freed = 0, scanned = 0, budget = stats.resident;
@@ -210,10 +332,21 @@ static size_t reclaim_locked(size_t n)
 		pframe_t *pf = list_entry(lru.next, pframe_t, pf_lru_link);
 		KASSERT(pf->pf_pincount == 0 && !(pf->pf_flags & PF_BUSY),
 			"pframe %p on the LRU while pinned or busy", pf);
+		if (!list_empty(&pf->pf_mappings)) {
+			if (referenced_locked(pf)) {
+				list_remove(&pf->pf_lru_link);
+				list_insert_tail(&lru, &pf->pf_lru_link);
+				continue;
+			}
+			unmap_all_locked(pf);
+			if (!list_linked(&pf->pf_lru_link))
+				continue;	/* dirty, and nothing could write it */
+		}
 		if (pf->pf_flags & PF_DIRTY) {
 			pin_locked(pf);
 			clean_locked(pf);
-			bool keep = pf->pf_pincount > 1 || (pf->pf_flags & (PF_DIRTY | PF_ORPHAN));
+			bool keep = pf->pf_pincount > 1 || !list_empty(&pf->pf_mappings) ||
+				    (pf->pf_flags & (PF_DIRTY | PF_ORPHAN));
 			if (keep) {
 				unpin_locked(pf);
 				continue;
@@ -269,6 +402,7 @@ static pframe_t *new_pframe(mmobj_t *o, uint32_t pagenum, int *err)
 		return NULL;
 	}
 	memset(pf, 0, sizeof(*pf));
+	frame_set_owner(frame, (uintptr_t)pf | FRAME_OWNER_PFRAME);
 	pf->pf_obj = o;
 	pf->pf_pagenum = pagenum;
 	pf->pf_addr = frame;
@@ -277,6 +411,7 @@ static pframe_t *new_pframe(mmobj_t *o, uint32_t pagenum, int *err)
 	list_init(&pf->pf_hash_link);
 	list_init(&pf->pf_obj_link);
 	list_init(&pf->pf_lru_link);
+	list_init(&pf->pf_mappings);
 	return pf;
 }
 
@@ -405,12 +540,61 @@ int pframe_dirty(pframe_t *pf)
 			return rc;
 	}
 	spin_lock(&table_lock);
-	if (!(pf->pf_flags & (PF_DIRTY | PF_ORPHAN))) {
-		pf->pf_flags |= PF_DIRTY;
-		stats.dirty++;
-	}
+	set_dirty_locked(pf);
 	spin_unlock(&table_lock);
 	return 0;
+}
+
+int pframe_map(pframe_t *pf, pde_t *pd, uint32_t va, bool writable)
+{
+	paddr_t pa = kva_to_pa(pf->pf_addr), old;
+	uint32_t pte_flags = PTE_USER | (writable ? PTE_WRITE : 0);
+	int rc = 0;
+	spin_lock(&table_lock);
+	KASSERT(pf->pf_pincount > 0, "pframe_map of unpinned page %p", pf);
+	if ((pf->pf_flags & PF_ORPHAN) || (writable && !(pf->pf_flags & PF_DIRTY))) {
+		rc = -EAGAIN;
+		goto out;
+	}
+	if (pt_lookup(pd, va, &old, NULL) && PAGE_ALIGN_DOWN(old) == pa) {
+		rc = pt_map(pd, va, pa, pte_flags);	/* new rights, same page */
+		goto out;
+	}
+	unmap_va_locked(pd, va);
+	pframe_mapping_t *m = slab_alloc(mapping_cache);
+	if (!m) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if ((rc = pt_map(pd, va, pa, pte_flags)) < 0) {
+		slab_free(mapping_cache, m);
+		goto out;
+	}
+	m->pd = pd;
+	m->va = va;
+	list_insert_tail(&pf->pf_mappings, &m->link);
+	stats.mappings++;
+out:
+	spin_unlock(&table_lock);
+	return rc;
+}
+
+void pframe_unmap(pde_t *pd, uint32_t va)
+{
+	spin_lock(&table_lock);
+	unmap_va_locked(pd, va);
+	spin_unlock(&table_lock);
+}
+
+size_t pframe_mapcount(pframe_t *pf)
+{
+	size_t n = 0;
+	list_t *l;
+	spin_lock(&table_lock);
+	list_for_each(l, &pf->pf_mappings)
+		n++;
+	spin_unlock(&table_lock);
+	return n;
 }
 
 int pframe_clean(pframe_t *pf)
@@ -477,6 +661,7 @@ static bool remove_locked(pframe_t *pf)
 {
 	if (pf->pf_flags & PF_BUSY)
 		return false;
+	unmap_all_locked(pf);
 	detach_locked(pf);
 	if (pf->pf_pincount > 0)
 		pf->pf_flags |= PF_ORPHAN;

@@ -9,90 +9,86 @@
  *   - read: the page from wherever in the chain it is;
  *   - shared areas: the object's own page.
  * Pages are mapped writable only by a write fault, after pframe_dirty,
- * so the page cache always knows which pages user code may have changed;
- * a read fault maps read-only and a later write faults again.
+ * and write-back write-protects them again, so the page cache always
+ * knows which pages user code may have changed (mm/pframe.h).  The page
+ * cache makes the PTE and records it (pframe_map); a mapping holds no pin.
  *
- * Each user PTE holds one pin on its pframe; the frame's owner word
- * points back at the pframe (tagged FRAME_OWNER_PFRAME) so unmapping can
- * find it from the PTE alone.  map->lock serialises faults of one address
- * space; it is a kmutex because filling a page may sleep on the disk.
+ * When the bottom of the chain is a file, the fault runs inside the
+ * file's fault_begin/fault_end bracket: a page wholly past the end of the
+ * file is SIGBUS (-ENXIO here), and truncate cannot run between the size
+ * check and the mapping (it unmaps what it removes, afterwards).
+ *
+ * map->lock serialises faults and layout changes of one address space;
+ * it is a kmutex because filling a page may sleep on the disk.  Lock
+ * order: map->lock -> the file's fault bracket (its vn_mutex) -> the
+ * page cache.
  */
 #include "vm/fault.h"
 #include "vm/vmmap.h"
 #include "vm/vmobj.h"
-#include "mm/frame.h"
 #include "mm/page.h"
 #include "mm/pframe.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
-#include "util/debug.h"
 #include "util/errno.h"
 
-static pframe_t *pframe_of_frame(paddr_t pa)
+static mmobj_t *chain_bottom(mmobj_t *o)
 {
-	uintptr_t owner = frame_owner(pa_to_kva(pa));
-	if ((owner & FRAME_OWNER_TAG_MASK) != FRAME_OWNER_PFRAME)
-		return NULL;
-	return (pframe_t *)(owner & ~(uintptr_t)FRAME_OWNER_PFRAME);
+	while (mmobj_is_shadow(o))
+		o = shadow_below(o);
+	return o;
 }
 
-void vm_unmap_one(pde_t *pd, uint32_t va)
+/* Gets page `pagenum` of area a as the access needs it and maps it at va;
+ * with `keep`, the page also comes back pinned in *keep.  -EAGAIN: the
+ * page changed under us (removed, or cleaned before it was mapped
+ * writable); the caller tries again. */
+static int map_one(vmmap_t *map, vmarea_t *a, uint32_t pagenum, uint32_t va, bool write,
+		   pframe_t **keep)
 {
-	paddr_t pa;
-	uint32_t flags;
-	if (!pt_lookup(pd, va, &pa, &flags))
-		return;
-	pt_unmap(pd, va);
-	pframe_t *pf = pframe_of_frame(PAGE_ALIGN_DOWN(pa));
-	if (!pf)
-		return;
-	if (flags & PTE_DIRTY)
-		pframe_dirty(pf);	/* the page is resident: cannot fail */
-	pframe_unpin(pf);
-}
-
-static bool access_allowed(const vmarea_t *a, bool write)
-{
-	if (write)
-		return a->prot & PROT_WRITE;
-	return a->prot & (PROT_READ | PROT_EXEC | PROT_WRITE);
-}
-
-int vm_handle_fault(uint32_t addr, uint32_t error_code)
-{
-	proc_t *p = curproc;
-	vmmap_t *map = p->vmmap;
-	bool write = error_code & PF_ERR_WRITE;
-	int rc = -EFAULT;
-
-	if (!map || addr >= USER_END)
-		return -EFAULT;
-	kmutex_lock(&map->lock);
-	vmarea_t *a = vmmap_lookup(map, PN(addr));
-	if (!a || !access_allowed(a, write))
-		goto out;
-
-	uint32_t pagenum = a->off + (PN(addr) - a->start);
 	pframe_t *pf;
-	bool in_top = true;
+	bool in_top;
+	int rc;
 	if ((a->flags & MAP_PRIVATE) && !write)
 		rc = vm_chain_get(a->obj, pagenum, &pf, &in_top);
 	else
 		rc = pframe_get(a->obj, pagenum, &pf);
 	if (rc < 0)
-		goto out;
-	if (write && (rc = pframe_dirty(pf)) < 0) {
+		return rc;
+	if (write)
+		rc = pframe_dirty(pf);
+	if (rc == 0)
+		rc = pframe_map(pf, map->pd, va, write);
+	if (rc == 0 && keep)
+		*keep = pf;
+	else
 		pframe_unpin(pf);
-		goto out;
-	}
-	uint32_t va = PAGE_ALIGN_DOWN(addr);
-	vm_unmap_one(map->pd, va);	/* a read-only mapping being upgraded */
-	frame_set_owner(pf->pf_addr, (uintptr_t)pf | FRAME_OWNER_PFRAME);
-	rc = pt_map(map->pd, va, kva_to_pa(pf->pf_addr),
-		    PTE_USER | (write ? PTE_WRITE : 0));
-	if (rc < 0)
-		pframe_unpin(pf);	/* no page table: -ENOMEM */
-out:
-	kmutex_unlock(&map->lock);
 	return rc;
+}
+
+int vm_fault_page(vmmap_t *map, uint32_t addr, bool write, pframe_t **keep)
+{
+	vmarea_t *a = vmmap_lookup(map, PN(addr));
+	if (!a || !vmarea_allows(a, write))
+		return -EFAULT;
+	uint32_t pagenum = a->off + (PN(addr) - a->start), va = PAGE_ALIGN_DOWN(addr);
+	mmobj_t *file = chain_bottom(a->obj);
+	if (!file->mo_ops->fault_begin)
+		return map_one(map, a, pagenum, va, write, keep);
+	bool store = write && (a->flags & MAP_SHARED);
+	uint32_t npages = file->mo_ops->fault_begin(file, store);
+	int rc = pagenum < npages ? map_one(map, a, pagenum, va, write, keep) : -ENXIO;
+	file->mo_ops->fault_end(file);
+	return rc;
+}
+
+int vm_handle_fault(uint32_t addr, uint32_t error_code)
+{
+	vmmap_t *map = curproc->vmmap;
+	if (!map || addr >= USER_END)
+		return -EFAULT;
+	kmutex_lock(&map->lock);
+	int rc = vm_fault_page(map, addr, error_code & PF_ERR_WRITE, NULL);
+	kmutex_unlock(&map->lock);
+	return rc == -EAGAIN ? 0 : rc;	/* the access faults again, seeing the new state */
 }

@@ -106,6 +106,37 @@ int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot)
 	return rc;
 }
 
+int vm_msync(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t flags)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	uint32_t end = addr + PAGE_ALIGN_UP(len);
+	if (end < addr || (len && end == addr))
+		return -ENOMEM;
+	if (end == addr)
+		return 0;
+	int rc = 0;
+	kmutex_lock(&map->lock);
+	for (uint32_t vpn = PN(addr); vpn < PN(end);) {
+		vmarea_t *a = vmmap_lookup(map, vpn);
+		if (!a) {
+			rc = -ENOMEM;	/* as Linux: the mapped parts are still synced */
+			vpn++;
+			continue;
+		}
+		mmobj_t *o = a->obj;
+		if ((flags & MS_SYNC) && (a->flags & MAP_SHARED) && o->mo_ops->sync) {
+			int err = o->mo_ops->sync(o);
+			if (err < 0 && rc == 0)
+				rc = err;
+		}
+		vpn = a->end;
+	}
+	kmutex_unlock(&map->lock);
+	return rc;
+}
+
 uint32_t vm_brk(vmmap_t *map, uint32_t new_brk)
 {
 	kmutex_lock(&map->lock);

@@ -71,6 +71,13 @@ void vmmap_destroy(vmmap_t *map)
 	slab_free(vmmap_cache, map);
 }
 
+bool vmarea_allows(const vmarea_t *a, bool write)
+{
+	if (write)
+		return a->prot & PROT_WRITE;
+	return a->prot & (PROT_READ | PROT_EXEC | PROT_WRITE);
+}
+
 vmarea_t *vmmap_lookup(vmmap_t *map, uint32_t vpn)
 {
 	list_t *l;
@@ -254,7 +261,7 @@ void vmmap_unmap_pages(vmmap_t *map, uint32_t start, uint32_t end)
 		uint32_t va = PN_ADDR(vpn);
 		if (map->pd[PD_INDEX(va)] & PTE_PRESENT) {
 			for (uint32_t p = vpn; p < table_end; p++)
-				vm_unmap_one(map->pd, PN_ADDR(p));
+				pframe_unmap(map->pd, PN_ADDR(p));
 			pt_free_table_if_empty(map->pd, va);
 		}
 		vpn = table_end;
@@ -310,38 +317,37 @@ fail:
 	return NULL;
 }
 
-/* Page by page through the chain: writes go to the top object of a
- * private area (copying first), reads come from wherever the page is. */
+/* Page by page, each page faulted in exactly as the process's own access
+ * would (its protection, copy-on-write, the end of a mapped file), and
+ * kept pinned while it is copied. */
 static int vmmap_copy(vmmap_t *map, uint32_t addr, void *buf, size_t n, bool write)
 {
 	uint8_t *p = buf;
+	int rc = 0;
+	kmutex_lock(&map->lock);
 	while (n > 0) {
-		vmarea_t *a = vmmap_lookup(map, PN(addr));
-		if (!a)
-			return -EFAULT;
-		uint32_t pagenum = a->off + (PN(addr) - a->start);
 		size_t in_page = PAGE_SIZE - (addr & (PAGE_SIZE - 1)), k = MIN(n, in_page);
 		pframe_t *pf;
-		bool in_top;
-		int rc = write ? pframe_get(a->obj, pagenum, &pf)
-			: vm_chain_get(a->obj, pagenum, &pf, &in_top);
+		while ((rc = vm_fault_page(map, addr, write, &pf)) == -EAGAIN)
+			;
 		if (rc < 0)
-			return rc;
+			break;
 		uint8_t *page = (uint8_t *)pf->pf_addr + (addr & (PAGE_SIZE - 1));
 		if (write) {
 			memcpy(page, p, k);
-			rc = pframe_dirty(pf);
+			rc = pframe_dirty(pf);	/* after the change, as the cache asks */
 		} else {
 			memcpy(p, page, k);
 		}
 		pframe_unpin(pf);
 		if (rc < 0)
-			return rc;
+			break;
 		addr += k;
 		p += k;
 		n -= k;
 	}
-	return 0;
+	kmutex_unlock(&map->lock);
+	return rc == -ENOMEM || rc == 0 ? rc : -EFAULT;
 }
 
 int vmmap_write(vmmap_t *map, uint32_t addr, const void *buf, size_t n)

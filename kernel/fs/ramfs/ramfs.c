@@ -78,6 +78,37 @@ static int ramfs_zero_fill(mmobj_t *o, pframe_t *pf)
 	return 0;
 }
 
+/* The page-fault bracket (mm/mmobj.h): vn_mutex keeps the size still; a
+ * store through a shared mapping dates the file as a write does. */
+static uint32_t ramfs_fault_begin(mmobj_t *o, bool store)
+{
+	vnode_t *vn = mmobj_to_vnode(o);
+	kmutex_lock(&vn->vn_mutex);
+	if (store)
+		RI(vn)->mtime = RI(vn)->ctime = vfs_time_now();
+	return (uint32_t)((RI(vn)->size + PAGE_SIZE - 1) / PAGE_SIZE);
+}
+
+static void ramfs_fault_end(mmobj_t *o)
+{
+	kmutex_unlock(&mmobj_to_vnode(o)->vn_mutex);
+}
+
+/* Zeros the resident last page of a file of `size` bytes past its end
+ * (vn_mutex held): a store through a shared mapping may leave bytes there
+ * that must read as zeros once the file grows over them.  A page that is
+ * not resident reads as zeros anyway. */
+static void ramfs_zero_tail(vnode_t *vn, uint64_t size)
+{
+	size_t off = (size_t)(size % PAGE_SIZE);
+	pframe_t *pf = off ? pframe_lookup_resident(&vn->vn_mmobj, (uint32_t)(size / PAGE_SIZE))
+			   : NULL;
+	if (pf) {
+		memset((uint8_t *)pf->pf_addr + off, 0, PAGE_SIZE - off);
+		pframe_unpin(pf);
+	}
+}
+
 /* A new file of the given mode; referenced once. */
 static int new_vnode(fs_t *fs, mode_t mode, dev_t rdev, vnode_t **out)
 {
@@ -428,6 +459,8 @@ static ssize_t ramfs_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n,
 	size_t total = (size_t)MIN((uint64_t)n, RAMFS_MAX_FILE_SIZE - start);
 	size_t done = 0;
 	int rc = 0;
+	if (start > ri->size)
+		ramfs_zero_tail(vn, ri->size);
 	while (done < total) {
 		uint64_t at = start + done;
 		size_t off = at % PAGE_SIZE, chunk = MIN(total - done, PAGE_SIZE - off);
@@ -460,14 +493,10 @@ static int ramfs_truncate(vnode_t *vn, off64_t len)
 	kmutex_lock(&vn->vn_mutex);
 	if ((uint64_t)len < ri->size) {
 		uint32_t keep = (uint32_t)(((uint64_t)len + PAGE_SIZE - 1) / PAGE_SIZE);
-		size_t off = (size_t)(len % PAGE_SIZE);
-		pframe_t *pf = off ? pframe_lookup_resident(&vn->vn_mmobj, (uint32_t)(len / PAGE_SIZE))
-				   : NULL;
-		if (pf) {
-			memset((uint8_t *)pf->pf_addr + off, 0, PAGE_SIZE - off);
-			pframe_unpin(pf);
-		}
-		pframe_remove_range(&vn->vn_mmobj, keep, UINT32_MAX);
+		ramfs_zero_tail(vn, (uint64_t)len);
+		pframe_remove_range(&vn->vn_mmobj, keep, UINT32_MAX);	/* and unmaps them */
+	} else {
+		ramfs_zero_tail(vn, ri->size);
 	}
 	ri->size = (uint64_t)len;
 	ri->mtime = ri->ctime = vfs_time_now();
@@ -538,6 +567,8 @@ static const mmobj_ops_t ramfs_mmobj_ops = {
 	.ref = vnode_mmobj_ref,
 	.put = vnode_mmobj_put,
 	.fill_page = ramfs_zero_fill,
+	.fault_begin = ramfs_fault_begin,
+	.fault_end = ramfs_fault_end,
 };
 
 /* Whether any file is used beyond the references its names account for

@@ -110,12 +110,39 @@ static int s5_file_clean(mmobj_t *o, pframe_t *pf)
 	return blockdev_write_blocks(S5FS(vn->vn_fs)->bd, pf->pf_private, 1, pf->pf_addr);
 }
 
+/* The page-fault bracket (mm/mmobj.h): vn_mutex keeps the size still,
+ * as truncate and writes hold it; a store through a shared mapping
+ * changes the file, so it dates it as a write does. */
+static uint32_t s5_file_fault_begin(mmobj_t *o, bool store)
+{
+	vnode_t *vn = mmobj_to_vnode(o);
+	kmutex_lock(&vn->vn_mutex);
+	if (store) {
+		INODE(vn)->s5i_mtime = INODE(vn)->s5i_ctime = vfs_time_now();
+		s5_inode_dirty(vn);
+	}
+	return s5_size_blocks(INODE(vn)->s5i_size);
+}
+
+static void s5_file_fault_end(mmobj_t *o)
+{
+	kmutex_unlock(&mmobj_to_vnode(o)->vn_mutex);
+}
+
+static int s5_file_sync(mmobj_t *o)
+{
+	return s5_fsync(mmobj_to_vnode(o));
+}
+
 static const mmobj_ops_t s5_file_mmobj_ops = {
 	.ref = vnode_mmobj_ref,
 	.put = vnode_mmobj_put,
 	.fill_page = s5_file_fill,
 	.dirty_page = s5_file_dirty,
 	.clean_page = s5_file_clean,
+	.sync = s5_file_sync,
+	.fault_begin = s5_file_fault_begin,
+	.fault_end = s5_file_fault_end,
 };
 
 /* ---- vnodes ----------------------------------------------------------- */
@@ -235,6 +262,25 @@ int s5_write_data(vnode_t *vn, uint64_t pos, const void *buf, size_t n, size_t *
 	return rc;
 }
 
+/* Zeros the last page of a file of `size` bytes past its end (vn_mutex
+ * held): a store through a shared mapping may leave bytes there that are
+ * not part of the file, and they must read as zeros once the file grows
+ * over them (or once it shrank to size).  A hole reads as zeros already. */
+static int s5_zero_tail(vnode_t *vn, uint32_t size)
+{
+	static const uint8_t zeros[PAGE_SIZE];
+	size_t off = size % PAGE_SIZE, done;
+	uint32_t b = S5_NO_BLOCK;
+	if (!off)
+		return 0;
+	kmutex_lock(&VI(vn)->bmap_mutex);
+	int rc = s5_bmap(vn, size / PAGE_SIZE, false, &b);
+	kmutex_unlock(&VI(vn)->bmap_mutex);
+	if (rc < 0 || b == S5_NO_BLOCK)
+		return rc;
+	return s5_write_data(vn, size, zeros, PAGE_SIZE - off, &done);
+}
+
 static ssize_t s5_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t ioflags)
 {
 	s5_vinfo_t *vi = VI(vn);
@@ -276,8 +322,10 @@ static ssize_t s5_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, ui
 		return -EFBIG;
 	}
 	n = (size_t)MIN((uint64_t)n, S5_MAX_FILE_SIZE - start);
-	size_t done;
-	int rc = s5_write_data(vn, start, buf, n, &done);
+	size_t done = 0;
+	int rc = start > ip->s5i_size ? s5_zero_tail(vn, ip->s5i_size) : 0;
+	if (rc == 0)
+		rc = s5_write_data(vn, start, buf, n, &done);
 	if (start + done > ip->s5i_size)
 		ip->s5i_size = (uint32_t)(start + done);
 	if (done) {
@@ -298,25 +346,17 @@ static int s5_truncate(vnode_t *vn, off64_t len)
 	int rc = 0;
 	uint32_t size = vi->inode->s5i_size;
 	if ((uint64_t)len < size) {
-		size_t off = (size_t)(len % PAGE_SIZE);
-		uint32_t last = (uint32_t)(len / PAGE_SIZE), b = S5_NO_BLOCK;
-		if (off) {
-			kmutex_lock(&vi->bmap_mutex);
-			rc = s5_bmap(vn, last, false, &b);
-			kmutex_unlock(&vi->bmap_mutex);
-		}
-		if (off && rc == 0 && b != S5_NO_BLOCK) {
-			/* the rest of the last page must read as zeros if it grows
-			 * (a hole there reads as zeros already) */
-			static const uint8_t zeros[PAGE_SIZE];
-			size_t done;
-			rc = s5_write_data(vn, (uint64_t)len, zeros, PAGE_SIZE - off, &done);
-		}
+		rc = s5_zero_tail(vn, (uint32_t)len);
+		/* Mappings of the pages that go are removed with them, so no
+		 * store can reach a block after it is freed (faults wait for
+		 * vn_mutex, and then find the new size). */
 		uint32_t keep = s5_size_blocks((uint32_t)len);
 		pframe_remove_range(&vn->vn_mmobj, keep, UINT32_MAX);
 		kmutex_lock(&vi->bmap_mutex);
 		s5_free_blocks_from(vn, keep);
 		kmutex_unlock(&vi->bmap_mutex);
+	} else if ((uint64_t)len > size) {
+		rc = s5_zero_tail(vn, size);
 	}
 	if (rc == 0) {
 		vi->inode->s5i_size = (uint32_t)len;
@@ -381,6 +421,15 @@ int s5_fsync(vnode_t *vn)
 	return rc < 0 ? rc : rc2;
 }
 
+static int s5_file_bmap(vnode_t *vn, uint32_t lbn, uint32_t *pbn, uint32_t *blksize)
+{
+	kmutex_lock(&VI(vn)->bmap_mutex);
+	int rc = lbn < S5_MAX_FILE_SIZE / S5_BLOCK_SIZE ? s5_bmap(vn, lbn, false, pbn) : -EINVAL;
+	kmutex_unlock(&VI(vn)->bmap_mutex);
+	*blksize = S5_BLOCK_SIZE;
+	return rc;
+}
+
 const vnode_ops_t s5_file_ops = {
 	.read = s5_read,
 	.write = s5_write,
@@ -388,6 +437,7 @@ const vnode_ops_t s5_file_ops = {
 	.stat = s5_stat,
 	.setattr = s5_setattr,
 	.fsync = s5_fsync,
+	.bmap = s5_file_bmap,
 };
 
 const vnode_ops_t s5_symlink_ops = {

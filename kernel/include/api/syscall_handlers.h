@@ -48,6 +48,7 @@ SYSCALL(linkat);
 SYSCALL(lseek);
 SYSCALL(lstat64);
 SYSCALL(madvise);
+SYSCALL(msync);
 SYSCALL(mkdir);
 SYSCALL(mkdirat);
 SYSCALL(mknod);

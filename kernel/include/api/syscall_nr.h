@@ -82,6 +82,7 @@
 #define NR__llseek 140
 #define NR_getdents 141
 #define NR__newselect 142
+#define NR_msync 144
 #define NR_readv 145
 #define NR_writev 146
 #define NR_getsid 147

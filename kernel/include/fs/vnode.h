@@ -113,6 +113,9 @@ typedef struct vnode_ops {
 	/* The entry at *pos, advancing *pos past it: 1, 0 at the end, or an
 	 * error.  Positions are opaque cookies, 0 the first entry. */
 	int (*readdir)(struct vnode *dir, off64_t *pos, vfs_dirent_t *out);
+	/* Regular files on a disk (FIBMAP): the device block that holds file
+	 * block lbn, 0 for a hole; *blksize gets the block size. */
+	int (*bmap)(struct vnode *vn, uint32_t lbn, uint32_t *pbn, uint32_t *blksize);
 } vnode_ops_t;
 
 typedef struct vnode {

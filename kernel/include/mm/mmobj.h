@@ -22,6 +22,16 @@
  *    caller of pframe_get could hold and must not call pframe_get itself.
  *    An object without clean_page cannot write pages back: its dirty
  *    pages stay resident until removed (ramfs, anonymous memory).
+ *  - sync (optional): writes the object's dirty pages back, with what is
+ *    needed to find them again (a file's block map and inode): msync.
+ *  - fault_begin/fault_end (optional, both or neither): objects with an
+ *    end (files) bracket the page-fault path's lookup and mapping of one
+ *    of their pages.  fault_begin returns the object's size in pages --
+ *    a fault at or past it is SIGBUS -- and holds what keeps that size
+ *    from changing (a file's truncate and extending writes wait) until
+ *    fault_end.  `store` says a store through a shared mapping is being
+ *    allowed: the file's modification time is updated, as by a write.
+ *    Called without page-cache locks; the page calls above may follow.
  *
  * mo_pages and mo_npages are protected by the page cache's table lock. */
 #pragma once
@@ -37,6 +47,9 @@ typedef struct mmobj_ops {
 	int (*fill_page)(struct mmobj *o, struct pframe *pf);
 	int (*dirty_page)(struct mmobj *o, struct pframe *pf);
 	int (*clean_page)(struct mmobj *o, struct pframe *pf);
+	int (*sync)(struct mmobj *o);
+	uint32_t (*fault_begin)(struct mmobj *o, bool store);
+	void (*fault_end)(struct mmobj *o);
 } mmobj_ops_t;
 
 typedef struct mmobj {

@@ -38,6 +38,9 @@ int pt_map(pde_t *pd, uint32_t va, paddr_t pa, uint32_t flags);
 int pt_map_huge(pde_t *pd, uint32_t va, paddr_t pa, uint32_t flags);
 /* Removes the mapping of va (a 4 KiB page, or the huge page around va). */
 void pt_unmap(pde_t *pd, uint32_t va);
+/* Clears `flags` in the 4 KiB PTE of va (flushing the TLB entry if it
+ * changed); returns the PTE's flags before, 0 if va is not mapped. */
+uint32_t pt_clear_flags(pde_t *pd, uint32_t va, uint32_t flags);
 /* Physical address va maps to, with its flags; false if unmapped. */
 bool pt_lookup(pde_t *pd, uint32_t va, paddr_t *pa, uint32_t *flags);
 /* Frees the page table covering user address va if it maps nothing;

@@ -15,11 +15,29 @@
  *
  * Removing pages (truncate, deleting a file) discards them without
  * write-back; a page still pinned is detached from its object (a new
- * lookup makes a fresh page) and freed at its last unpin. */
+ * lookup makes a fresh page) and freed at its last unpin.
+ *
+ * User mappings and the reverse map.  A user PTE that maps a page is
+ * recorded on the page (pframe_map/pframe_unmap), so the cache can find
+ * every mapping of a page.  A mapping holds no pin: mapped pages sit on
+ * the LRU like any other and eviction unmaps them first.  The contract
+ * that keeps every store through a mapping:
+ *  - a PTE is writable only while its page is PF_DIRTY (pframe_map
+ *    refuses a writable mapping of a clean page: the caller dirties the
+ *    page and tries again);
+ *  - write-back write-protects every mapping of the page, under the same
+ *    lock, before it clears PF_DIRTY, so the next store faults and dirties
+ *    the page again;
+ *  - removing a page (truncate, an object's death) unmaps it first, and a
+ *    removed page is never mapped again (pframe_map: -EAGAIN).
+ * A PTE's hardware dirty bit is passed on to the page when it is unmapped
+ * (it is always already dirty by the rule above; this is belt and braces).
+ * The PTE's accessed bit gives mapped pages a second chance on the LRU. */
 #pragma once
 #include "util/types.h"
 #include "util/list.h"
 #include "mm/mmobj.h"
+#include "mm/pagetable.h"
 
 #define PF_BUSY 0x1u	/* being filled or written back: wait for it */
 #define PF_DIRTY 0x2u	/* differs from the backing store */
@@ -36,11 +54,21 @@ typedef struct pframe {
 	list_t pf_hash_link;	/* hash chain */
 	list_t pf_obj_link;	/* on pf_obj->mo_pages */
 	list_t pf_lru_link;	/* on the LRU while unpinned and evictable */
+	list_t pf_mappings;	/* pframe_mapping_t: the user PTEs mapping it */
 } pframe_t;
+
+/* The frame owner word (mm/frame.h) of a page-cache page: the pframe's
+ * address with this tag in its two low bits (slab owners are page
+ * aligned, a large kmalloc's end in 01), set for the frame's lifetime, so
+ * a PTE leads back to its pframe. */
+#define FRAME_OWNER_PFRAME 0x2u
+#define FRAME_OWNER_TAG_MASK 0x3u
 
 typedef struct pframe_stats {
 	uint64_t hits, misses, evictions, writebacks, readaheads;
+	uint64_t wrprotects;	/* writable mappings write-protected by write-back */
 	size_t resident, dirty, pinned, lru;	/* lru: unpinned, evictable */
+	size_t mappings;	/* user PTEs mapping cache pages */
 } pframe_stats_t;
 
 void pframe_init(void);
@@ -54,6 +82,17 @@ int pframe_get_nofill(mmobj_t *o, uint32_t pagenum, pframe_t **pfp);
 pframe_t *pframe_lookup_resident(mmobj_t *o, uint32_t pagenum);
 void pframe_pin(pframe_t *pf);
 void pframe_unpin(pframe_t *pf);
+
+/* Maps pinned page pf at user address va of directory pd, writable or
+ * not, replacing whatever va mapped, and records the mapping.  0,
+ * -ENOMEM (no page table or record), or -EAGAIN: pf was removed from its
+ * object, or `writable` and pf is not dirty (a write-back cleaned it):
+ * the caller looks the page up and dirties it again. */
+int pframe_map(pframe_t *pf, pde_t *pd, uint32_t va, bool writable);
+/* Removes the user mapping of va in pd, if any (and its record). */
+void pframe_unmap(pde_t *pd, uint32_t va);
+/* How many user PTEs map pf (tests). */
+size_t pframe_mapcount(pframe_t *pf);
 
 /* Marks a pinned page dirty (calling dirty_page first if it was clean):
  * 0 or the object's error. */

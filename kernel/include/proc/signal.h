@@ -93,6 +93,7 @@ void signal_send_proc_locked(struct proc *p, int sig);
 #define FPE_INTDIV 1
 #define FPE_FLTINV 7
 #define BUS_ADRALN 1
+#define BUS_ADRERR 2
 #define TRAP_BRKPT 1
 #define SI_KERNEL 0x80
 

@@ -22,6 +22,10 @@ static inline bool vm_mmap_failed(long rc)
 
 int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len);
 int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot);
+/* msync: with MS_SYNC, writes back the files that shared mappings in the
+ * range map (data and metadata).  0, -EINVAL (flags, alignment), or
+ * -ENOMEM when part of the range is not mapped (the rest is synced). */
+int vm_msync(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t flags);
 /* Sets the break (0: query); returns the new break, or the old one if it
  * cannot move (as Linux's brk). */
 uint32_t vm_brk(vmmap_t *map, uint32_t new_brk);

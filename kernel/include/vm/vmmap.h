@@ -8,8 +8,8 @@
  * and the list is sorted by start.
  *
  * Page-table entries for an area are created only by page faults
- * (kernel/vm/fault.c), and every user PTE that maps a page-cache page
- * holds one pin on that pframe: vmmap_unmap_pages drops them.
+ * (kernel/vm/fault.c) through the page cache, which records each one
+ * (pframe_map, mm/pframe.h); vmmap_unmap_pages removes them.
  *
  * A vmmap is used by its own process's threads; `lock` (a kmutex, since
  * faults sleep on disk reads) serialises them. */
@@ -31,6 +31,9 @@
 #define MAP_FIXED 0x10u
 #define MAP_ANONYMOUS 0x20u
 #define MAP_FIXED_NOREPLACE 0x100000u
+#define MS_ASYNC 0x1u
+#define MS_INVALIDATE 0x2u
+#define MS_SYNC 0x4u
 
 #define USER_MIN_PAGE 16u		/* nothing is mapped below 64 KiB */
 #define USER_MAX_PAGE (USER_END >> PAGE_SHIFT)
@@ -60,6 +63,8 @@ vmmap_t *vmmap_create(pde_t *pd);
 void vmmap_destroy(vmmap_t *map);
 
 vmarea_t *vmmap_lookup(vmmap_t *map, uint32_t vpn);
+/* Whether a's protection allows a store (write) or a load. */
+bool vmarea_allows(const vmarea_t *a, bool write);
 /* Highest free run of npages below USER_MAX_PAGE (and at or above
  * USER_MIN_PAGE); returns its first page, or 0 if there is none. */
 uint32_t vmmap_find_range(vmmap_t *map, uint32_t npages);
@@ -80,11 +85,14 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot);
  * objects over the old ones; the parent's PTEs are dropped so its next
  * access faults.  NULL on ENOMEM (the parent is unchanged). */
 vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd);
-/* Drops the PTEs (and their pins) of pages [start, end) of map. */
+/* Drops the PTEs of pages [start, end) of map. */
 void vmmap_unmap_pages(vmmap_t *map, uint32_t start, uint32_t end);
 size_t vmmap_area_count(vmmap_t *map);
 /* Copies between a (possibly non-current) address space and the kernel,
- * faulting pages in as needed: exec uses them to build the new stack. */
+ * faulting pages in as the process's own access would (so a store into a
+ * read-only page is -EFAULT, as it would be SIGSEGV): exec builds the new
+ * stack with them, clone stores CHILD_SETTID.  Takes map->lock.  0,
+ * -EFAULT, or -ENOMEM. */
 int vmmap_write(vmmap_t *map, uint32_t addr, const void *buf, size_t n);
 int vmmap_read(vmmap_t *map, uint32_t addr, void *buf, size_t n);
 /* Frames the address space holds on its own: anonymous and shadow pages
