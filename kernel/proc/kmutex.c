@@ -27,11 +27,6 @@ void kmutex_init(kmutex_t *m, const char *name)
 	wait_queue_init(&m->waiters);
 }
 
-bool kmutex_owned_by_me(const kmutex_t *m)
-{
-	return m->holder == curthr;
-}
-
 /* True if following m's holder, the mutex that holder is blocked on, its
  * holder, ... leads back to me.  Formats nothing: this runs on every
  * contended lock.  sched_lock held. */

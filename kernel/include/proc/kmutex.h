@@ -25,7 +25,6 @@ void kmutex_lock(kmutex_t *m);
 /* Returns 0 with the mutex held, or -EINTR (not held) if cancelled. */
 int kmutex_lock_cancellable(kmutex_t *m);
 void kmutex_unlock(kmutex_t *m);
-bool kmutex_owned_by_me(const kmutex_t *m);
 
 /* The most recent deadlock report (kept until the next deadlock; checks
  * that find no cycle leave it alone), and how many there have been.
