@@ -141,12 +141,14 @@ static const syscall_entry_t mos_table[] = {
 	[NR_mos_meminfo - NR_mos_first] = { sys_mos_meminfo, "mos_meminfo", false },
 };
 
+/* Bounded by the tables themselves, so a number past either (or a
+ * negative one, which is huge as unsigned) can never index outside. */
 const syscall_entry_t *syscall_lookup(uint32_t nr)
 {
 	const syscall_entry_t *e = NULL;
-	if (nr < NR_SYSCALLS)
+	if (nr < ARRAY_SIZE(table))
 		e = &table[nr];
-	else if (nr >= NR_mos_first && nr <= NR_mos_last)
+	else if (nr >= NR_mos_first && nr - NR_mos_first < ARRAY_SIZE(mos_table))
 		e = &mos_table[nr - NR_mos_first];
 	return e && e->fn ? e : NULL;
 }

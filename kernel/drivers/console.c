@@ -67,15 +67,6 @@ size_t console_inject(const char *s, size_t n)
 	return tty_inject(tty_console(), s, n);
 }
 
-int console_getc(void)
-{
-	char c;
-	ssize_t n = tty_read(tty_console(), &c, 1);
-	if (n < 0)
-		return (int)n;
-	return n == 0 ? -1 : (uint8_t)c;
-}
-
 int console_read_line(char *buf, size_t size)
 {
 	size_t len = 0;

@@ -91,16 +91,6 @@ static int lookup_in(vnode_t *root, vnode_t *dir, const char *name, size_t len, 
 	return 0;
 }
 
-int namev_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **out)
-{
-	vnode_t *root = vfs_root_vnode();
-	if (!root)
-		return -ENOENT;
-	int rc = lookup_in(root, dir, name, len, out);
-	vput(root);
-	return rc;
-}
-
 int namev_start(nameidata_t *nd, vnode_t *base, const char *path)
 {
 	memset(nd, 0, sizeof(*nd));

@@ -326,23 +326,6 @@ static const proc_fs_ops_t vfs_proc_ops = {
 	.release = vfs_proc_release,
 };
 
-int vfs_fork_files(proc_t *child, proc_t *parent)
-{
-	fdtable_t *copy = fdtable_copy(parent->files);
-	if (!copy)
-		return -ENOMEM;
-	if (child->files)
-		fdtable_destroy(child->files);
-	child->files = copy;
-	vnode_t *old = child->cwd;
-	child->cwd = parent->cwd;
-	if (child->cwd)
-		vref(child->cwd);
-	if (old)
-		vput(old);
-	return 0;
-}
-
 /* ---- boot ------------------------------------------------------------ */
 
 void vfs_init(void)

@@ -15,6 +15,8 @@
 
 #define KMUTEX_CHAIN_MAX 64
 
+/* Both under sched_lock; the report is rewritten only when a cycle is
+ * found, so it keeps the last one. */
 char kmutex_deadlock_report[KMUTEX_REPORT_MAX];
 int kmutex_deadlocks_detected;
 
@@ -25,22 +27,31 @@ void kmutex_init(kmutex_t *m, const char *name)
 	wait_queue_init(&m->waiters);
 }
 
-bool kmutex_owned_by_me(const kmutex_t *m)
+/* True if following m's holder, the mutex that holder is blocked on, its
+ * holder, ... leads back to me.  Formats nothing: this runs on every
+ * contended lock.  sched_lock held. */
+static bool chain_reaches(kmutex_t *m, kthread_t *me)
 {
-	return m->holder == curthr;
+	for (int step = 0; step < KMUTEX_CHAIN_MAX && m && m->holder; step++) {
+		if (m->holder == me)
+			return true;
+		m = m->holder->blocked_on;
+	}
+	return false;
 }
 
-/* Appends "thread T (name) waits for mutex 'M' held by thread U (name)"
- * steps to the report; returns true if following m's holders leads back
- * to me.  sched_lock held. */
-static bool find_cycle(kmutex_t *m, kthread_t *me)
+/* Writes the cycle chain_reaches found into kmutex_deadlock_report:
+ * "deadlock: thread T (name) waits for mutex 'M' held by thread U
+ * (name); ...", ending at me.  sched_lock held, so the chain is as it
+ * was found. */
+static void report_cycle(kmutex_t *m, kthread_t *me)
 {
 	char *buf = kmutex_deadlock_report;
-	size_t len = 0, cap = sizeof(kmutex_deadlock_report);
+	size_t len, cap = sizeof(kmutex_deadlock_report);
 	kthread_t *t = me;
 
-	len += snprintf(buf, cap, "deadlock:");
-	for (int step = 0; step < KMUTEX_CHAIN_MAX && m && m->holder; step++) {
+	len = snprintf(buf, cap, "deadlock:");
+	for (int step = 0; step < KMUTEX_CHAIN_MAX; step++) {
 		kthread_t *h = m->holder;
 		if (len < cap)
 			len += snprintf(buf + len, cap - len,
@@ -48,12 +59,10 @@ static bool find_cycle(kmutex_t *m, kthread_t *me)
 					t->tid, t->name, m->name, h->tid, h->name,
 					h == me ? "" : ";");
 		if (h == me)
-			return true;
+			break;
 		t = h;
 		m = h->blocked_on;
 	}
-	buf[0] = '\0';
-	return false;
 }
 
 static int lock_common(kmutex_t *m, bool cancellable)
@@ -72,7 +81,8 @@ static int lock_common(kmutex_t *m, bool cancellable)
 		spin_unlock(&sched_lock);
 		return -EINTR;
 	}
-	if (find_cycle(m, me)) {
+	if (chain_reaches(m, me)) {
+		report_cycle(m, me);
 		kmutex_deadlocks_detected++;
 		if (!cancellable)
 			panic("%s", kmutex_deadlock_report);

@@ -218,21 +218,20 @@ void proc_kill_locked(proc_t *p, int status)
 	}
 }
 
+/* Kills under one hold of proc_lock: a process is reaped (and freed)
+ * only after its parent takes it off all_procs under proc_lock, so every
+ * process found on the list stays valid until the lock is dropped. */
 void proc_kill_all(void)
 {
 	list_t *l;
-	proc_t *victims[PROC_MAX_PROCS];
-	size_t n = 0;
 
 	spin_lock(&proc_lock);
 	list_for_each(l, &all_procs) {
 		proc_t *p = list_entry(l, proc_t, all_link);
 		if (p->pid > PID_INIT && p != curproc && p->state == PROC_RUNNING)
-			victims[n++] = p;
+			proc_kill_locked(p, W_EXITCODE(0, SIGKILL));
 	}
 	spin_unlock(&proc_lock);
-	for (size_t i = 0; i < n; i++)
-		proc_kill(victims[i], W_EXITCODE(0, 9));
 	if (curproc->pid > PID_INIT)
 		proc_exit(0);
 }

@@ -123,11 +123,10 @@ void sched_switch_final(void)
 void sched_make_runnable(kthread_t *thr)
 {
 	spin_lock(&sched_lock);
-	KASSERT(thr->state != KT_EXITED, "waking exited thread %d", thr->tid);
-	if (list_linked(&thr->run_link)) {	/* asleep: take it off its queue */
-		list_remove(&thr->run_link);
-		thr->wchan->count--;
-	}
+	KASSERT(thr->state == KT_RUNNABLE && !list_linked(&thr->run_link) &&
+		thr != cpu_this()->cur_thread,
+		"sched_make_runnable: thread %d is not a new thread (state %d, %s)", thr->tid,
+		thr->state, list_linked(&thr->run_link) ? "queued" : "not queued");
 	runq_add(thr);
 	spin_unlock(&sched_lock);
 }

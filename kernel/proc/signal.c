@@ -141,16 +141,6 @@ void signal_send_proc_locked(proc_t *p, int sig)
 	send_locked(p, sig);
 }
 
-int signal_send_proc(proc_t *p, int sig)
-{
-	if (!valid_signal(sig))
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	send_locked(p, sig);
-	spin_unlock(&proc_lock);
-	return 0;
-}
-
 int signal_send_pid(int pid, int sig)
 {
 	if (sig < 0 || sig > NSIG)

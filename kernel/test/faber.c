@@ -1,8 +1,9 @@
 /* Suite "faber": thread and process lifecycle -- create, exit, join and
  * wait for hundreds; cancellation of sleeping and running threads;
  * waitpid's rules; reparenting to init; pid reuse and the process limit;
- * kill; mutex contention under preemption.  The framework checks that no
- * process, thread, frame or slab object is left behind. */
+ * kill; kill_all while its victims exit and are reaped; mutex contention
+ * under preemption.  The framework checks that no process, thread, frame
+ * or slab object is left behind. */
 #include "test/ktest.h"
 #include "drivers/pit.h"
 #include "proc/kmutex.h"
@@ -281,6 +282,77 @@ static void test_pid_reuse_and_limit(void)
 	KT_EQ(reaped, made);
 }
 
+/* proc_kill_all while some of its victims exit by themselves and another
+ * thread reaps them: a victim freed by that reaper must not be touched
+ * (with SLAB_DEBUG, a freed process is poisoned, so touching one
+ * faults).  Even-numbered victims sleep until killed; odd ones yield a
+ * few times and exit. */
+#define KILL_ALL_VICTIMS 64
+#define KILL_ALL_QUIT_YIELDS 3
+#define KILL_ALL_DEADLINE_MS 5000
+
+static int kill_all_pids[KILL_ALL_VICTIMS];
+static int kill_all_status[KILL_ALL_VICTIMS];
+static volatile int kill_all_reaped;
+
+static void *yield_then_exit(long yields, void *unused)
+{
+	for (long i = 0; i < yields; i++)
+		sched_yield();
+	return NULL;
+}
+
+/* Runs in init beside the test: reaps the victims as they die, until
+ * all are in or the deadline passes. */
+static void *reap_victims(long unused, void *arg)
+{
+	uint64_t deadline = ticks_now() + KILL_ALL_DEADLINE_MS * HZ / 1000;
+	while (kill_all_reaped < KILL_ALL_VICTIMS && ticks_now() < deadline) {
+		int status = 0;
+		int pid = proc_waitpid(-1, &status, WNOHANG);
+		if (pid <= 0) {
+			sched_yield();
+			continue;
+		}
+		for (int i = 0; i < KILL_ALL_VICTIMS; i++)
+			if (kill_all_pids[i] == pid)
+				kill_all_status[i] = status;
+		kill_all_reaped++;
+	}
+	return NULL;
+}
+
+static void test_kill_all(void)
+{
+	wait_queue_init(&test_wq);
+	kill_all_reaped = 0;
+	for (int i = 0; i < KILL_ALL_VICTIMS; i++) {
+		proc_t *p = spawn("faber-victim", i % 2 ? yield_then_exit : sleep_cancellable,
+				  KILL_ALL_QUIT_YIELDS, NULL);
+		KT_ASSERT(p != NULL, "spawn victim %d", i);
+		kill_all_pids[i] = p ? p->pid : -1;
+		kill_all_status[i] = -1;
+	}
+	kthread_t *reaper = kthread_create(curproc, reap_victims, 0, NULL);
+	sched_make_runnable(reaper);
+	proc_kill_all();	/* spares idle, init and so this test and its reaper */
+	kthread_join(reaper, NULL);
+
+	KT_EQ(kill_all_reaped, KILL_ALL_VICTIMS);
+	int sleepers_not_killed = 0, quitters_wrong = 0;
+	for (int i = 0; i < KILL_ALL_VICTIMS; i++) {
+		int st = kill_all_status[i];
+		if (i % 2 == 0)
+			sleepers_not_killed += st != W_EXITCODE(0, 9);
+		else
+			quitters_wrong += st != W_EXITCODE(0, 0) && st != W_EXITCODE(0, 9);
+	}
+	KT_EQ(sleepers_not_killed, 0);
+	KT_EQ(quitters_wrong, 0);
+	KT_ASSERT(!proc_init_proc->exiting && !curthr->cancelled, "proc_kill_all killed its caller");
+	KT_EQ(proc_waitpid(-1, NULL, WNOHANG), -ECHILD);
+}
+
 static kmutex_t counter_mutex;
 static volatile int counter, inside, overlap;
 
@@ -326,6 +398,7 @@ static void faber_suite(void)
 	test_waitpid_rules();
 	test_reparenting();
 	test_pid_reuse_and_limit();
+	test_kill_all();
 	test_mutex_contention();
 }
 KTEST_SUITE("faber", faber_suite);

@@ -7,7 +7,8 @@
  * sunghan_deadlock: two threads take two mutexes in opposite orders.  The
  * kernel must report the wait-for cycle (naming both threads and both
  * mutexes); the test then cancels the threads, whose cancellable locks
- * return -EINTR, and the run ends instead of hanging. */
+ * return -EINTR, and the run ends instead of hanging.  A later contended
+ * lock without a cycle must leave that report as it was. */
 #include "test/ktest.h"
 #include "drivers/pit.h"
 #include "proc/kcond.h"
@@ -131,8 +132,36 @@ static bool report_mentions(const char *what)
 	return false;
 }
 
+static kmutex_t mutex_c;
+
+static void *lock_c(long unused, void *arg)
+{
+	kmutex_lock(&mutex_c);
+	kmutex_unlock(&mutex_c);
+	return NULL;
+}
+
+/* A thread blocks on a mutex this thread holds: the deadlock check runs
+ * and finds no cycle; the last report must survive it. */
+static void check_report_kept(const char *report)
+{
+	kmutex_init(&mutex_c, "mutex C");
+	kmutex_lock(&mutex_c);
+	kthread_t *t = kthread_create(curproc, lock_c, 0, NULL);
+	sched_make_runnable(t);
+	for (int waited = 0; wait_queue_empty(&mutex_c.waiters) && waited < 2000; waited += 10)
+		sched_sleep_ms(10);
+	KT_ASSERT(!wait_queue_empty(&mutex_c.waiters), "the second locker never blocked");
+	KT_ASSERT(strcmp(kmutex_deadlock_report, report) == 0,
+		  "a lock without a cycle changed the report from \"%s\" to \"%s\"", report,
+		  kmutex_deadlock_report);
+	kmutex_unlock(&mutex_c);
+	kthread_join(t, NULL);
+}
+
 static void sunghan_deadlock_suite(void)
 {
+	static char report[KMUTEX_REPORT_MAX];
 	kmutex_init(&mutex_a, "mutex A");
 	kmutex_init(&mutex_b, "mutex B");
 	int before = kmutex_deadlocks_detected;
@@ -151,6 +180,7 @@ static void sunghan_deadlock_suite(void)
 	KT_ASSERT(report_mentions("mutex A") && report_mentions("mutex B") &&
 		  report_mentions(tid0) && report_mentions(tid1),
 		  "report does not name both threads and mutexes: %s", kmutex_deadlock_report);
+	strlcpy(report, kmutex_deadlock_report, sizeof(report));
 
 	/* Recover: cancel both.  t0's lock attempt returns -EINTR; t1's does
 	 * too, unless t0 ran first and handed mutex A to it before t1's
@@ -164,5 +194,7 @@ static void sunghan_deadlock_suite(void)
 		  "second thread's lock returned %d", lock_results[1]);
 	KT_ASSERT(mutex_a.holder == NULL && mutex_b.holder == NULL,
 		  "mutexes still held after recovery");
+	check_report_kept(report);
+	KT_EQ(kmutex_deadlocks_detected, before + 1);
 }
 KTEST_SUITE("sunghan_deadlock", sunghan_deadlock_suite);

@@ -81,6 +81,27 @@ static void sleep_with_spinlock_suite(void)
 KTEST_PANIC_SUITE("panic_sleep_with_spinlock", sleep_with_spinlock_suite,
 		  "blocking while holding 1 spinlock");
 
+static wait_queue_t never_woken;
+
+static void *sleep_forever(long unused, void *arg)
+{
+	sched_sleep_on(&never_woken, NULL);
+	return NULL;
+}
+
+/* sched_make_runnable only starts new threads; a sleeper handed to it
+ * would be on its wait queue and the run queue at once. */
+static void make_runnable_sleeper_suite(void)
+{
+	wait_queue_init(&never_woken);
+	kthread_t *t = kthread_create(curproc, sleep_forever, 0, NULL);
+	sched_make_runnable(t);
+	sched_sleep_ms(20);
+	sched_make_runnable(t);
+}
+KTEST_PANIC_SUITE("panic_make_runnable_sleeper", make_runnable_sleeper_suite,
+		  "is not a new thread");
+
 static void *lock_pair(long which, void *arg)
 {
 	kmutex_lock(which ? &m2 : &m1);

@@ -183,4 +183,3 @@
 #define NR_mos_ps 1000
 #define NR_mos_meminfo 1001
 #define NR_mos_first 1000
-#define NR_mos_last 1001

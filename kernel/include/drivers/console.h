@@ -14,10 +14,6 @@ void console_input_init(void);
  * discarded).  Returns its length, or -1 at end of file (^D on an empty
  * line) or if the thread is cancelled. */
 int console_read_line(char *buf, size_t size);
-/* Waits for a byte of input through the line discipline (in canonical
- * mode a byte arrives once its line is complete); -EINTR if the thread
- * is cancelled, -1 at end of file. */
-int console_getc(void);
 /* Queues bytes as if typed on the console (tests); returns how many the
  * line discipline took. */
 size_t console_inject(const char *s, size_t n);

@@ -59,9 +59,6 @@ void namev_end(nameidata_t *nd);
 
 /* The whole resolution: the vnode path names, referenced. */
 int namev_resolve(vnode_t *base, const char *path, int flags, vnode_t **out);
-/* Looks name up in dir (dir must be a directory: -ENOTDIR), crossing
- * mounts and handling "." and ".."; *out referenced. */
-int namev_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **out);
 /* The path of dir from the root into buf (size bytes): its length with
  * the NUL, -ERANGE if it does not fit, -ENOENT if dir was removed. */
 int namev_path(vnode_t *dir, char *buf, size_t size);

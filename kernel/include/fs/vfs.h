@@ -104,11 +104,6 @@ int vfs_unmount(const char *path);
 /* The file system mounted on vn, referenced root, or NULL. */
 vnode_t *vfs_mounted_root(vnode_t *vn);
 
-struct proc;
-/* fork: gives child a copy of parent's descriptor table (sharing the open
- * files) and its working directory.  0 or -ENOMEM. */
-int vfs_fork_files(struct proc *child, struct proc *parent);
-
 /* Prints the mount table (kshell). */
 void vfs_print_mounts(void);
 

@@ -25,9 +25,10 @@ void kmutex_lock(kmutex_t *m);
 /* Returns 0 with the mutex held, or -EINTR (not held) if cancelled. */
 int kmutex_lock_cancellable(kmutex_t *m);
 void kmutex_unlock(kmutex_t *m);
-bool kmutex_owned_by_me(const kmutex_t *m);
 
-/* The most recent deadlock report, and how many there have been. */
+/* The most recent deadlock report (kept until the next deadlock; checks
+ * that find no cycle leave it alone), and how many there have been.
+ * Written under sched_lock. */
 #define KMUTEX_REPORT_MAX 256
 extern char kmutex_deadlock_report[KMUTEX_REPORT_MAX];
 extern int kmutex_deadlocks_detected;

@@ -30,6 +30,9 @@ void sched_broadcast_locked(wait_queue_t *wq);
 /* Ends the calling thread: sched_lock held, state already EXITED. */
 void sched_switch_final(void) __attribute__((noreturn));
 
+/* Starts a new thread (from kthread_create: on no queue yet) by putting
+ * it on the run queue.  Sleepers are woken through their wait queue
+ * (sched_wakeup_on, sched_cancel), never through this. */
 void sched_make_runnable(kthread_t *thr);
 void sched_yield(void);
 /* Called on interrupt exit: switches away if the time slice is over. */

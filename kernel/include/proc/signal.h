@@ -71,8 +71,7 @@ struct proc;
 struct kthread;
 struct intr_frame;
 
-/* Sends sig to a process / a thread; 0 or -EINVAL.  Safe in any thread. */
-int signal_send_proc(struct proc *p, int sig);
+/* Sends sig to a thread; 0 or -EINVAL.  Safe in any thread. */
 int signal_send_thread(struct kthread *t, int sig);
 /* kill(2)'s targets: one pid, or a process group (pgid -1: every process
  * but init and the caller).  -ESRCH if nothing matched; sig 0 only
@@ -83,7 +82,7 @@ int signal_send_group(int pgid, int sig);
  * the _fault variant also records si_code and si_addr for the handler. */
 void signal_force(struct kthread *t, int sig);
 void signal_force_fault(struct kthread *t, int sig, int code, uint32_t addr);
-/* As signal_send_proc, with proc_lock already held (exit's SIGCHLD). */
+/* Sends a valid sig to process p, proc_lock held (exit's SIGCHLD). */
 void signal_send_proc_locked(struct proc *p, int sig);
 
 /* si_code values for faults (Linux's). */

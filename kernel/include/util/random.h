@@ -5,4 +5,3 @@
 #pragma once
 #include "util/types.h"
 void random_bytes(void *buf, size_t n);
-uint32_t random_u32(void);

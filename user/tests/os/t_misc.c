@@ -16,7 +16,8 @@
  *  - TLS: a __thread variable (initialised and zero-initialised ones)
  *    differs between parent and child after fork and is right in each;
  *    set_thread_area with entry_number -1 gives a usable segment;
- *  - an unknown system call number returns -1/ENOSYS;
+ *  - an unknown system call number returns -1/ENOSYS: past the end of
+ *    each table, huge and negative ones;
  *  - M-OS only: mos_ps lists this process; mos_meminfo gives sane
  *    numbers (on Linux both are ENOSYS, which is checked instead).
  */
@@ -357,11 +358,21 @@ static void test_tls(void)
 	UT_EXPECT_ERRNO(syscall(SYS_set_thread_area, &ud), EINVAL);
 }
 
+/* M-OS's table of Linux numbers ends here (NR_SYSCALLS in
+ * kernel/include/api/syscall_nr.h); on Linux this number is
+ * set_mempolicy_home_node, so it is checked on M-OS only. */
+#define MOS_LINUX_TABLE_END 450
+
 static void test_enosys(void)
 {
 	UT_EXPECT_ERRNO(syscall(999), ENOSYS);
 	UT_EXPECT_ERRNO(syscall(1500), ENOSYS);
 	UT_EXPECT_ERRNO(syscall(0x7fffffff), ENOSYS);
+	UT_EXPECT_ERRNO(syscall(MOS_SYS_meminfo + 1), ENOSYS);	/* just past M-OS's calls */
+	UT_EXPECT_ERRNO(syscall(-1), ENOSYS);
+	UT_EXPECT_ERRNO(syscall(INT_MIN), ENOSYS);
+	if (ut_is_mos())
+		UT_EXPECT_ERRNO(syscall(MOS_LINUX_TABLE_END), ENOSYS);
 	UT_CHECK(getpid() > 0, "alive after unknown system calls");
 }
 
