@@ -1,44 +1,40 @@
 /*
- * Time system calls.  Wall-clock time is the RTC's reading at boot plus
- * the uptime; both clocks advance with the PIT, so their resolution is
- * one tick (1/HZ s).  Sleeps are cancellable and return -EINTR when a
- * signal arrives, writing the time left as Linux does.
+ * Time system calls, over the clocks of drivers/clock.c: REALTIME (the
+ * wall clock: the RTC at boot, settable) and MONOTONIC (the uptime).  Both
+ * advance with the PIT, so their resolution is one tick (1/HZ s).
+ *
+ * Sleeps are cancellable and return -EINTR when a signal arrives, writing
+ * the time left as Linux does.  An absolute sleep becomes a relative one
+ * when it starts, so (unlike Linux) setting REALTIME during an absolute
+ * REALTIME sleep does not move its end.
  */
 #include "api/linux_abi.h"
-#include "api/time.h"
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
+#include "drivers/clock.h"
 #include "drivers/pit.h"
-#include "drivers/rtc.h"
 #include "proc/sched.h"
 #include "util/errno.h"
 
-#define NSEC_PER_SEC 1000000000ll
 #define NSEC_PER_MSEC 1000000ll
-#define USEC_PER_SEC 1000000ll
+#define NSEC_PER_USEC 1000ll
 
-static uint32_t boot_epoch;
-
-void time_init(void)
+/* Nanoseconds on the given clock into *ns; -EINVAL for unknown clocks. */
+static long clock_read(uint32_t clock, int64_t *ns)
 {
-	boot_epoch = rtc_read_epoch();
-}
-
-/* Nanoseconds on the given clock; -EINVAL for unknown clocks. */
-static int64_t clock_ns(uint32_t clock)
-{
-	int64_t up = (int64_t)ticks_now() * (NSEC_PER_SEC / HZ);
 	switch (clock) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-		return (int64_t)boot_epoch * NSEC_PER_SEC + up;
+		*ns = clock_realtime_ns();
+		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		return up;
+		*ns = clock_monotonic_ns();
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -46,7 +42,7 @@ static int64_t clock_ns(uint32_t clock)
 
 SYSCALL(time)
 {
-	int32_t now = (int32_t)(clock_ns(CLOCK_REALTIME) / NSEC_PER_SEC);
+	int32_t now = (int32_t)clock_realtime_sec();
 	if (a1 && copy_to_user((void *)a1, &now, sizeof(now)) < 0)
 		return -EFAULT;
 	return now;
@@ -54,9 +50,9 @@ SYSCALL(time)
 
 SYSCALL(gettimeofday)
 {
-	int64_t ns = clock_ns(CLOCK_REALTIME);
-	struct linux_timeval tv = { (int32_t)(ns / NSEC_PER_SEC),
-				    (int32_t)(ns % NSEC_PER_SEC / 1000) };
+	ktimespec_t now;
+	clock_realtime_ts(&now);
+	struct linux_timeval tv = { (int32_t)now.tv_sec, (int32_t)(now.tv_nsec / NSEC_PER_USEC) };
 	struct linux_timezone tz = { 0, 0 };
 	if (a1 && copy_to_user((void *)a1, &tv, sizeof(tv)) < 0)
 		return -EFAULT;
@@ -67,25 +63,28 @@ SYSCALL(gettimeofday)
 
 SYSCALL(clock_gettime)
 {
-	int64_t ns = clock_ns(a1);
-	if (ns < 0)
-		return -EINVAL;
+	int64_t ns;
+	long rc = clock_read(a1, &ns);
+	if (rc)
+		return rc;
 	struct linux_timespec32 ts = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
 	return copy_to_user((void *)a2, &ts, sizeof(ts));
 }
 
 SYSCALL(clock_gettime64)
 {
-	int64_t ns = clock_ns(a1);
-	if (ns < 0)
-		return -EINVAL;
+	int64_t ns;
+	long rc = clock_read(a1, &ns);
+	if (rc)
+		return rc;
 	struct linux_timespec64 ts = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
 	return copy_to_user((void *)a2, &ts, sizeof(ts));
 }
 
 SYSCALL(clock_getres)
 {
-	if (clock_ns(a1) < 0)
+	int64_t ns;
+	if (clock_read(a1, &ns))
 		return -EINVAL;
 	struct linux_timespec32 ts = { 0, (int32_t)(NSEC_PER_SEC / HZ) };
 	return a2 ? copy_to_user((void *)a2, &ts, sizeof(ts)) : 0;
@@ -140,8 +139,8 @@ SYSCALL(clock_nanosleep)
 	if (rc)
 		return rc;
 	if (a2 & TIMER_ABSTIME) {
-		int64_t now = clock_ns(a1);
-		if (now < 0)
+		int64_t now;
+		if (clock_read(a1, &now))
 			return -EINVAL;
 		ns = ns > now ? ns - now : 0;
 		a4 = 0;
@@ -156,9 +155,12 @@ SYSCALL(clock_nanosleep_time64)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	int64_t ns = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	int64_t sec = MIN(ts.tv_sec, CLOCK_REALTIME_LIMIT_SEC);	/* no overflow below */
+	int64_t ns = sec * NSEC_PER_SEC + ts.tv_nsec;
 	if (a2 & TIMER_ABSTIME) {
-		int64_t now = clock_ns(a1);
+		int64_t now;
+		if (clock_read(a1, &now))
+			return -EINVAL;
 		ns = ns > now ? ns - now : 0;
 		a4 = 0;
 	}
