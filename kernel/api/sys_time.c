@@ -3,6 +3,13 @@
  * wall clock: the RTC at boot, settable) and MONOTONIC (the uptime).  Both
  * advance with the PIT, so their resolution is one tick (1/HZ s).
  *
+ * Setting the wall clock follows Linux's order of checks: an unknown or
+ * unsettable clock is EINVAL, then a bad pointer EFAULT, then a bad time
+ * EINVAL, then the permission EPERM.  Only REALTIME can be set.  The
+ * timezone settimeofday stores is only handed back by gettimeofday (the
+ * kernel keeps UTC; Linux's one-time "warp" of an RTC kept in local time
+ * is not done).
+ *
  * Sleeps are cancellable and return -EINTR when a signal arrives, writing
  * the time left as Linux does.  An absolute sleep becomes a relative one
  * when it starts, so (unlike Linux) setting REALTIME during an absolute
@@ -15,9 +22,15 @@
 #include "drivers/pit.h"
 #include "proc/sched.h"
 #include "util/errno.h"
+#include "util/spinlock.h"
 
 #define NSEC_PER_MSEC 1000000ll
 #define NSEC_PER_USEC 1000ll
+#define USEC_PER_SEC 1000000ll
+#define TZ_MAX_MINUTES_WEST (15 * 60)	/* Linux refuses zones beyond +-15 h */
+
+static spinlock_t tz_lock = SPINLOCK_INIT("settimeofday's timezone");
+static struct linux_timezone sys_tz;	/* under tz_lock */
 
 /* Nanoseconds on the given clock into *ns; -EINVAL for unknown clocks. */
 static long clock_read(uint32_t clock, int64_t *ns)
@@ -25,6 +38,7 @@ static long clock_read(uint32_t clock, int64_t *ns)
 	switch (clock) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:		/* TAI - UTC is 0, as on Linux until adjtimex sets it */
 		*ns = clock_realtime_ns();
 		return 0;
 	case CLOCK_MONOTONIC:
@@ -40,6 +54,25 @@ static long clock_read(uint32_t clock, int64_t *ns)
 	}
 }
 
+/*
+ * Who may set the clock.  M-OS has no credentials yet: every process is
+ * uid 0 (sys_proc.c's getuid), so everyone may.  When credentials come,
+ * this is the one place to require an effective uid of 0 (-EPERM).
+ */
+static long may_set_time(void)
+{
+	return 0;
+}
+
+/* The common tail of every call that sets the wall clock. */
+static long set_realtime(const ktimespec_t *ts)
+{
+	if (!clock_realtime_valid(ts))
+		return -EINVAL;
+	long rc = may_set_time();
+	return rc ? rc : clock_set_realtime(ts);
+}
+
 SYSCALL(time)
 {
 	int32_t now = (int32_t)clock_realtime_sec();
@@ -48,17 +81,57 @@ SYSCALL(time)
 	return now;
 }
 
+SYSCALL(stime)
+{
+	int32_t sec;
+	if (copy_from_user(&sec, (void *)a1, sizeof(sec)) < 0)
+		return -EFAULT;
+	long rc = may_set_time();	/* Linux checks the right before the value here */
+	if (rc)
+		return rc;
+	ktimespec_t ts = { sec, 0 };
+	return clock_set_realtime(&ts);
+}
+
 SYSCALL(gettimeofday)
 {
 	ktimespec_t now;
 	clock_realtime_ts(&now);
 	struct linux_timeval tv = { (int32_t)now.tv_sec, (int32_t)(now.tv_nsec / NSEC_PER_USEC) };
-	struct linux_timezone tz = { 0, 0 };
+	spin_lock(&tz_lock);
+	struct linux_timezone tz = sys_tz;
+	spin_unlock(&tz_lock);
 	if (a1 && copy_to_user((void *)a1, &tv, sizeof(tv)) < 0)
 		return -EFAULT;
 	if (a2 && copy_to_user((void *)a2, &tz, sizeof(tz)) < 0)
 		return -EFAULT;
 	return 0;
+}
+
+SYSCALL(settimeofday)
+{
+	struct linux_timeval tv;
+	struct linux_timezone tz;
+	if (a1 && copy_from_user(&tv, (void *)a1, sizeof(tv)) < 0)
+		return -EFAULT;
+	if (a1 && (tv.tv_usec < 0 || tv.tv_usec > USEC_PER_SEC))	/* 10^6: EINVAL below */
+		return -EINVAL;
+	if (a2 && copy_from_user(&tz, (void *)a2, sizeof(tz)) < 0)
+		return -EFAULT;
+	ktimespec_t ts = { a1 ? tv.tv_sec : 0, a1 ? (int32_t)(tv.tv_usec * NSEC_PER_USEC) : 0 };
+	if (a1 && !clock_realtime_valid(&ts))
+		return -EINVAL;
+	long rc = may_set_time();
+	if (rc)
+		return rc;
+	if (a2) {
+		if (tz.tz_minuteswest < -TZ_MAX_MINUTES_WEST || tz.tz_minuteswest > TZ_MAX_MINUTES_WEST)
+			return -EINVAL;
+		spin_lock(&tz_lock);
+		sys_tz = tz;
+		spin_unlock(&tz_lock);
+	}
+	return a1 ? clock_set_realtime(&ts) : 0;
 }
 
 SYSCALL(clock_gettime)
@@ -81,12 +154,44 @@ SYSCALL(clock_gettime64)
 	return copy_to_user((void *)a2, &ts, sizeof(ts));
 }
 
+SYSCALL(clock_settime)
+{
+	if (a1 != CLOCK_REALTIME)
+		return -EINVAL;
+	struct linux_timespec32 ts;
+	if (copy_from_user(&ts, (void *)a2, sizeof(ts)) < 0)
+		return -EFAULT;
+	ktimespec_t k = { ts.tv_sec, ts.tv_nsec };
+	return set_realtime(&k);
+}
+
+/* As Linux, a 32-bit caller's tv_nsec is the low half of the 64-bit field. */
+SYSCALL(clock_settime64)
+{
+	if (a1 != CLOCK_REALTIME)
+		return -EINVAL;
+	struct linux_timespec64 ts;
+	if (copy_from_user(&ts, (void *)a2, sizeof(ts)) < 0)
+		return -EFAULT;
+	ktimespec_t k = { ts.tv_sec, (int32_t)ts.tv_nsec };
+	return set_realtime(&k);
+}
+
 SYSCALL(clock_getres)
 {
 	int64_t ns;
 	if (clock_read(a1, &ns))
 		return -EINVAL;
 	struct linux_timespec32 ts = { 0, (int32_t)(NSEC_PER_SEC / HZ) };
+	return a2 ? copy_to_user((void *)a2, &ts, sizeof(ts)) : 0;
+}
+
+SYSCALL(clock_getres_time64)
+{
+	int64_t ns;
+	if (clock_read(a1, &ns))
+		return -EINVAL;
+	struct linux_timespec64 ts = { 0, NSEC_PER_SEC / HZ };
 	return a2 ? copy_to_user((void *)a2, &ts, sizeof(ts)) : 0;
 }
 
