@@ -1,63 +1,106 @@
 /*
- * Time system calls.  Wall-clock time is the RTC's reading at boot plus
- * the uptime; both clocks advance with the PIT, so their resolution is
- * one tick (1/HZ s).  Sleeps are cancellable and return -EINTR when a
- * signal arrives, writing the time left as Linux does.
+ * Time system calls, over the clocks of drivers/clock.c: REALTIME (the
+ * wall clock: the RTC at boot, settable) and MONOTONIC (the uptime).  Both
+ * advance with the PIT, so their resolution is one tick (1/HZ s).
+ *
+ * Setting the wall clock follows Linux's order of checks: an unknown or
+ * unsettable clock is EINVAL, then a bad pointer EFAULT, then a bad time
+ * EINVAL, then the permission EPERM.  Only REALTIME can be set.  The
+ * timezone settimeofday stores is only handed back by gettimeofday (the
+ * kernel keeps UTC; Linux's one-time "warp" of an RTC kept in local time
+ * is not done).
+ *
+ * Sleeps are cancellable and return -EINTR when a signal arrives, writing
+ * the time left as Linux does.  An absolute sleep becomes a relative one
+ * when it starts, so (unlike Linux) setting REALTIME during an absolute
+ * REALTIME sleep does not move its end.
  */
 #include "api/linux_abi.h"
-#include "api/time.h"
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
+#include "drivers/clock.h"
 #include "drivers/pit.h"
-#include "drivers/rtc.h"
 #include "proc/sched.h"
 #include "util/errno.h"
+#include "util/spinlock.h"
 
-#define NSEC_PER_SEC 1000000000ll
 #define NSEC_PER_MSEC 1000000ll
+#define NSEC_PER_USEC 1000ll
 #define USEC_PER_SEC 1000000ll
+#define TZ_MAX_MINUTES_WEST (15 * 60)	/* Linux refuses zones beyond +-15 h */
 
-static uint32_t boot_epoch;
+static spinlock_t tz_lock = SPINLOCK_INIT("settimeofday's timezone");
+static struct linux_timezone sys_tz;	/* under tz_lock */
 
-void time_init(void)
+/* Nanoseconds on the given clock into *ns; -EINVAL for unknown clocks. */
+static long clock_read(uint32_t clock, int64_t *ns)
 {
-	boot_epoch = rtc_read_epoch();
-}
-
-/* Nanoseconds on the given clock; -EINVAL for unknown clocks. */
-static int64_t clock_ns(uint32_t clock)
-{
-	int64_t up = (int64_t)ticks_now() * (NSEC_PER_SEC / HZ);
 	switch (clock) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-		return (int64_t)boot_epoch * NSEC_PER_SEC + up;
+	case CLOCK_TAI:		/* TAI - UTC is 0, as on Linux until adjtimex sets it */
+		*ns = clock_realtime_ns();
+		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		return up;
+		*ns = clock_monotonic_ns();
+		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
+/*
+ * Who may set the clock.  M-OS has no credentials yet: every process is
+ * uid 0 (sys_proc.c's getuid), so everyone may.  When credentials come,
+ * this is the one place to require an effective uid of 0 (-EPERM).
+ */
+static long may_set_time(void)
+{
+	return 0;
+}
+
+/* The common tail of every call that sets the wall clock. */
+static long set_realtime(const ktimespec_t *ts)
+{
+	if (!clock_realtime_valid(ts))
+		return -EINVAL;
+	long rc = may_set_time();
+	return rc ? rc : clock_set_realtime(ts);
+}
+
 SYSCALL(time)
 {
-	int32_t now = (int32_t)(clock_ns(CLOCK_REALTIME) / NSEC_PER_SEC);
+	int32_t now = (int32_t)clock_realtime_sec();
 	if (a1 && copy_to_user((void *)a1, &now, sizeof(now)) < 0)
 		return -EFAULT;
 	return now;
 }
 
+SYSCALL(stime)
+{
+	int32_t sec;
+	if (copy_from_user(&sec, (void *)a1, sizeof(sec)) < 0)
+		return -EFAULT;
+	long rc = may_set_time();	/* Linux checks the right before the value here */
+	if (rc)
+		return rc;
+	ktimespec_t ts = { sec, 0 };
+	return clock_set_realtime(&ts);
+}
+
 SYSCALL(gettimeofday)
 {
-	int64_t ns = clock_ns(CLOCK_REALTIME);
-	struct linux_timeval tv = { (int32_t)(ns / NSEC_PER_SEC),
-				    (int32_t)(ns % NSEC_PER_SEC / 1000) };
-	struct linux_timezone tz = { 0, 0 };
+	ktimespec_t now;
+	clock_realtime_ts(&now);
+	struct linux_timeval tv = { (int32_t)now.tv_sec, (int32_t)(now.tv_nsec / NSEC_PER_USEC) };
+	spin_lock(&tz_lock);
+	struct linux_timezone tz = sys_tz;
+	spin_unlock(&tz_lock);
 	if (a1 && copy_to_user((void *)a1, &tv, sizeof(tv)) < 0)
 		return -EFAULT;
 	if (a2 && copy_to_user((void *)a2, &tz, sizeof(tz)) < 0)
@@ -65,29 +108,90 @@ SYSCALL(gettimeofday)
 	return 0;
 }
 
+SYSCALL(settimeofday)
+{
+	struct linux_timeval tv;
+	struct linux_timezone tz;
+	if (a1 && copy_from_user(&tv, (void *)a1, sizeof(tv)) < 0)
+		return -EFAULT;
+	if (a1 && (tv.tv_usec < 0 || tv.tv_usec > USEC_PER_SEC))	/* 10^6: EINVAL below */
+		return -EINVAL;
+	if (a2 && copy_from_user(&tz, (void *)a2, sizeof(tz)) < 0)
+		return -EFAULT;
+	ktimespec_t ts = { a1 ? tv.tv_sec : 0, a1 ? (int32_t)(tv.tv_usec * NSEC_PER_USEC) : 0 };
+	if (a1 && !clock_realtime_valid(&ts))
+		return -EINVAL;
+	long rc = may_set_time();
+	if (rc)
+		return rc;
+	if (a2) {
+		if (tz.tz_minuteswest < -TZ_MAX_MINUTES_WEST || tz.tz_minuteswest > TZ_MAX_MINUTES_WEST)
+			return -EINVAL;
+		spin_lock(&tz_lock);
+		sys_tz = tz;
+		spin_unlock(&tz_lock);
+	}
+	return a1 ? clock_set_realtime(&ts) : 0;
+}
+
 SYSCALL(clock_gettime)
 {
-	int64_t ns = clock_ns(a1);
-	if (ns < 0)
-		return -EINVAL;
+	int64_t ns;
+	long rc = clock_read(a1, &ns);
+	if (rc)
+		return rc;
 	struct linux_timespec32 ts = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
 	return copy_to_user((void *)a2, &ts, sizeof(ts));
 }
 
 SYSCALL(clock_gettime64)
 {
-	int64_t ns = clock_ns(a1);
-	if (ns < 0)
-		return -EINVAL;
+	int64_t ns;
+	long rc = clock_read(a1, &ns);
+	if (rc)
+		return rc;
 	struct linux_timespec64 ts = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
 	return copy_to_user((void *)a2, &ts, sizeof(ts));
 }
 
+SYSCALL(clock_settime)
+{
+	if (a1 != CLOCK_REALTIME)
+		return -EINVAL;
+	struct linux_timespec32 ts;
+	if (copy_from_user(&ts, (void *)a2, sizeof(ts)) < 0)
+		return -EFAULT;
+	ktimespec_t k = { ts.tv_sec, ts.tv_nsec };
+	return set_realtime(&k);
+}
+
+/* As Linux, a 32-bit caller's tv_nsec is the low half of the 64-bit field. */
+SYSCALL(clock_settime64)
+{
+	if (a1 != CLOCK_REALTIME)
+		return -EINVAL;
+	struct linux_timespec64 ts;
+	if (copy_from_user(&ts, (void *)a2, sizeof(ts)) < 0)
+		return -EFAULT;
+	ktimespec_t k = { ts.tv_sec, (int32_t)ts.tv_nsec };
+	return set_realtime(&k);
+}
+
 SYSCALL(clock_getres)
 {
-	if (clock_ns(a1) < 0)
+	int64_t ns;
+	if (clock_read(a1, &ns))
 		return -EINVAL;
 	struct linux_timespec32 ts = { 0, (int32_t)(NSEC_PER_SEC / HZ) };
+	return a2 ? copy_to_user((void *)a2, &ts, sizeof(ts)) : 0;
+}
+
+SYSCALL(clock_getres_time64)
+{
+	int64_t ns;
+	if (clock_read(a1, &ns))
+		return -EINVAL;
+	struct linux_timespec64 ts = { 0, NSEC_PER_SEC / HZ };
 	return a2 ? copy_to_user((void *)a2, &ts, sizeof(ts)) : 0;
 }
 
@@ -140,8 +244,8 @@ SYSCALL(clock_nanosleep)
 	if (rc)
 		return rc;
 	if (a2 & TIMER_ABSTIME) {
-		int64_t now = clock_ns(a1);
-		if (now < 0)
+		int64_t now;
+		if (clock_read(a1, &now))
 			return -EINVAL;
 		ns = ns > now ? ns - now : 0;
 		a4 = 0;
@@ -156,9 +260,12 @@ SYSCALL(clock_nanosleep_time64)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	int64_t ns = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	int64_t sec = MIN(ts.tv_sec, CLOCK_REALTIME_LIMIT_SEC);	/* no overflow below */
+	int64_t ns = sec * NSEC_PER_SEC + ts.tv_nsec;
 	if (a2 & TIMER_ABSTIME) {
-		int64_t now = clock_ns(a1);
+		int64_t now;
+		if (clock_read(a1, &now))
+			return -EINVAL;
 		ns = ns > now ? ns - now : 0;
 		a4 = 0;
 	}

@@ -29,7 +29,7 @@
 #include "fs/vfs_syscall.h"
 #include "drivers/blockdev.h"
 #include "drivers/chardev.h"
-#include "drivers/pit.h"
+#include "drivers/clock.h"
 #include "mm/pframe.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -83,7 +83,8 @@ dev_t vfs_anon_dev(void)
 
 uint32_t vfs_time_now(void)
 {
-	return (uint32_t)(uptime_ms() / MS_PER_SEC);
+	int64_t now = clock_realtime_sec();
+	return now > UINT32_MAX ? UINT32_MAX : (uint32_t)now;
 }
 
 vnode_t *vfs_root_vnode(void)

@@ -12,6 +12,7 @@
 #include "boot/idt.h"
 #include "entry/double_fault.h"
 #include "boot/multiboot.h"
+#include "drivers/clock.h"
 #include "drivers/console.h"
 #include "drivers/dev.h"
 #include "drivers/pit.h"
@@ -27,7 +28,6 @@
 #include "mm/slab.h"
 #include "main/initproc.h"
 #include "api/syscall.h"
-#include "api/time.h"
 #include "vm/vmmap.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -117,7 +117,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	sched_init();
 	vmmap_init();
 	syscall_init();
-	time_init();
+	clock_init();
 	kthread_adopt_boot(proc_create_idle(), boot_stack);
 	double_fault_init();
 

@@ -27,6 +27,7 @@ struct linux_timezone { int32_t tz_minuteswest, tz_dsttime; };
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define CLOCK_TAI 11
 
 struct linux_rlimit64 { uint64_t rlim_cur, rlim_max; };
 struct linux_rlimit32 { uint32_t rlim_cur, rlim_max; };

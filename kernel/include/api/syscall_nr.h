@@ -23,6 +23,7 @@
 #define NR_mount 21
 #define NR_umount 22
 #define NR_getuid 24
+#define NR_stime 25
 #define NR_alarm 27
 #define NR_pause 29
 #define NR_access 33
@@ -54,6 +55,7 @@
 #define NR_getrlimit 76
 #define NR_getrusage 77
 #define NR_gettimeofday 78
+#define NR_settimeofday 79
 #define NR_symlink 83
 #define NR_readlink 85
 #define NR_reboot 88
@@ -174,6 +176,8 @@
 #define NR_statx 383
 #define NR_rseq 386
 #define NR_clock_gettime64 403
+#define NR_clock_settime64 404
+#define NR_clock_getres_time64 406
 #define NR_clock_nanosleep_time64 407
 #define NR_faccessat2 439
 

@@ -119,6 +119,6 @@ void vfs_shutdown(void);
 /* Syncs, destroys unreferenced vnodes and evicts every clean page: the
  * caches hold only what is in use (tests' leak checks). */
 void vfs_drop_caches(void);
-/* Seconds since the epoch for timestamps (from boot while there is no
- * real-time clock). */
+/* The wall clock in seconds since the epoch, as file times keep it (32
+ * bits, unsigned: up to 2106).  The full clock is drivers/clock.h. */
 uint32_t vfs_time_now(void);

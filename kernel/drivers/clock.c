@@ -1,0 +1,80 @@
+/*
+ * The system's clocks.  MONOTONIC is the uptime: PIT ticks since boot,
+ * one tick (1/HZ s) of resolution.  REALTIME, the wall clock, is
+ * MONOTONIC plus an offset, realtime_offset_ns: clock_init sets it at boot
+ * from the RTC (to within the RTC's one-second resolution), and
+ * clock_set_realtime (clock_settime, settimeofday, stime) replaces it.  So
+ * setting the wall clock moves REALTIME only; MONOTONIC, and every sleep
+ * and timeout measured on it, never jumps.  The RTC itself is read once
+ * and never written: a set time lasts until the next boot.
+ *
+ * clock_lock protects realtime_offset_ns, a 64-bit value that a 32-bit CPU
+ * cannot read or write in one access.
+ */
+#include "drivers/clock.h"
+#include "drivers/pit.h"
+#include "drivers/rtc.h"
+#include "util/errno.h"
+#include "util/printf.h"
+#include "util/spinlock.h"
+
+#define NSEC_PER_TICK (NSEC_PER_SEC / HZ)
+
+static spinlock_t clock_lock = SPINLOCK_INIT("wall-clock offset");
+static int64_t realtime_offset_ns;	/* REALTIME - MONOTONIC */
+
+void clock_init(void)
+{
+	int64_t epoch;
+	int rc = rtc_read_epoch(&epoch);
+	if (rc < 0) {
+		kprintf("clock: cannot read the RTC (%s): the wall clock starts at 1970\n",
+			rc == -EIO ? "no answer" : "invalid date");
+		epoch = 0;
+	}
+	ktimespec_t ts = { epoch, 0 };
+	clock_set_realtime(&ts);
+	kprintf("clock: wall clock %lld s since 1970 (UTC) from the RTC\n", (long long)epoch);
+}
+
+int64_t clock_monotonic_ns(void)
+{
+	return (int64_t)ticks_now() * NSEC_PER_TICK;
+}
+
+int64_t clock_realtime_ns(void)
+{
+	spin_lock(&clock_lock);
+	int64_t ns = realtime_offset_ns + clock_monotonic_ns();
+	spin_unlock(&clock_lock);
+	return ns;
+}
+
+int64_t clock_realtime_sec(void)
+{
+	return clock_realtime_ns() / NSEC_PER_SEC;
+}
+
+void clock_realtime_ts(ktimespec_t *ts)
+{
+	int64_t ns = clock_realtime_ns();
+	ts->tv_sec = ns / NSEC_PER_SEC;
+	ts->tv_nsec = (int32_t)(ns % NSEC_PER_SEC);
+}
+
+bool clock_realtime_valid(const ktimespec_t *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_sec < CLOCK_REALTIME_LIMIT_SEC &&
+	       ts->tv_nsec >= 0 && ts->tv_nsec < NSEC_PER_SEC;
+}
+
+int clock_set_realtime(const ktimespec_t *ts)
+{
+	if (!clock_realtime_valid(ts))
+		return -EINVAL;
+	int64_t ns = ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+	spin_lock(&clock_lock);
+	realtime_offset_ns = ns - clock_monotonic_ns();
+	spin_unlock(&clock_lock);
+	return 0;
+}
