@@ -37,7 +37,7 @@
 #define PG 4096
 #define RW (PROT_READ | PROT_WRITE)
 #define EVICT_PAGES 256		/* 1 MiB of mapped file for the eviction test */
-#define OLD_TIME 1		/* a date long gone, seconds */
+#define OLD_TIME 1000000	/* a date long gone (1970), seconds */
 
 static char dir[256];
 
