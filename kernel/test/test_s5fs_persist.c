@@ -162,7 +162,7 @@ static void corrupt_root(void)
 	KT_ASSERT(strcmp(vfs_root_type(), "ramfs") == 0, "root is %s: the damaged disk was mounted",
 		  vfs_root_type());
 	KT_EQ(do_mkdir("/mnt-corrupt", 0755), 0);
-	KT_EQ(vfs_mount("s5fs", "hda", "/mnt-corrupt"), -EINVAL);
+	KT_EQ(vfs_mount("s5fs", "/dev/hda", "/mnt-corrupt"), -EINVAL);
 	KT_EQ(do_rmdir("/mnt-corrupt"), 0);
 }
 KTEST_SUITE("s5fs_corrupt_root", corrupt_root);
