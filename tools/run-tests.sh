@@ -107,25 +107,37 @@ run_panic_suite() {	# suite message
 # The user suites (user/tests/os): M-OS boots a copy of the default disk
 # with /tests/runall as its first program, which runs every /tests/t_*
 # program and prints `utest: total: P passed, F failed`; init's exit
-# status becomes QEMU's.  The disk must still be fsck-clean afterwards.
+# status becomes QEMU's (halt_on_init_exit=1).  hdb is a small fresh
+# S5FS for t_mount, which must not report itself skipped.  Both disks
+# must be fsck-clean afterwards.
 USER_MEM=${USER_MEM:-128M}
 USER_TIMEOUT=${USER_TIMEOUT:-600}
 run_user_suites() {
-	local img="$LOGDIR/user-disk.img" log="$LOGDIR/user-suites.log" status
+	local img="$LOGDIR/user-disk.img" hdb="$LOGDIR/user-hdb.img" log="$LOGDIR/user-suites.log"
+	local status
 	if [ ! -f build/disk.img ]; then
 		fail_case "user suites: build/disk.img is missing" /dev/null
 		return
 	fi
 	cp --sparse=always build/disk.img "$img"
-	BOOT_HDA=$img TIMEOUT=$USER_TIMEOUT qemu_boot "$USER_MEM" "init=/tests/runall" "$log"
+	fs_tools
+	fs_make_image "$hdb" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" ||
+		{ fail_case "user suites: mkfs.s5fs failed" ""; return; }
+	BOOT_HDA=$img BOOT_HDB=$hdb TIMEOUT=$USER_TIMEOUT qemu_boot "$USER_MEM" \
+		"init=/tests/runall halt_on_init_exit=1" "$log"
 	status=$?
 	BOOT_HDA=""
+	BOOT_HDB=""
 	TIMEOUT=$USER_TIMEOUT tally_boot "user suites" "$log" $status utest
+	if tr -d '\r' <"$log" | grep -a -q "t_mount: SKIPPED"; then
+		fail_case "user suites: t_mount skipped its disk tests" "$log"
+	fi
 	if build/tools/fsck.s5fs "$img" >"$LOGDIR/user-fsck.log" 2>&1; then
 		passed=$((passed + 1))
 	else
 		fail_case "user suites: the disk is not fsck-clean afterwards" "$LOGDIR/user-fsck.log"
 	fi
+	fs_fsck "$hdb" "user suites: hdb"
 }
 
 # Host tests are scripts that end with an `N passed, N failed` line.
@@ -251,6 +263,67 @@ run_corrupt_root() {
 	fi
 }
 
+# ---- Power-off (doc/api.md, "The first process") ----------------------
+# Every power-off but a panic syncs first.  Each case boots a copy of the
+# default disk with /tests/initdie as init: it writes a file (no fsync)
+# and ends as told.  QEMU's status must follow halt_on_init_exit (success
+# only for an exit with 0 and the flag; without it the kernel says init
+# must not end); afterwards the file must be on the image, the superblock
+# marked clean, and the image fsck-clean.
+S5EXTRACT=build/tools/s5extract
+S5DBG=build/tools/s5dbg
+S5_STATE_CLEAN=1
+POWEROFF_MEM=64M
+
+poweroff_case() {	# name how halt-flag expected-status expected-message
+	local name=$1 how=$2 flag=$3 want=$4 message=$5
+	local img=$LOGDIR/poweroff.img log=$LOGDIR/poweroff-$1.log out=$LOGDIR/poweroff-$1.out
+	local text="written-before-$name" status state
+	local append="init=/tests/initdie /tmp/$name $text $how${flag:+ $flag}"
+	BOOT_HDA=$img qemu_boot "$POWEROFF_MEM" "$append" "$log"
+	status=$?
+	BOOT_HDA=""
+	if [ "$status" -ne "$want" ]; then
+		fail_case "poweroff $name: QEMU exited with status $status, expected $want" "$log"
+		return
+	fi
+	if ! tr -d '\r' <"$log" | grep -a -q -- "$message"; then
+		fail_case "poweroff $name: no message \"$message\"" "$log"
+		return
+	fi
+	rm -rf "$out"
+	if ! "$S5EXTRACT" "$img" "$out" "/tmp/$name" >/dev/null 2>&1 ||
+	   [ "$(cat "$out/$name" 2>/dev/null)" != "$text" ]; then
+		fail_case "poweroff $name: /tmp/$name is not on the disk (no sync at power-off)" "$log"
+		return
+	fi
+	state=$("$S5DBG" "$img" get sb state 2>&1)
+	if [ "$state" != "$S5_STATE_CLEAN" ]; then
+		fail_case "poweroff $name: superblock state $state, not clean" "$log"
+		return
+	fi
+	if ! "$FSCK" "$img" >"$img.fsck" 2>&1; then
+		fail_case "poweroff $name: fsck.s5fs found problems" "$img.fsck"
+		return
+	fi
+	echo "ok:   poweroff $name: status $status, file synced, disk clean"
+	passed=$((passed + 1))
+}
+
+run_poweroff() {
+	if [ ! -f build/disk.img ]; then
+		fail_case "poweroff: build/disk.img is missing" /dev/null
+		return
+	fi
+	fs_tools
+	[ -x "$S5EXTRACT" ] && [ -x "$S5DBG" ] || make -s tools >/dev/null
+	cp --sparse=always build/disk.img "$LOGDIR/poweroff.img"
+	poweroff_case sigkill kill halt_on_init_exit=1 3 "init was killed by signal 9; powering off"
+	poweroff_case sigsegv segv "" 3 "init was killed by signal 11, but init must not end"
+	poweroff_case exit0 0 halt_on_init_exit=1 1 "init exited with status 0; powering off"
+	poweroff_case exit0-noflag 0 "" 3 "init exited with status 0, but init must not end"
+}
+
 declare -A host_tests=()
 [ -f bench/selftest.sh ] && host_tests[bench]=bench/selftest.sh
 [ -f tools/tests/run.sh ] && host_tests[tools]=tools/tests/run.sh
@@ -286,6 +359,10 @@ if [ -z "$only" ] || [ "$only" = s5fs_corrupt_root ]; then
 fi
 if [ -z "$only" ] || [ "$only" = user ]; then
 	run_user_suites
+	ran=1
+fi
+if [ -z "$only" ] || [ "$only" = poweroff ]; then
+	run_poweroff
 	ran=1
 fi
 for suite in $panic_suites; do

@@ -362,6 +362,9 @@ SYSCALL(pipe2)
 	return pipe_out(do_pipe2(fds, a2), fds, a1);
 }
 
+/* mount(source, target, fstype, flags, data): source is the path of a
+ * block device file for a type on a device ("/dev/hdb" for s5fs) and is
+ * ignored otherwise; flags and data are ignored. */
 SYSCALL(mount)
 {
 	char type[TYPE_NAME_MAX];

@@ -8,6 +8,7 @@
 #include "api/usercopy.h"
 #include "fs/vfs_syscall.h"
 #include "boot/gdt.h"
+#include "main/poweroff.h"
 #include "main/qemu.h"
 #include "fs/vfs.h"
 #include "fs/vnode.h"
@@ -164,8 +165,7 @@ SYSCALL(reboot)
 	case LINUX_REBOOT_CMD_HALT:
 	case LINUX_REBOOT_CMD_RESTART:
 		kprintf("M-OS: power off requested by pid %d\n", curproc->pid);
-		vfs_shutdown();
-		qemu_exit(QEMU_EXIT_SUCCESS);
+		kernel_poweroff(QEMU_EXIT_SUCCESS);
 	default:
 		return -EINVAL;
 	}

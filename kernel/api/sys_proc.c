@@ -5,8 +5,6 @@
  */
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
-#include "fs/vfs.h"
-#include "fs/vfs_syscall.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
@@ -18,17 +16,9 @@
 #define WAIT_OPTIONS_KNOWN (WNOHANG | WUNTRACED | WCONTINUED)
 #define KERNEL_SIGSET_SIZE 8
 
-/* When init ends, the machine powers off: write everything back and
- * mark the file systems clean first. */
-static void __noreturn exit_process(int code)
-{
-	if (curproc == proc_init_proc)
-		vfs_shutdown();
-	proc_exit(code & 0xff);
-}
-
-SYSCALL(exit) { exit_process((int)a1); }
-SYSCALL(exit_group) { exit_process((int)a1); }
+/* init's end, however it comes, powers the machine off (main/poweroff.h). */
+SYSCALL(exit) { proc_exit((int)a1 & 0xff); }
+SYSCALL(exit_group) { proc_exit((int)a1 & 0xff); }
 
 static long wait_common(int32_t pid, uint32_t user_status, uint32_t options)
 {

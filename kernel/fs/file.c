@@ -6,7 +6,7 @@
  * system call working on it (fd_get), so closing a descriptor while
  * another thread reads through it only ends the file once that read is
  * over.  The last fput calls the vnode's release op (pipes count their
- * ends) and drops the vnode.
+ * ends; block devices their writers) and drops the vnode.
  *
  * Locks: fdtable.fd_lock protects the table's slots and close-on-exec
  * bits (files are released only after it is dropped); file_ref_lock
@@ -86,7 +86,9 @@ void fput(file_t *f)
 	if (!last)
 		return;
 	vnode_t *vn = f->f_vnode;
-	if (vn->vn_ops->release && !S_ISCHR(vn->vn_mode) && !S_ISBLK(vn->vn_mode))
+	if (S_ISCHR(vn->vn_mode) || S_ISBLK(vn->vn_mode))
+		special_release(vn, f->f_mode);
+	else if (vn->vn_ops->release)
 		vn->vn_ops->release(vn, f->f_flags);
 	slab_free(file_cache, f);
 	vput(vn);

@@ -12,6 +12,12 @@
  * it to tear down, putting it back if it is busy.  The root is fixed once
  * mounted at boot.
  *
+ * A file system on a block device owns it (blockdev_claim) from mount to
+ * unmount, so a device is mounted at most once and is not open for
+ * writing while mounted (drivers/blockdev.h).  A mount names its device
+ * by the path of a block device file, as on Linux ("/dev/hdb"); the root
+ * is mounted before /dev exists, from the registry.
+ *
  * The flusher is a kernel thread of the idle process: every
  * VFS_FLUSH_INTERVAL_MS it writes every dirty page back, so data reaches
  * the disk without waiting for an fsync, sync or unmount.
@@ -45,8 +51,8 @@
 #define PATH_MAX_PRINT 128	/* mount points as the kshell shows them */
 
 static const fs_type_t fs_types[] = {
-	{ "ramfs", ramfs_mount },
-	{ "s5fs", s5fs_mount },
+	{ "ramfs", ramfs_mount, false },
+	{ "s5fs", s5fs_mount, true },
 };
 
 static spinlock_t mount_lock = SPINLOCK_INIT("mount table, vn_mounted, fs_covered");
@@ -121,7 +127,42 @@ static const fs_type_t *find_type(const char *name)
 	return NULL;
 }
 
-int vfs_mount(const char *type, const char *devname, const char *path)
+/* The block device whose device file is at source: -ENOENT and the other
+ * lookup errors, -ENOTBLK (not a block device file), -ENXIO (no driver). */
+static int source_device(const char *source, blockdev_t **out)
+{
+	if (!source)
+		return -EINVAL;
+	vnode_t *vn;
+	int rc = namev_resolve(NULL, source, NAMEV_FOLLOW, &vn);
+	if (rc < 0)
+		return rc;
+	bool blk = S_ISBLK(vn->vn_mode);
+	dev_t dev = vn->vn_rdev;
+	vput(vn);		/* devices never go away: the number is enough */
+	if (!blk)
+		return -ENOTBLK;
+	*out = blockdev_lookup(dev);
+	return *out ? 0 : -ENXIO;
+}
+
+/* Builds a file system of type t, on bd if t needs a device, which it
+ * then owns: -EBUSY if bd is mounted or open for writing already. */
+static int mount_fs(const fs_type_t *t, blockdev_t *bd, fs_t **out)
+{
+	int rc = bd ? blockdev_claim(bd) : 0;
+	if (rc < 0)
+		return rc;
+	if ((rc = t->mount(bd, out)) < 0) {
+		if (bd)
+			blockdev_unclaim(bd);
+		return rc;
+	}
+	(*out)->fs_bdev = bd;
+	return 0;
+}
+
+int vfs_mount(const char *type, const char *source, const char *path)
 {
 	const fs_type_t *t = find_type(type);
 	if (!t)
@@ -134,13 +175,18 @@ int vfs_mount(const char *type, const char *devname, const char *path)
 		vput(mp);
 		return -ENOTDIR;
 	}
+	blockdev_t *bd = NULL;
+	if (t->needs_device && (rc = source_device(source, &bd)) < 0) {
+		vput(mp);
+		return rc;
+	}
 	kmutex_lock(&mount_mutex);
 	if (mp->vn_mounted || mp == mp->vn_fs->fs_root) {
 		rc = -EBUSY;
 		goto out_put;
 	}
 	fs_t *fs;
-	if ((rc = t->mount(devname, &fs)) < 0)
+	if ((rc = mount_fs(t, bd, &fs)) < 0)
 		goto out_put;
 	spin_lock(&mount_lock);
 	fs->fs_covered = mp;		/* the mount keeps our reference */
@@ -194,7 +240,8 @@ int vfs_unmount(const char *path)
 		goto out;
 	}
 	vnode_t *covered = fs->fs_covered;
-	rc = fs->fs_ops->unmount(fs);
+	blockdev_t *bd = fs->fs_bdev;
+	rc = fs->fs_ops->unmount(fs);	/* frees fs when it succeeds */
 	if (rc < 0) {
 		spin_lock(&mount_lock);
 		covered->vn_mounted = fs;
@@ -203,6 +250,8 @@ int vfs_unmount(const char *path)
 		goto out;
 	}
 	vput(covered);
+	if (bd)
+		blockdev_unclaim(bd);	/* the device may be mounted or written again */
 	dbg(DBG_VFS, "unmounted %s\n", path);
 out:
 	kmutex_unlock(&mount_mutex);
@@ -358,11 +407,11 @@ static fs_t *choose_root(void)
 {
 	fs_t *fs;
 	blockdev_t *hda = blockdev_lookup_name(S5FS_ROOT_DEVICE);
-	if (hda && s5fs_mount(S5FS_ROOT_DEVICE, &fs) == 0) {
+	if (hda && mount_fs(find_type("s5fs"), hda, &fs) == 0) {
 		kprintf("vfs: root is s5fs on %s\n", S5FS_ROOT_DEVICE);
 		return fs;
 	}
-	int rc = ramfs_mount(NULL, &fs);
+	int rc = mount_fs(find_type("ramfs"), NULL, &fs);
 	KASSERT(rc == 0, "cannot make a ramfs root (%d)", rc);
 	kprintf("vfs: %s; root is a ramfs\n",
 		hda ? "no usable S5FS on " S5FS_ROOT_DEVICE : "no primary disk");

@@ -9,12 +9,18 @@
  * and written at any byte offset and length through a bounce buffer of
  * one device block, read-modify-write for partial blocks; reading at or
  * past the end gives 0 bytes, writing there -ENOSPC, as on Linux.  Raw
- * block I/O bypasses the page cache: a file system mounted from the same
- * device does not see it (and must not be written behind its back).
+ * block I/O bypasses the page cache, so a mounted file system's device
+ * must not be written behind its back: opening a block device for
+ * writing makes the open file one of its writers (blockdev_get_writer),
+ * which is -EBUSY while a file system has it mounted, and mounting it is
+ * -EBUSY while it has writers; reading it is always allowed.
  *
- * No state of its own, so no locks: the drivers serialise their devices.
+ * No state of its own, so no locks: the drivers serialise their devices
+ * and blockdev.c counts the writers.
  */
 #include "fs/vnode.h"
+#include "fs/file.h"
+#include "fs/stat.h"
 #include "drivers/blockdev.h"
 #include "drivers/chardev.h"
 #include "mm/kmalloc.h"
@@ -25,9 +31,20 @@ int special_open(vnode_t *vn, uint32_t oflags)
 {
 	if (S_ISCHR(vn->vn_mode))
 		return chardev_lookup(vn->vn_rdev) ? 0 : -ENXIO;
-	if (S_ISBLK(vn->vn_mode))
-		return blockdev_lookup(vn->vn_rdev) ? 0 : -ENXIO;
+	if (S_ISBLK(vn->vn_mode)) {
+		blockdev_t *bd = blockdev_lookup(vn->vn_rdev);
+		if (!bd)
+			return -ENXIO;
+		uint32_t acc = oflags & O_ACCMODE;	/* the rule of file_t's FMODE_WRITE */
+		return acc == O_WRONLY || acc == O_RDWR ? blockdev_get_writer(bd) : 0;
+	}
 	return -ENODEV;
+}
+
+void special_release(vnode_t *vn, uint32_t fmode)
+{
+	if (S_ISBLK(vn->vn_mode) && (fmode & FMODE_WRITE))
+		blockdev_put_writer(blockdev_lookup(vn->vn_rdev));
 }
 
 /* Moves n bytes at *pos between buf and the block device (write when

@@ -1,16 +1,18 @@
 /*
  * init (pid 1).
  *
- * With test= on the command line it runs those kernel suites and leaves
- * QEMU with their status.  Otherwise, with ENABLE_VM=1, it opens the
+ * With test= on the command line it runs those kernel suites and powers
+ * off with their status.  Otherwise, with ENABLE_VM=1, it opens the
  * console as descriptors 0, 1 and 2 and executes the first user program
- * (init=PATH, default /sbin/init), becoming that program; if that fails,
- * or with ENABLE_VM=0, it runs the kshell.  When the kshell ends it kills
- * what is left, reaps every child (orphans come to init too) and exits;
- * the idle loop then powers the machine off.
+ * (init=PATH, default /sbin/init), becoming that program (whose end the
+ * power-off code watches, main/poweroff.h); if that fails, or with
+ * ENABLE_VM=0, it runs the kshell.  When the kshell ends it kills what is
+ * left, reaps every child (orphans come to init too) and powers off.
+ * Every power-off syncs the file systems first.
  */
 #include "main/initproc.h"
 #include "main/cmdline.h"
+#include "main/poweroff.h"
 #include "main/qemu.h"
 #include "mm/frame.h"
 #include "proc/proc.h"
@@ -57,7 +59,7 @@ static void run_first_program(void)
 	rc = exec_first_program(path, argv, envp);
 	kprintf("init: cannot run %s (error %d)\n", path, rc);
 	if (chosen)
-		qemu_exit(QEMU_EXIT_FAILURE);
+		kernel_poweroff(QEMU_EXIT_FAILURE);
 	kprintf("init: starting the kshell\n");
 }
 
@@ -74,11 +76,11 @@ void *initproc_main(long arg1, void *arg2)
 	if (tests) {
 		if (!tests[0] || tests[0] == '?' || __builtin_strcmp(tests, "list") == 0) {
 			ktest_list();
-			qemu_exit(QEMU_EXIT_SUCCESS);
+			kernel_poweroff(QEMU_EXIT_SUCCESS);
 		}
 		int failed = ktest_run(tests);
 		kprintf("memory: %u frames free\n", (unsigned)frame_free_count());
-		qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+		kernel_poweroff(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
 	}
 	kprintf("M-OS ready\n");
 	if (CONFIG_ENABLE_VM)
@@ -86,6 +88,6 @@ void *initproc_main(long arg1, void *arg2)
 	kshell_run();
 	proc_kill_all();
 	reap_all_children();
-	kprintf("init: exiting\n");
-	return NULL;
+	kprintf("init: the kshell has ended\n");
+	kernel_poweroff(QEMU_EXIT_SUCCESS);
 }

@@ -5,8 +5,9 @@
  * the command line (dbg= decides what prints), descriptor tables, memory
  * (frames, then the real page directory, then slab and kmalloc), and the
  * timer last, just before interrupts go on.  Then the boot thread becomes
- * the idle thread of the idle process (pid 0), starts init (pid 1), and
- * idles until init has exited, when it powers the machine off.
+ * the idle thread of the idle process (pid 0), starts init (pid 1) and a
+ * thread that powers the machine off when init ends (main/poweroff.h),
+ * and idles.
  */
 #include "boot/gdt.h"
 #include "boot/idt.h"
@@ -20,13 +21,13 @@
 #include "fs/vfs.h"
 #include "main/cmdline.h"
 #include "main/io.h"
-#include "main/qemu.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/pagetable.h"
 #include "mm/slab.h"
 #include "main/initproc.h"
+#include "main/poweroff.h"
 #include "api/syscall.h"
 #include "vm/vmmap.h"
 #include "proc/kthread.h"
@@ -69,21 +70,16 @@ static void start_init(void)
 	KASSERT(init && init->pid == PID_INIT, "cannot create init (%d)", err);
 	kthread_t *t = kthread_create(init, initproc_main, 0, NULL);
 	KASSERT(t, "cannot create init's thread");
+	poweroff_watch_init(init);
 	sched_make_runnable(t);
 }
 
-/* When init is gone the machine powers off: with success if init
- * exited with status 0 (the test runner reads this), failure otherwise. */
+/* Everything else happens in threads; the machine stops through
+ * kernel_poweroff (or a panic). */
 static void __noreturn idle_loop(void)
 {
-	int status;
-	for (;;) {
-		if (proc_waitpid(PID_INIT, &status, WNOHANG) == PID_INIT) {
-			kprintf("init exited with status %#x; M-OS halted\n", status);
-			qemu_exit(status == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
-		}
+	for (;;)
 		sched_idle_once();
-	}
 }
 
 void kmain(uint32_t magic, paddr_t mbi_pa)

@@ -209,12 +209,15 @@ void proc_kill_locked(proc_t *p, int status)
 	}
 	list_for_each(l, &p->threads) {
 		kthread_t *t = list_entry(l, kthread_t, proc_link);
-		if (t != curthr && t->state != KT_EXITED) {
-			spin_lock(&sched_lock);
-			t->retval = (void *)(intptr_t)status;
-			spin_unlock(&sched_lock);
+		if (t->state == KT_EXITED)
+			continue;
+		spin_lock(&sched_lock);
+		t->retval = (void *)(intptr_t)status;
+		if (t == curthr)	/* running: ends at its next cancellation point */
+			t->cancelled = true;
+		spin_unlock(&sched_lock);
+		if (t != curthr)
 			sched_cancel(t);
-		}
 	}
 }
 

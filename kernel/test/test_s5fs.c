@@ -201,7 +201,7 @@ static void test_remount(void)
 	KT_EQ(do_chdir("/"), 0);
 	KT_EQ(vfs_unmount(SMALL_MNT), 0);
 	KT_EQ(do_stat(SMALL_MNT "/kept", &(struct stat64){ 0 }), -ENOENT);
-	KT_EQ(vfs_mount("s5fs", SMALL_DEV, SMALL_MNT), 0);
+	KT_EQ(vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT), 0);
 	KT_EQ(vt_read_file(SMALL_MNT "/alias", buf, sizeof(buf)), 10);
 	KT_ASSERT(memcmp(buf, "persistent", 10) == 0, "data survives unmount and mount");
 	KT_EQ(vt_remove_tree(SMALL_MNT "/kept"), 0);
@@ -238,18 +238,18 @@ static void test_corruption(void)
 	KT_EQ(vfs_unmount(SMALL_MNT), 0);
 
 	uint32_t old = poke_disk(offsetof(s5_super_t, s5s_magic), 0xDEADBEEF);
-	KT_EQ(vfs_mount("s5fs", SMALL_DEV, SMALL_MNT), -EINVAL);
+	KT_EQ(vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT), -EINVAL);
 	poke_disk(offsetof(s5_super_t, s5s_magic), old);
 	old = poke_disk(offsetof(s5_super_t, s5s_data_start), 0xFFFFFFF0u);
-	KT_EQ(vfs_mount("s5fs", SMALL_DEV, SMALL_MNT), -EINVAL);
+	KT_EQ(vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT), -EINVAL);
 	poke_disk(offsetof(s5_super_t, s5s_data_start), old);
 	old = poke_disk(offsetof(s5_super_t, s5s_nblocks), 0x7FFFFFFF);
-	KT_EQ(vfs_mount("s5fs", SMALL_DEV, SMALL_MNT), -EINVAL);
+	KT_EQ(vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT), -EINVAL);
 	poke_disk(offsetof(s5_super_t, s5s_nblocks), old);
 
 	/* a block pointer far outside the disk */
 	old = poke_disk(inode_field(ino, offsetof(s5_inode_t, s5i_direct)), 0x7FFFFF00);
-	KT_EQ(vfs_mount("s5fs", SMALL_DEV, SMALL_MNT), 0);
+	KT_EQ(vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT), 0);
 	int fd = do_open(SMALL_MNT "/victim", O_RDWR, 0);
 	KT_EQ(do_read(fd, buf, sizeof(buf)), -EUCLEAN);
 	KT_EQ(do_write(fd, buf, sizeof(buf)), -EUCLEAN);
@@ -258,12 +258,12 @@ static void test_corruption(void)
 	poke_disk(inode_field(ino, offsetof(s5_inode_t, s5i_direct)), old);
 	/* an inode whose type is garbage */
 	old = poke_disk(inode_field(ino, offsetof(s5_inode_t, s5i_type)), 0x77);
-	KT_EQ(vfs_mount("s5fs", SMALL_DEV, SMALL_MNT), 0);
+	KT_EQ(vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT), 0);
 	KT_EQ(do_stat(SMALL_MNT "/victim", &st), -EUCLEAN);
 	KT_EQ(vfs_unmount(SMALL_MNT), 0);
 	poke_disk(inode_field(ino, offsetof(s5_inode_t, s5i_type)), old);
 
-	KT_EQ(vfs_mount("s5fs", SMALL_DEV, SMALL_MNT), 0);
+	KT_EQ(vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT), 0);
 	KT_EQ(vt_read_file(SMALL_MNT "/victim", buf, sizeof(buf)), 6);
 	KT_EQ(do_unlink(SMALL_MNT "/victim"), 0);
 }
@@ -397,7 +397,7 @@ static void s5fs_main(void)
 	KT_EQ(free_inodes("/"), root_inodes);
 
 	KT_EQ(do_mkdir(SMALL_MNT, 0755), 0);
-	if (vfs_mount("s5fs", SMALL_DEV, SMALL_MNT) == 0) {
+	if (vfs_mount("s5fs", SMALL_DEVNODE, SMALL_MNT) == 0) {
 		test_enospc();
 		test_remount();
 		test_corruption();

@@ -643,7 +643,7 @@ static const fs_ops_t ramfs_fs_ops = {
 	.unmount = ramfs_unmount,
 };
 
-int ramfs_mount(const char *devname, fs_t **out)
+int ramfs_mount(struct blockdev *bd, fs_t **out)
 {
 	ramfs_t *rfs = kzalloc(sizeof(*rfs));
 	if (!rfs)

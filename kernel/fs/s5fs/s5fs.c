@@ -504,11 +504,10 @@ static void s5_teardown(s5fs_t *s5)
 	kfree(s5);
 }
 
-int s5fs_mount(const char *devname, fs_t **out)
+int s5fs_mount(blockdev_t *bd, fs_t **out)
 {
-	blockdev_t *bd = devname ? blockdev_lookup_name(devname) : NULL;
-	if (!bd)
-		return -ENODEV;
+	KASSERT(bd, "s5fs needs a block device");
+	const char *devname = bd->name;
 	if (bd->block_size != S5_BLOCK_SIZE) {
 		kprintf("s5fs: %s: block size %u, not %u\n", devname, (unsigned)bd->block_size,
 			S5_BLOCK_SIZE);

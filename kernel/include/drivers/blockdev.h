@@ -18,7 +18,13 @@
  *
  * The driver's operations are called only with validated arguments and
  * do their own serialisation (ATA: one request per channel at a time).
- * Devices register once and are never removed. */
+ * Devices register once and are never removed.
+ *
+ * A device has one owner: a mounted file system claims it, and the claim
+ * excludes writers through the device file (and they exclude it), so
+ * nothing writes under a file system's page cache.  These checks are for
+ * the VFS; the entry points above do not enforce them (the file system
+ * itself writes through them). */
 #pragma once
 #include "drivers/dev.h"
 #include "util/list.h"
@@ -42,6 +48,8 @@ typedef struct blockdev {
 	const blockdev_ops_t *ops;
 	void *priv;			/* the driver's */
 	list_t link;			/* on the registry, under dev_lock */
+	bool bd_claimed;		/* a file system owns it; under claim_lock */
+	uint32_t bd_writers;		/* open files that may write; under claim_lock */
 } blockdev_t;
 
 /* Registers bd; block_size 0 means BLOCKDEV_BLOCK_SIZE.  -EEXIST if its
@@ -59,6 +67,16 @@ int blockdev_write(blockdev_t *bd, uint32_t sector, const void *buf, uint32_t co
 int blockdev_read_blocks(blockdev_t *bd, uint32_t block, uint32_t nblocks, void *buf);
 int blockdev_write_blocks(blockdev_t *bd, uint32_t block, uint32_t nblocks,
 			  const void *buf);
+
+/* Makes a file system bd's owner: -EBUSY if it has one already or the
+ * device is open for writing.  blockdev_unclaim gives it up. */
+int blockdev_claim(blockdev_t *bd);
+void blockdev_unclaim(blockdev_t *bd);
+/* Counts an open file that may write bd: -EBUSY while it is claimed.
+ * blockdev_put_writer when that file is released. */
+int blockdev_get_writer(blockdev_t *bd);
+void blockdev_put_writer(blockdev_t *bd);
+
 static inline uint32_t blockdev_sectors_per_block(const blockdev_t *bd)
 {
 	return bd->block_size / BLOCKDEV_SECTOR_SIZE;

@@ -9,5 +9,5 @@
 #define RAMFS_MAX_FILE_SIZE 0xFFFFFFFFull	/* page numbers stay 32-bit */
 #define RAMFS_LINK_MAX 0xFFFFu
 
-/* Builds a new, empty ramfs (devname is ignored). */
-int ramfs_mount(const char *devname, fs_t **out);
+/* Builds a new, empty ramfs (it has no device: bd is NULL). */
+int ramfs_mount(struct blockdev *bd, fs_t **out);

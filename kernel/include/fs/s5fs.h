@@ -13,6 +13,7 @@
 
 #define S5FS_ROOT_DEVICE "hda"	/* the primary disk holds the root */
 
-/* Mounts the S5FS on block device devname ("hda"): 0, -ENODEV (no such
- * device), -EINVAL (not an S5FS or a corrupt superblock), -EIO. */
-int s5fs_mount(const char *devname, fs_t **out);
+struct blockdev;
+/* Mounts the S5FS on block device bd (claimed by the VFS): 0, -EINVAL
+ * (not an S5FS or a corrupt superblock, with a message), -EIO. */
+int s5fs_mount(struct blockdev *bd, fs_t **out);

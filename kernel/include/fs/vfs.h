@@ -2,7 +2,9 @@
  * file systems, the mount table, the root, syncing, and the boot wiring.
  *
  * A file-system type (ramfs, s5fs) registers a mount function that builds
- * an fs_t for a device (or none) and reads its root vnode.  Mounting on a
+ * an fs_t for a block device (or none) and reads its root vnode; the
+ * file system owns its device while mounted (blockdev_claim), so a device
+ * is mounted once at most and is not open for writing meanwhile.  Mounting on a
  * directory sets that vnode's vn_mounted; path resolution then crosses
  * into the mounted root, and ".." at a mounted root climbs to the
  * directory it covers.  The mount table is a list of fs_t under
@@ -24,6 +26,7 @@
 #define VFS_FLUSH_INTERVAL_MS 5000	/* the flusher's period */
 
 struct fs;
+struct blockdev;
 
 /* What statfs reports (the basis of Linux's struct statfs64). */
 typedef struct vfs_statfs {
@@ -60,6 +63,7 @@ typedef struct fs {
 	char fs_devname[FS_TYPE_NAME_MAX];	/* "hda", or the type for none */
 	dev_t fs_dev;			/* st_dev of its files */
 	const fs_ops_t *fs_ops;
+	struct blockdev *fs_bdev;	/* the device it owns (claimed), or NULL */
 	vnode_t *fs_root;		/* referenced while mounted */
 	vnode_t *fs_covered;		/* mounted on (referenced); NULL for / */
 	spinlock_t fs_vnode_lock;	/* vnode cache and refcounts (fs/vnode.h) */
@@ -71,10 +75,12 @@ typedef struct fs {
 	void *fs_i;			/* the file system's */
 } fs_t;
 
-/* A file-system type: mount builds the fs (its root vnode set). */
+/* A file-system type: mount builds the fs (its root vnode set) on bd,
+ * which the VFS has claimed for it (NULL for a type without a device). */
 typedef struct fs_type {
 	const char *name;
-	int (*mount)(const char *devname, fs_t **out);
+	int (*mount)(struct blockdev *bd, fs_t **out);
+	bool needs_device;	/* mount's source is a block device file */
 } fs_type_t;
 
 /* Prepares an fs_t (cache, locks) for a file system's mount function. */
@@ -94,12 +100,17 @@ void vfs_init_root(void);
 vnode_t *vfs_root_vnode(void);
 const char *vfs_root_type(void);
 
-/* Mounts a new `type` file system from devname (NULL or "" for none) on
- * the directory at path: -ENODEV (no such type), -ENOTDIR, -EBUSY (a
- * mount is there already, or it is the root), or the type's error. */
-int vfs_mount(const char *type, const char *devname, const char *path);
-/* Unmounts the file system mounted at path: -EINVAL (not a mount point),
- * -EBUSY (files in use or mounts inside). */
+/* Mounts a new `type` file system on the directory at path, from the
+ * block device file at source if the type needs a device (source is
+ * ignored otherwise, as Linux's ramfs does): -ENODEV (no such type),
+ * path's lookup errors or -ENOTDIR, source's lookup errors (-EINVAL if
+ * NULL), -ENOTBLK (source is not a block device), -ENXIO (no driver for
+ * it), -EBUSY (a mount is at path already, path is a root, or the device
+ * is mounted or open for writing), or the type's error (S5FS: -EINVAL for
+ * a bad superblock, with a message). */
+int vfs_mount(const char *type, const char *source, const char *path);
+/* Unmounts the file system mounted at path, giving its device back:
+ * -EINVAL (not a mount point), -EBUSY (files in use or mounts inside). */
 int vfs_unmount(const char *path);
 /* The file system mounted on vn, referenced root, or NULL. */
 vnode_t *vfs_mounted_root(vnode_t *vn);

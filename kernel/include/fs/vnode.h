@@ -161,6 +161,10 @@ ssize_t vnode_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32
 int vnode_stat(vnode_t *vn, struct stat64 *st);
 
 /* Device special files (kernel/fs/vn_special.c). */
+/* Opening: the device must exist (-ENXIO); a block device opened for
+ * writing counts as a writer, -EBUSY while it is mounted. */
 int special_open(vnode_t *vn, uint32_t oflags);
+/* The last close of a file opened with special_open (fmode: its f_mode). */
+void special_release(vnode_t *vn, uint32_t fmode);
 ssize_t special_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t ioflags);
 ssize_t special_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags);

@@ -108,8 +108,11 @@ void proc_abandon(proc_t *p);
 void proc_abandon_thread(kthread_t *t);
 /* Called by kthread_exit when a process's last thread ends. */
 void proc_last_thread_exited(proc_t *p, int status);
-/* Makes p exit with wait status `status`: cancels each of its threads
- * except the caller (proc_exit then ends the caller itself). */
+/* Makes p exit with wait status `status`: cancels each of its threads.
+ * The caller's own thread, if p is its process, is only marked: it ends
+ * at its next cancellation point, on its way back to user mode at the
+ * latest (kill(getpid(), SIGKILL) does not return), or proc_exit ends
+ * it at once. */
 void proc_kill(proc_t *p, int status);
 void proc_kill_locked(proc_t *p, int status);
 /* Kills every process except idle, init and the caller's. */

@@ -14,6 +14,7 @@
  *  - default actions: SIGTERM, SIGINT, SIGHUP, SIGUSR1/2, SIGALRM kill a
  *    child (WTERMSIG); SIGCHLD is ignored; a SIGCHLD handler runs;
  *  - SIGKILL / SIGSTOP cannot be caught (EINVAL) or blocked;
+ *    kill(getpid(), SIGKILL) does not return;
  *  - SA_RESETHAND: the second delivery kills;
  *  - registers: kill() via int $0x80 from asm with every integer register,
  *    xmm0-7, the full x87 stack, the x87 control word and MXCSR loaded
@@ -330,6 +331,24 @@ static void test_uncatchable(void)
 	int st;
 	ut_wait(pid, &st, 10000);
 	UT_CHECK_SIGNALED(st, SIGKILL, "SIGKILL through a full mask and SIG_IGN everywhere");
+
+	/* SIGKILL sent to oneself ends the process before kill returns. */
+	UT_CHECK(pipe(p) == 0, "pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		kill(getpid(), SIGKILL);
+		if (write(p[1], "r", 1) != 1)
+			_exit(9);
+		_exit(0);
+	}
+	close(p[1]);
+	ssize_t n = read(p[0], &c, 1);
+	close(p[0]);
+	ut_wait(pid, &st, 10000);
+	UT_CHECK(n == 0, "kill(getpid(), SIGKILL) returned to the caller");
+	UT_CHECK_SIGNALED(st, SIGKILL, "SIGKILL to oneself");
 }
 
 static void c_resethand(void *arg)
