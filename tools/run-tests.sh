@@ -292,6 +292,12 @@ for suite in $panic_suites; do
 	run_panic_suite "$suite" "$message"
 	ran=1
 done
+# How the host runs the build's i386 programs, decided once here for
+# every host test (they inherit the answer: tools/i386-exec.sh).
+if [ -z "$only" ] || [ -n "${host_tests[$only]:-}" ]; then
+	source tools/i386-exec.sh
+	i386_init
+fi
 for name in "${!host_tests[@]}"; do
 	[ -n "$only" ] && [ "$only" != "$name" ] && continue
 	run_host_test "$name" "${host_tests[$name]}"
