@@ -13,6 +13,9 @@ CC      := gcc
 LD      := ld
 NM      := nm
 
+# Without gcc-multilib, stop here with a message (not with linker errors).
+include tools/toolchain.mk
+
 KCFLAGS := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
 	-fno-builtin -mgeneral-regs-only -fno-asynchronous-unwind-tables \

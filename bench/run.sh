@@ -3,9 +3,12 @@
 # Linux and on M-OS, each booted in turn in the same emulator with the same
 # CPU model and memory, then one report of medians and M-OS/Linux ratios.
 #
-# Steps: install what is missing (qemu-system-x86, gcc-multilib, cpio);
-# build build/bench/{mbench,init}; fetch Debian's i386 kernel package with
-# apt into build/bench/linux (downloaded, never installed on this host);
+# Steps: install what is missing (qemu-system-x86, gcc-multilib, cpio,
+# qemu-user); build build/bench/{mbench,init}; fetch Debian's i386 kernel
+# package with apt into build/bench/linux (downloaded, never installed on
+# this host); list the benchmarks and measure the TSC with mbench on this
+# host (natively, or through qemu-i386 where the host cannot execute i386
+# programs: tools/i386-exec.sh);
 # pack a tiny initramfs whose /init runs mbench and powers off; boot Linux
 # and M-OS in turn, BENCH_REPEAT times each; write
 # bench/results/latest.md and latest.svg.  Raw logs stay in
@@ -40,6 +43,8 @@ LINUX_APPEND=${BENCH_LINUX_APPEND:-"console=ttyS0 mitigations=off quiet panic=1"
 MOS_APPEND="init=/bin/mbench halt_on_init_exit=1"
 APT_TRIES=20
 APT_WAIT_S=15
+
+source "$TOP/tools/i386-exec.sh"
 
 say() { echo "bench: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -191,14 +196,15 @@ count_lines() { grep -c "$1" "$2" 2>/dev/null || true; }
 main() {
     local i tsc_hz linux_note="" mos_note qemu_ver commit title logs=()
 
-    ensure_packages qemu-system-x86 gcc-multilib cpio
+    ensure_packages qemu-system-x86 gcc-multilib cpio qemu-user
     make -s -f "$TOP/bench/Makefile" OUT="$OUT" || die "build failed"
+    i386_init "$OUT/mbench" -l >&2
     fetch_linux
     build_initrd
     rm -rf "$RUNS"
     mkdir -p "$RUNS" "$RESULTS"
-    "$OUT/mbench" -l > "$RUNS/list" || die "mbench -l failed on the host"
-    tsc_hz=$("$OUT/mbench" -c | awk '$1 == "tsc_hz" { print $2 }')
+    run_i386 "$OUT/mbench" -l > "$RUNS/list" || die "mbench -l failed on the host"
+    tsc_hz=$(run_i386 "$OUT/mbench" -c | awk '$1 == "tsc_hz" { print $2 }')
 
     # Alternate the kernels, so a change in the host's load during the run
     # hits both halves alike.  M-OS is given up after a first boot that

@@ -3,7 +3,9 @@
 #
 # Benchmarks are not timed tests: this only proves that mbench builds and
 # runs.  It builds build/bench/mbench and runs one quick pass (mbench -q)
-# natively on this x86_64 host, which runs static i386 programs.  One check
+# on this host: natively where it runs static i386 programs, else through
+# qemu-i386 (tools/i386-exec.sh says which way; MOS_I386_RUNNER=qemu
+# forces it).  One check
 # per benchmark of `mbench -l`: it printed a number of ticks, or
 # `unsupported` with an errno (a host without, say, /dev/shm may lack a
 # feature, which is what `unsupported` is for); a crash, a timeout or a
@@ -39,9 +41,12 @@ if ! make -s -f "$TOP/bench/Makefile" OUT="$OUT" </dev/null; then
     exit 1
 fi
 
+source "$TOP/tools/i386-exec.sh"
+i386_init "$OUT/mbench" -l
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-(cd "$OUT" && timeout -k 5 "$QUICK_TIMEOUT_S" ./mbench -q) \
+(cd "$OUT" && timeout -k 5 "$QUICK_TIMEOUT_S" "${I386_RUN[@]}" ./mbench -q) \
     </dev/null >"$log" 2>&1
 rc=$?
 [ "$rc" = 0 ] || echo "mbench -q exited with status $rc"
@@ -57,7 +62,7 @@ while read -r _ name unit _; do
     else
         check 0 "$name: expected ticks or unsupported, got '${line:-no line}'"
     fi
-done < <("$OUT/mbench" -l </dev/null)
+done < <(run_i386 "$OUT/mbench" -l </dev/null)
 
 if [ "$(tail -n 1 "$log")" = "mbench done" ]; then
     check 1 "mbench done"

@@ -12,6 +12,10 @@ have_cmd ld || need+=(binutils)
 have_cmd qemu-system-i386 || need+=(qemu-system-x86)
 have_cmd timeout || need+=(coreutils)
 have_cmd gdb || need+=(gdb)
+# qemu-i386 runs the host tests' i386 programs where the kernel cannot
+# (no IA32 emulation, sandboxes), and proves that way works everywhere
+# (tools/i386-exec.sh, doc/testing.md).
+have_cmd qemu-i386 || need+=(qemu-user)
 # 32-bit libgcc and glibc (kernel helpers, static user programs).
 ls /usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a >/dev/null 2>&1 || need+=(gcc-multilib)
 [ -e /usr/lib32/libc.a ] || [ -e /usr/lib/i386-linux-gnu/libc.a ] || need+=(gcc-multilib)

@@ -329,6 +329,7 @@ declare -A host_tests=()
 [ -f tools/tests/run.sh ] && host_tests[tools]=tools/tests/run.sh
 [ -f user/tests/host/run.sh ] && host_tests[userland]=user/tests/host/run.sh
 [ -f user/tests/os/host_run.sh ] && host_tests[usertests]=user/tests/os/host_run.sh
+[ -f tools/tests/any_host.sh ] && host_tests[anyhost]=tools/tests/any_host.sh
 
 # The suite list comes from the kernel itself.
 qemu_boot 32M "test=list" "$LOGDIR/list.log"
@@ -371,6 +372,12 @@ for suite in $panic_suites; do
 	run_panic_suite "$suite" "$message"
 	ran=1
 done
+# How the host runs the build's i386 programs, decided once here for
+# every host test (they inherit the answer: tools/i386-exec.sh).
+if [ -z "$only" ] || [ -n "${host_tests[$only]:-}" ]; then
+	source tools/i386-exec.sh
+	i386_init
+fi
 for name in "${!host_tests[@]}"; do
 	[ -n "$only" ] && [ "$only" != "$name" ] && continue
 	run_host_test "$name" "${host_tests[$name]}"

@@ -19,7 +19,7 @@ DISK_DIRS  := bin sbin dev etc home mnt tmp tests
 DISK_BENCH := $(BUILD)/bench/mbench
 
 # The benchmark program, so `make bench` can run it on M-OS as /bin/mbench.
-$(DISK_BENCH): $(wildcard bench/*.c bench/*.h) bench/Makefile
+$(DISK_BENCH): $(wildcard bench/*.c bench/*.h) bench/Makefile user/include/mos/exec.h
 	@$(MAKE) -s -f bench/Makefile $(abspath $(DISK_BENCH)) >/dev/null
 DISK_MKFS  := $(TOOLS_OUT)/mkfs.s5fs
 

@@ -1,6 +1,8 @@
 /*
  * env [-i] [NAME=VALUE...] [COMMAND [ARG...]]: print the environment, or
  * run COMMAND (searched in PATH) in a modified one.  -i starts empty.
+ * COMMAND is started with mos_execvp (mos/exec.h), so that it also runs
+ * where i386 programs go through qemu-i386.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mos/exec.h"
 #include "ulib.h"
 
 extern char **environ;
@@ -30,7 +33,7 @@ int main(int argc, char **argv)
 			puts(*e);
 		return 0;
 	}
-	execvp(argv[i], argv + i);
+	mos_execvp(argv[i], argv + i);
 	ul_warnerr("%s", argv[i]);
 	return errno == ENOENT ? 127 : 126;
 }

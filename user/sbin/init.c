@@ -18,7 +18,9 @@
  *
  * Mounting and powering off happen only when init really is process 1,
  * so either mode can be tried safely on a Linux host (normal mode then
- * refuses to start).
+ * refuses to start).  Programs are started with mos_execve and mos_execvp
+ * (mos/exec.h), so that they also run where i386 programs go through
+ * qemu-i386.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mos/exec.h"
 #include "ulib.h"
 
 #define SHELL_PATH      "/bin/sh"
@@ -196,6 +199,7 @@ static void attach_terminal(const struct term *t)
 
 static void start_shell(struct term *t)
 {
+	char *sh_argv[] = { "-sh", NULL };	/* a login shell */
 	pid_t pid;
 
 	t->started = time(NULL);
@@ -216,7 +220,7 @@ static void start_shell(struct term *t)
 		pause_secs(t->quick_exits >= SLOW_RETRY_AFTER ? SLOW_RETRY_SECS : RETRY_SECS);
 	printf("\nM-OS: shell on %s\n", t->path[0] ? t->path : "console");
 	fflush(stdout);
-	execl(shell, "-sh", (char *)NULL);
+	mos_execve(shell, sh_argv, environ);
 	ul_dieerr(127, "%s", shell);
 }
 
@@ -285,7 +289,7 @@ static int run_once(char **argv)
 	if (child < 0)
 		ul_dieerr(1, "fork");
 	if (child == 0) {
-		execvp(argv[0], argv);
+		mos_execvp(argv[0], argv);
 		ul_warnerr("%s", argv[0]);
 		_exit(errno == ENOENT ? 127 : 126);
 	}

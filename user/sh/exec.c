@@ -8,6 +8,9 @@
  * its redirections undone afterwards) or forks and execs a program found
  * through PATH.
  *
+ * Programs are started with mos_execve (mos/exec.h): execve, except
+ * where i386 programs must go through qemu-i386 (host tests).
+ *
  * "nofork" means the caller is already a child that will exit when this
  * returns, so the last command may replace it with execve instead of
  * forking again (a pipeline's elements, background jobs, subshells).
@@ -32,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mos/exec.h"
 #include "sh.h"
 #include "ulib.h"
 
@@ -255,7 +259,7 @@ exec_script(const char *path, char **argv, char **envp)
 
 static void try_exec(const char *path, char **argv, char **envp)
 {
-	execve(path, argv, envp);
+	mos_execve(path, argv, envp);
 	if (errno == ENOEXEC)
 		exec_script(path, argv, envp);
 }

@@ -7,12 +7,18 @@
 # "N passed, N failed"; the exit status is non-zero if anything failed.
 # Needs no standard input; takes a few seconds.
 #
+# A host that cannot execute i386 programs runs them through qemu-i386
+# (tools/i386-exec.sh says which way; MOS_I386_RUNNER=qemu forces it):
+# BIN and SBIN are then directories of scripts that start each program
+# through qemu-i386, and the programs start each other through it too
+# (user/include/mos/exec.h), which the checks at the end prove.
+#
 #   bash user/tests/host/run.sh
 
 set -u
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-BIN=$ROOT/build/user/bin
-SBIN=$ROOT/build/user/sbin
+REAL_BIN=$ROOT/build/user/bin
+REAL_SBIN=$ROOT/build/user/sbin
 LIMIT=20			# seconds any one program may take
 pass=0
 fail=0
@@ -70,8 +76,13 @@ fi
 rm -f build.log
 ok "build the userland"
 
+source "$ROOT/tools/i386-exec.sh"
+i386_init
 SCRATCH=$(mktemp -d)
-trap 'rm -rf "$SCRATCH"' EXIT
+WRAPPERS=$(mktemp -d)
+trap 'rm -rf "$SCRATCH" "$WRAPPERS"' EXIT
+BIN=$(i386_bin_dir "$REAL_BIN" "$WRAPPERS")
+SBIN=$(i386_bin_dir "$REAL_SBIN" "$WRAPPERS")
 cd "$SCRATCH" || exit 1
 umask 022
 # Our programs first; the host's tools (grep, sed, diff, stat...) after,
@@ -82,9 +93,9 @@ export PATH=$BIN:$SBIN:$HOST_PATH
 missing=""
 for prog in sh cat chmod cp echo env false halt hd kill ln ls mkdir mv ps pwd \
 	readlink rm rmdir sleep stat touch true uname wc; do
-	[ -x "$BIN/$prog" ] || missing="$missing $prog"
+	[ -x "$REAL_BIN/$prog" ] && [ -x "$BIN/$prog" ] || missing="$missing $prog"
 done
-[ -x "$SBIN/init" ] || missing="$missing init"
+[ -x "$REAL_SBIN/init" ] && [ -x "$SBIN/init" ] || missing="$missing init"
 check "every program was built" "" "$missing"
 export HOME=$SCRATCH
 unset CDPATH ENV
@@ -402,13 +413,19 @@ check "hd squeezes repeated lines" "00000000  00 00 00 00 00 00 00 00  00 00 00 
 check "hd of empty input" "" "$(run hd < /dev/null)"
 HEXDUMP=$(PATH=$HOST_PATH command -v hexdump || true)
 if [ -n "$HEXDUMP" ]; then
-	head -c 2000 "$BIN/ls" > bin.part
+	head -c 2000 "$REAL_BIN/ls" > bin.part
 	cat bin.part zeros bin.part > mixed
 	check "hd matches hexdump -C" "$("$HEXDUMP" -C mixed)" "$(run hd mixed)"
 fi
 
 check "uname" "$(PATH=$HOST_PATH uname -s)" "$(run uname)"
-check "uname -a" "$(PATH=$HOST_PATH uname -s -n -r -v -m)" "$(run uname -a)"
+# qemu-i386 reports the machine it emulates, not the host's.
+if [ "$I386_MODE" = qemu ]; then
+	machine=i686
+else
+	machine=$(PATH=$HOST_PATH uname -m)
+fi
+check "uname -a" "$(PATH=$HOST_PATH uname -s -n -r -v) $machine" "$(run uname -a)"
 check "ps without mos_ps (Linux)" "ps: not supported" "$(run ps)"
 check_status "ps status when unsupported" 1 ps
 
@@ -471,6 +488,24 @@ EOF
 )" "$out" ;;
 	esac
 fi
+
+# ---- programs started by programs ---------------------------------------
+
+# Each i386 program that another one starts runs the same way as the first
+# (through qemu-i386 it sees machine i686, natively the host's): by path
+# and through PATH, from sh, env and init, directly at the binaries.
+check "sh starts a program by path ($I386_MODE)" "$machine" \
+	"$(run sh -c "$REAL_BIN/uname -m")"
+check "sh starts a program found in PATH ($I386_MODE)" "$machine" \
+	"$(run sh -c "PATH=$REAL_BIN; uname -m")"
+check "env starts a program by path ($I386_MODE)" "$machine" \
+	"$(run env "$REAL_BIN/uname" -m)"
+check "env starts a program found in PATH ($I386_MODE)" "$machine" \
+	"$(run env PATH="$REAL_BIN" uname -m)"
+check "init -t starts a program ($I386_MODE)" "$machine
+init: $REAL_BIN/uname exited with status 0" "$(run init -t "$REAL_BIN/uname" -m)"
+check "a chain: env, sh, env, uname ($I386_MODE)" "$machine" \
+	"$(run env "$REAL_BIN/sh" -c "$REAL_BIN/env $REAL_BIN/uname -m")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

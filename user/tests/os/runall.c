@@ -9,7 +9,9 @@
  * time: vforked into its own process group, stdout and stderr into a
  * pipe, exec'd.  The child's output is copied to our stdout line by line
  * and its last "utest: NAME: P passed, F failed" line is added to the
- * totals.  One more failure is counted, with a "utest: FAIL NAME: ..."
+ * totals, and its "utest: note: SKIP" lines (checks a user-mode emulator
+ * cannot pass, skipped only under one: utest.h) to a count of skips.
+ * One more failure is counted, with a "utest: FAIL NAME: ..."
  * line, when a test dies of a signal, exits non-zero without reporting a
  * failure, reports failures but exits 0, prints no summary, or runs past
  * its time limit (UTEST_TIMEOUT seconds, default 120; it is then killed
@@ -27,8 +29,13 @@
  * that state is the same at both readings.  On a kernel without
  * mos_meminfo (Linux) the check is skipped.
  *
- * Ends with "utest: total: P passed, F failed", sync(), and exit status 0
- * iff nothing failed (M-OS then powers off with that status).
+ * The tests are started with mos_execve (mos/exec.h), so that on a host
+ * that runs i386 programs through qemu-i386 they run through it too.
+ *
+ * Ends with "utest: note: total: S checks skipped under an emulator" when
+ * there were skips, then "utest: total: P passed, F failed", sync(), and
+ * exit status 0 iff nothing failed (M-OS then powers off with that
+ * status).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -37,6 +44,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
+#include "mos/exec.h"
 #include "mos/syscalls.h"
 #include "utest.h"
 
@@ -47,7 +55,7 @@ extern char **environ;
 static char test_dir[PATH_MAX];
 static char *tests[MAX_TESTS];
 static int ntests;
-static long total_passed, total_failed;
+static long total_passed, total_failed, total_skipped;
 static long timeout_s = 120;
 
 static void out(const char *s, size_t n)
@@ -158,6 +166,8 @@ static void select_tests(int argc, char **argv)
 
 /* ---- running one test ---- */
 
+#define SKIP_PREFIX "utest: note: SKIP "
+
 struct run {
 	const char *name;
 	char line[4096];
@@ -177,6 +187,8 @@ static void parse_line(struct run *r, const char *line)
 		r->passed = p;
 		r->failed = f;
 	}
+	if (strncmp(line, SKIP_PREFIX, strlen(SKIP_PREFIX)) == 0)
+		total_skipped++;
 }
 
 static void flush_line(struct run *r)
@@ -252,7 +264,7 @@ static void run_test(const char *name, const char *prog, char *arg)
 		if (dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
 			_exit(126);
 		char *argv[] = { path, arg, NULL };	/* the tests find themselves by it */
-		execve(path, argv, environ);
+		mos_execve(path, argv, environ);
 		static const char msg[] = "utest: FAIL runall: execve failed\n";
 		if (write(1, msg, sizeof(msg) - 1) < 0)
 			_exit(126);
@@ -508,6 +520,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (total_skipped)
+		say("utest: note: total: %ld checks skipped under an emulator\n", total_skipped);
 	say("utest: total: %ld passed, %ld failed\n", total_passed, total_failed);
 	sync();
 	return total_failed ? 1 : 0;

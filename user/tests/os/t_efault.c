@@ -12,6 +12,12 @@
  * unmapped (Linux returns a short count or EFAULT: either is accepted).
  * Afterwards the descriptor table must be as it was (pipe(bad) leaks
  * nothing) and the code read into must be intact.
+ *
+ * Under qemu-i386 (a host that cannot execute i386 programs), two things
+ * the emulator gets wrong are skipped, with a note: its pipe(bad) makes
+ * the pipe before it finds the pointer bad and keeps it (skipped when
+ * it leaks), and its nanosleep ignores a request it could not read and
+ * sleeps for whatever its own stack holds (never called there).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -149,8 +155,12 @@ static void test_fd_calls(void)
 	EF(syscall(SYS_pipe, ro_page));
 	EF(syscall(SYS_pipe2, KBAD, 0));
 	int again = open_data();
-	UT_CHECK(again == first, "pipe(bad) leaked descriptors: next fd %d, was %d",
-		 again, first);
+	if (!UT_CHECK_EMU(again == first, "the emulator makes the pipe before it finds the "
+			  "pointer bad", "pipe(bad) leaked descriptors: next fd %d, was %d",
+			  again, first) && ut_emulated()) {
+		for (int fd = first; fd < again; fd++)
+			close(fd);	/* the emulator's, not ours */
+	}
 	close(again);
 }
 
@@ -162,8 +172,16 @@ static void test_time(void)
 	EF(syscall(SYS_clock_gettime64, CLOCK_MONOTONIC, KBAD));
 #endif
 	EF(syscall(SYS_gettimeofday, KBAD, NULL));
-	EF(syscall(SYS_nanosleep, KBAD, NULL));
-	EF(syscall(SYS_nanosleep, NULL, NULL));
+	if (!ut_emulated()) {
+		EF(syscall(SYS_nanosleep, KBAD, NULL));
+		EF(syscall(SYS_nanosleep, NULL, NULL));
+	} else {
+		/* It would sleep for whatever its own stack holds. */
+		UT_SKIP("nanosleep(KBAD) gives EFAULT: %s ignores a request it cannot read",
+			ut_emulator());
+		UT_SKIP("nanosleep(NULL) gives EFAULT: %s ignores a request it cannot read",
+			ut_emulator());
+	}
 	EF(syscall(SYS_getrandom, KBAD, 16, 0));
 	EF(syscall(SYS_getrandom, ro_page, 16, 0));
 }

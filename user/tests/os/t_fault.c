@@ -12,6 +12,10 @@
  * Then handlers: SA_SIGINFO SIGSEGV/SIGFPE handlers that siglongjmp out
  * (repeatedly, with the mask restored), and a SIGILL handler that resumes
  * past ud2 by editing the saved eip in its ucontext.
+ *
+ * Under qemu-i386 (a host that cannot execute i386 programs) the unmasked
+ * x87 zero divide is skipped, with a note, when the division completes
+ * as if masked: the emulator raises no #MF in user mode.
  */
 #include <limits.h>
 #include <setjmp.h>
@@ -104,6 +108,11 @@ static void f_x87_zero_divide(void *arg)
 	cw &= (unsigned short)~0x0004;		/* unmask ZE */
 	__asm__ volatile("fldcw %0" : : "m"(cw));
 	__asm__ volatile("fldz\n\tfld1\n\tfdivp\n\tfwait\n\tfstp %%st(0)\n\tfwait" ::: "memory");
+	/* Still here: the division was treated as masked (ZE set), as
+	 * qemu-i386 does.  Exit 77: "not supported here". */
+	unsigned short sw;
+	__asm__ volatile("fnstsw %0" : "=m"(sw));
+	_exit(sw & 4 ? 77 : 78);
 }
 
 static void f_sse_zero_divide(void *arg)
@@ -243,6 +252,11 @@ static void test_fatal_faults(void)
 		    WEXITSTATUS(st) == 77) {
 			UT_NOTE("%s: the CPU did not raise #XM (QEMU TCG does not "
 				"implement unmasked SSE exceptions): skipped", cases[i].name);
+			continue;
+		}
+		if (cases[i].fn == f_x87_zero_divide && ut_emulated() && st != -1 &&
+		    WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+			UT_SKIP("%s: no SIGFPE, %s raises no #MF", cases[i].name, ut_emulator());
 			continue;
 		}
 		UT_CHECK_SIGNALED(st, cases[i].sig, cases[i].name);

@@ -15,7 +15,9 @@
  *  - read returns what is available without waiting for the full count;
  *  - a large transfer (1 MiB) through a pipe arrives intact and in order;
  *  - fstat says S_ISFIFO; lseek gives ESPIPE; reading the write end or
- *    writing the read end gives EBADF; pipe2 with a bad flag is EINVAL.
+ *    writing the read end gives EBADF; pipe2 with a bad flag is EINVAL
+ *    (skipped, with a note, under qemu-i386, which drops flags it does
+ *    not know).
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -198,7 +200,16 @@ static void test_nonblock(void)
 	UT_CHECK(fcntl(p[1], F_GETFL) & O_NONBLOCK, "the other end keeps O_NONBLOCK");
 	close(p[0]);
 	close(p[1]);
-	UT_EXPECT_ERRNO(pipe2(p, 0x40000000), EINVAL);
+	errno = 0;
+	int r = pipe2(p, 0x40000000);
+	int e = errno;
+	UT_CHECK_EMU(r == -1 && e == EINVAL, "the emulator drops flags it does not know",
+		     "pipe2(p, 0x40000000): expected -1/EINVAL, got %d/%s", r,
+		     r < 0 ? ut_errname(e) : "no error");
+	if (r == 0) {
+		close(p[0]);
+		close(p[1]);
+	}
 }
 
 static void test_dup2_stdout(void)
@@ -214,7 +225,7 @@ static void test_dup2_stdout(void)
 		close(p[1]);
 		char *argv[] = { "t_pipe", "--echo", "hello from", "the child", NULL };
 		char *envp[] = { NULL };
-		execve(self, argv, envp);
+		mos_execve(self, argv, envp);
 		_exit(3);
 	}
 	close(p[1]);

@@ -50,6 +50,13 @@
  *    path; ".." after a symlink is the target's parent), and after the
  *    working directory is renamed;
  *  - at the end the directory is empty and rmdir removes it.
+ *
+ * Under qemu-i386 (a host that cannot execute i386 programs) the
+ * seekdir(telldir()) check is skipped, with a note, when it fails and
+ * getdents64 gave offsets wider than 32 bits: the host kernel gives the
+ * 64-bit emulator the 64-bit offsets of ext4's hashed directories (an
+ * i386 process gets 32-bit ones), which the 32-bit telldir() of glibc
+ * cannot return.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -698,18 +705,23 @@ static void test_many_files(void)
 	_Alignas(8) char small[64];
 	long r;
 	int recs = 0, calls = 0, bad = 0;
+	int64_t max_doff = 0;
 	while ((r = syscall(SYS_getdents64, fd, small, sizeof(small))) > 0 && calls < 5 * N) {
 		calls++;
 		for (long off = 0; off < r;) {
 			/* struct linux_dirent64: u64 ino, s64 off, u16 reclen,
 			 * u8 type, char name[] */
 			unsigned short reclen;
+			int64_t doff;
 			memcpy(&reclen, small + off + 16, sizeof(reclen));
 			int idx;
 			if (reclen < 20 || off + reclen > r) {
 				bad++;
 				break;
 			}
+			memcpy(&doff, small + off + 8, sizeof(doff));
+			if (doff > max_doff)
+				max_doff = doff;
 			if (sscanf(small + off + 19, "file-%3d", &idx) == 1 && idx >= 0 && idx < N)
 				seen[idx]++;
 			recs++;
@@ -744,8 +756,13 @@ static void test_many_files(void)
 			same &= strcmp(again[i], first[i]) == 0;
 		}
 	}
-	UT_CHECK(dp && pos >= 0 && same, "seekdir(telldir()) after 100 entries: %d names, %s",
-		 got, same ? "the same" : "different");
+	if (!(dp && pos >= 0 && same) && ut_emulated() && max_doff > INT32_MAX)
+		UT_SKIP("seekdir(telldir()) after 100 entries: %d names, different: the "
+			"emulator gets 64-bit directory offsets (up to %#llx), which telldir "
+			"cannot return", got, (unsigned long long)max_doff);
+	else
+		UT_CHECK(dp && pos >= 0 && same, "seekdir(telldir()) after 100 entries: %d "
+			 "names, %s", got, same ? "the same" : "different");
 	if (dp)
 		closedir(dp);
 
@@ -945,7 +962,7 @@ static void test_cloexec(void)
 			snprintf(sa, sizeof(sa), "%d", a);
 			snprintf(sb, sizeof(sb), "%d", b);
 			char *argv[] = { (char *)self_path, "--cloexec-child", sa, sb, NULL };
-			execv(self_path, argv);
+			mos_execve(self_path, argv, environ);
 			_exit(100);
 		}
 		int st;

@@ -13,9 +13,29 @@
  *   ut_is_mos()                uname().sysname is "M-OS": where M-OS
  *                              deliberately differs from Linux, the test
  *                              checks the M-OS rule only there
+ *   ut_emulated()              this program runs under a user-mode
+ *                              emulator (qemu-i386 on a host that cannot
+ *                              execute i386 programs; never on M-OS);
+ *                              ut_emulator() is its name
+ *   UT_CHECK_EMU(cond, why, fmt, ...)
+ *   UT_EXPECT_ERRNO_EMU(call, err, why)
+ *                              as UT_CHECK and UT_EXPECT_ERRNO, for
+ *                              behaviour qemu-i386 does not reproduce:
+ *                              failing under an emulator (and only
+ *                              there), the check is skipped, printing
+ *                              "utest: note: SKIP file:line: message:
+ *                              why (impossible under qemu-i386)"
+ *   UT_SKIP(fmt, ...)          the same for a check that cannot even be
+ *                              tried under the emulator (call it only
+ *                              when ut_emulated()); runall totals skips
  *   ut_run_child(fn, arg)      run fn(arg) in a forked child (exit status
  *                              0 if it returns); the wait status, or -1
  *   ut_wait(pid, &status, ms)  waitpid with a time limit (SIGKILL after)
+ *   mos_execve(path, argv, envp), mos_execvp(file, argv)  (mos/exec.h)
+ *                              how the tests exec a program that must
+ *                              run, so that it also runs where i386
+ *                              programs go through qemu-i386; tests of
+ *                              exec failures call execve itself
  *
  * Output is unbuffered, so a forked child never repeats the parent's
  * pending lines and a crash loses nothing; children leave with _exit().
@@ -25,7 +45,9 @@
 #ifndef UTEST_H
 #define UTEST_H
 
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,12 +61,23 @@
 #include <time.h>
 #include <unistd.h>
 
-static int ut_passed, ut_failed;
+#include "mos/exec.h"
+
+static int ut_passed, ut_failed, ut_skipped;
 
 __attribute__((constructor)) static void ut_init_(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setvbuf(stderr, NULL, _IONBF, 0);
+}
+
+static void ut_vfail_(const char *file, int line, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	const char *base = strrchr(file, '/');
+	printf("utest: FAIL %s:%d: %s\n", base ? base + 1 : file, line, msg);
+	ut_failed++;
 }
 
 __attribute__((format(printf, 4, 5), unused))
@@ -54,14 +87,10 @@ static int ut_check_(int ok, const char *file, int line, const char *fmt, ...)
 		ut_passed++;
 		return 1;
 	}
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ut_vfail_(file, line, fmt, ap);
 	va_end(ap);
-	const char *base = strrchr(file, '/');
-	printf("utest: FAIL %s:%d: %s\n", base ? base + 1 : file, line, msg);
-	ut_failed++;
 	return 0;
 }
 
@@ -94,14 +123,6 @@ static const char *ut_errname(int e)
 #define UT_NOTE(fmt, ...) printf("utest: note: " fmt "\n", ##__VA_ARGS__)
 
 __attribute__((unused))
-static int ut_done(const char *name)
-{
-	printf("utest: %s: %d passed, %d failed\n", name, ut_passed, ut_failed);
-	fflush(stdout);
-	return ut_failed ? 1 : 0;
-}
-
-__attribute__((unused))
 static int ut_is_mos(void)
 {
 	static int cached = -1;
@@ -110,6 +131,116 @@ static int ut_is_mos(void)
 		cached = uname(&u) == 0 && strcmp(u.sysname, "M-OS") == 0;
 	}
 	return cached;
+}
+
+/*
+ * Under a user-mode emulator the host kernel runs the emulator, not this
+ * program: /proc/self/exe, opened through a directory descriptor (which
+ * qemu-i386 does not intercept, unlike the path "/proc/self/exe"), is then
+ * a program for the host's own machine instead of an i386 one.  Never on
+ * M-OS (which has no /proc); 0 wherever /proc cannot tell.
+ */
+static char ut_emulator_name_[64];
+
+__attribute__((unused))
+static int ut_emulated(void)
+{
+	static int cached = -1;
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	if (ut_is_mos())
+		return cached;
+	int dir = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return cached;
+	Elf32_Ehdr eh;
+	int fd = openat(dir, "exe", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &eh, sizeof(eh)) == (ssize_t)sizeof(eh) &&
+		    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_machine != EM_386)
+			cached = 1;
+		close(fd);
+	}
+	char path[256];
+	ssize_t n = readlinkat(dir, "exe", path, sizeof(path) - 1);
+	close(dir);
+	if (cached) {
+		path[n > 0 ? n : 0] = 0;
+		const char *base = strrchr(path, '/');
+		snprintf(ut_emulator_name_, sizeof(ut_emulator_name_), "%.63s",
+			 n > 0 ? (base ? base + 1 : path) : "an emulator");
+	}
+	return cached;
+}
+
+/* "qemu-i386": the emulator's program name, when ut_emulated(). */
+__attribute__((unused))
+static const char *ut_emulator(void)
+{
+	return ut_emulated() ? ut_emulator_name_ : "no emulator";
+}
+
+static void ut_vskip_(const char *file, int line, const char *why, const char *fmt,
+		      va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	const char *base = strrchr(file, '/');
+	printf("utest: note: SKIP %s:%d: %s%s%s (impossible under %s)\n",
+	       base ? base + 1 : file, line, msg, why ? ": " : "", why ? why : "",
+	       ut_emulator());
+	ut_skipped++;
+}
+
+__attribute__((format(printf, 3, 4), unused))
+static void ut_skip_(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ut_vskip_(file, line, NULL, fmt, ap);
+	va_end(ap);
+}
+
+#define UT_SKIP(fmt, ...) ut_skip_(__FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
+__attribute__((format(printf, 5, 6), unused))
+static int ut_check_emu_(int ok, const char *why, const char *file, int line,
+			 const char *fmt, ...)
+{
+	if (ok) {
+		ut_passed++;
+		return 1;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (ut_emulated())
+		ut_vskip_(file, line, why, fmt, ap);
+	else
+		ut_vfail_(file, line, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+#define UT_CHECK_EMU(cond, why, fmt, ...) \
+	ut_check_emu_(!!(cond), why, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
+#define UT_EXPECT_ERRNO_EMU(call, err, why) ({ \
+	errno = 0; \
+	long ut_r_ = (long)(call); \
+	int ut_e_ = errno; \
+	UT_CHECK_EMU(ut_r_ < 0 && ut_e_ == (err), why, "%s: expected -1/%s, got %ld/%s", \
+		     #call, ut_errname(err), ut_r_, ut_r_ < 0 ? ut_errname(ut_e_) : "no error"); })
+
+__attribute__((unused))
+static int ut_done(const char *name)
+{
+	if (ut_skipped)
+		printf("utest: note: %s: %d checks skipped under %s\n", name, ut_skipped,
+		       ut_emulator());
+	printf("utest: %s: %d passed, %d failed\n", name, ut_passed, ut_failed);
+	fflush(stdout);
+	return ut_failed ? 1 : 0;
 }
 
 /* kill(getpid(), sig): glibc's raise() uses tgkill, which a young kernel
