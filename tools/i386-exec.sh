@@ -32,10 +32,26 @@
 # Nothing here fails: at worst it says what is missing and goes native.
 # Being sourced, it sets no shell option; it works under `set -u`.
 #
-# After i386_init, I386_MODE is "native" or "qemu".
+# After i386_init, I386_MODE is "native" or "qemu", and I386_EMULATED is
+# 1 when the programs run under an emulator all the same: through
+# qemu-i386 here, or "natively" on a host whose kernel hands i386 programs
+# to qemu-i386 itself (a binfmt_misc entry, as qemu-user-binfmt makes),
+# where the checks an emulator cannot pass are skipped too.
 
 I386_MODE=native
+I386_EMULATED=0
 I386_RUN=()
+
+# Whether the kernel runs i386 programs through qemu-i386 (binfmt_misc).
+i386_binfmt_emulated() {
+	local entry
+	for entry in /proc/sys/fs/binfmt_misc/*; do
+		case ${entry##*/} in register|status) continue ;; esac
+		[ -f "$entry" ] && grep -q '^enabled' "$entry" 2>/dev/null &&
+			grep -q '^interpreter .*qemu-i386' "$entry" 2>/dev/null && return 0
+	done
+	return 1
+}
 
 # i386_is_program FILE: FILE is an executable 32-bit little-endian ELF
 # file for EM_386 (the bytes at offsets 0-5 and 18-19 of its header).
@@ -70,14 +86,21 @@ i386_probe() {
 
 i386_use_native() {	# message...
 	I386_MODE=native
+	I386_EMULATED=0
 	I386_RUN=()
 	unset MOS_I386_EMULATOR
-	echo "i386 programs: $*"
+	if i386_binfmt_emulated; then
+		I386_EMULATED=1
+		echo "i386 programs: $* (the kernel runs them through qemu-i386: binfmt_misc)"
+	else
+		echo "i386 programs: $*"
+	fi
 }
 
 i386_use_qemu() {	# message...
 	local qemu
 	I386_MODE=qemu
+	I386_EMULATED=1
 	if qemu=$(i386_find_qemu); then
 		export MOS_I386_EMULATOR=$qemu
 		I386_RUN=("$qemu" --)

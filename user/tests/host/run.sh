@@ -420,7 +420,7 @@ fi
 
 check "uname" "$(PATH=$HOST_PATH uname -s)" "$(run uname)"
 # qemu-i386 reports the machine it emulates, not the host's.
-if [ "$I386_MODE" = qemu ]; then
+if [ "$I386_EMULATED" = 1 ]; then
 	machine=i686
 else
 	machine=$(PATH=$HOST_PATH uname -m)

@@ -58,12 +58,12 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 # Checks are skipped only where an emulator cannot pass them.
 skipped=$(grep -c '^utest: note: SKIP ' "$LOG")
-if [ "$skipped" -gt 0 ] && [ "$I386_MODE" != qemu ]; then
+if [ "$skipped" -gt 0 ] && [ "$I386_EMULATED" != 1 ]; then
 	echo "host_run: FAIL: $skipped checks skipped as if under an emulator, but the" \
 	     "tests ran natively"
 	failed=$((failed + 1))
 elif [ "$skipped" -gt 0 ]; then
-	echo "host_run: $skipped checks skipped under qemu-i386 (the \"utest: note: SKIP\"" \
+	echo "host_run: $skipped checks skipped under an emulator (the \"utest: note: SKIP\"" \
 	     "lines say which and why)"
 fi
 echo "$passed passed, $failed failed"
