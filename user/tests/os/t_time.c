@@ -284,7 +284,8 @@ static void test_errors(void)
 	UT_EXPECT_ERRNO(syscall(SYS_clock_settime, CLOCK_BOOTTIME, &good32), EINVAL);
 	UT_EXPECT_ERRNO(syscall(SYS_clock_settime, CLOCK_MONOTONIC_RAW, &good32), EINVAL);
 	UT_EXPECT_ERRNO(syscall(SYS_clock_settime, 12345, &good32), EINVAL);
-	UT_EXPECT_ERRNO(syscall(SYS_clock_settime, CLOCK_MONOTONIC, KBAD), EINVAL);
+	UT_EXPECT_ERRNO_EMU(syscall(SYS_clock_settime, CLOCK_MONOTONIC, KBAD), EINVAL,
+			    "qemu-i386 copies the time in before the kernel checks the clock");
 	UT_EXPECT_ERRNO(syscall(SYS_clock_settime, CLOCK_PROCESS_CPUTIME_ID, &good32), EINVAL);
 	UT_EXPECT_ERRNO(syscall(SYS_clock_settime, CLOCK_REALTIME, NULL), EFAULT);
 	UT_EXPECT_ERRNO(syscall(SYS_clock_settime, CLOCK_REALTIME, KBAD), EFAULT);
@@ -302,7 +303,8 @@ static void test_errors(void)
 	UT_EXPECT_ERRNO(syscall(SYS_clock_gettime64, CLOCK_REALTIME, KBAD), EFAULT);
 	UT_EXPECT_ERRNO(syscall(SYS_clock_gettime, 12345, &t32), EINVAL);
 	UT_EXPECT_ERRNO(syscall(SYS_clock_getres, 12345, &t32), EINVAL);
-	UT_EXPECT_ERRNO(syscall(SYS_clock_getres, CLOCK_REALTIME, KBAD), EFAULT);
+	UT_EXPECT_ERRNO_EMU(syscall(SYS_clock_getres, CLOCK_REALTIME, KBAD), EFAULT,
+			    "qemu-i386 ignores a failed copy-out of clock_getres");
 	UT_EXPECT_ERRNO(syscall(SYS_clock_getres_time64, 12345, NULL), EINVAL);
 	UT_EXPECT_ERRNO(syscall(SYS_gettimeofday, KBAD, NULL), EFAULT);
 	UT_EXPECT_ERRNO(syscall(SYS_gettimeofday, NULL, KBAD), EFAULT);
