@@ -58,12 +58,6 @@
 #define PFRAME_REMOVE_BY_HASH 16u	/* ranges this short are removed by lookup */
 #define PFRAME_READAHEAD_RESERVE 2u	/* read ahead only above 2x low water */
 
-/* One user PTE that maps a page. */
-typedef struct pframe_mapping {
-	list_t link;		/* on pf_mappings */
-	pde_t *pd;		/* the address space's page directory */
-	uint32_t va;		/* the user page */
-} pframe_mapping_t;
 
 static spinlock_t table_lock = SPINLOCK_INIT("page cache: hash, LRU, pframe state");
 static list_t *hash_table;	/* hash_size chains, sized by memory at boot */
@@ -155,10 +149,27 @@ static pframe_mapping_t *mapping_entry(list_t *l)
 	return list_entry(l, pframe_mapping_t, link);
 }
 
+/* A record for a new mapping of pf: the one inside the pframe when it is
+ * free (most pages have one mapping), else one from the slab. */
+static pframe_mapping_t *new_mapping_locked(pframe_t *pf)
+{
+	if (!pf->pf_map0.pd)
+		return &pf->pf_map0;
+	return slab_alloc(mapping_cache);
+}
+
+static void free_mapping_locked(pframe_t *pf, pframe_mapping_t *m)
+{
+	if (m == &pf->pf_map0)
+		m->pd = NULL;
+	else
+		slab_free(mapping_cache, m);
+}
+
 static void forget_mapping_locked(pframe_t *pf, pframe_mapping_t *m)
 {
 	list_remove(&m->link);
-	slab_free(mapping_cache, m);
+	free_mapping_locked(pf, m);
 	stats.mappings--;
 }
 
@@ -561,13 +572,13 @@ int pframe_map(pframe_t *pf, pde_t *pd, uint32_t va, bool writable)
 		goto out;
 	}
 	unmap_va_locked(pd, va);
-	pframe_mapping_t *m = slab_alloc(mapping_cache);
+	pframe_mapping_t *m = new_mapping_locked(pf);
 	if (!m) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	if ((rc = pt_map(pd, va, pa, pte_flags)) < 0) {
-		slab_free(mapping_cache, m);
+		free_mapping_locked(pf, m);
 		goto out;
 	}
 	m->pd = pd;
@@ -581,6 +592,11 @@ out:
 
 void pframe_unmap(pde_t *pd, uint32_t va)
 {
+	/* Only the owner of pd (who holds its vmmap lock) maps pages in it,
+	 * so a PTE absent now stays absent: skip the lock, as unmapping a
+	 * whole range mostly meets empty slots. */
+	if (!pt_lookup(pd, va, NULL, NULL))
+		return;
 	spin_lock(&table_lock);
 	unmap_va_locked(pd, va);
 	spin_unlock(&table_lock);

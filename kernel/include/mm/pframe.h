@@ -43,6 +43,13 @@
 #define PF_DIRTY 0x2u	/* differs from the backing store */
 #define PF_ORPHAN 0x4u	/* removed while pinned: freed at the last unpin */
 
+/* One user PTE that maps a page (the reverse map). */
+typedef struct pframe_mapping {
+	list_t link;		/* on pf_mappings */
+	pde_t *pd;		/* the address space's page directory; NULL: unused */
+	uint32_t va;		/* the user page */
+} pframe_mapping_t;
+
 typedef struct pframe {
 	mmobj_t *pf_obj;
 	uint32_t pf_pagenum;
@@ -55,6 +62,7 @@ typedef struct pframe {
 	list_t pf_obj_link;	/* on pf_obj->mo_pages */
 	list_t pf_lru_link;	/* on the LRU while unpinned and evictable */
 	list_t pf_mappings;	/* pframe_mapping_t: the user PTEs mapping it */
+	pframe_mapping_t pf_map0;	/* the first mapping's record, kept here */
 } pframe_t;
 
 /* The frame owner word (mm/frame.h) of a page-cache page: the pframe's
@@ -89,7 +97,8 @@ void pframe_unpin(pframe_t *pf);
  * object, or `writable` and pf is not dirty (a write-back cleaned it):
  * the caller looks the page up and dirties it again. */
 int pframe_map(pframe_t *pf, pde_t *pd, uint32_t va, bool writable);
-/* Removes the user mapping of va in pd, if any (and its record). */
+/* Removes the user mapping of va in pd, if any (and its record).  The
+ * caller owns pd's layout (its vmmap lock): only it adds mappings. */
 void pframe_unmap(pde_t *pd, uint32_t va);
 /* How many user PTEs map pf (tests). */
 size_t pframe_mapcount(pframe_t *pf);
