@@ -33,9 +33,17 @@ static mmobj_t *area_object(uint32_t flags, mmobj_t *obj)
 long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	     mmobj_t *obj, uint32_t pgoff)
 {
+	return vm_mmap_max(map, addr, len, prot, PROT_MASK, flags, obj, pgoff);
+}
+
+long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t maxprot,
+		 uint32_t flags, mmobj_t *obj, uint32_t pgoff)
+{
 	uint32_t type = flags & MAP_TYPE;
 	if (len == 0 || (type != MAP_SHARED && type != MAP_PRIVATE) || (prot & ~PROT_MASK))
 		return -EINVAL;
+	if (prot & ~maxprot)
+		return -EACCES;
 	if (len > USER_END)
 		return -ENOMEM;
 	uint32_t npages = PN(PAGE_ALIGN_UP(len));
@@ -68,7 +76,7 @@ long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t 
 	if (!o)
 		goto out;
 	uint32_t area_flags = type | (obj ? 0 : MAP_ANONYMOUS);
-	rc = vmmap_map(map, start, npages, o, obj ? pgoff : 0, prot, area_flags);
+	rc = vmmap_map_max(map, start, npages, o, obj ? pgoff : 0, prot, maxprot, area_flags);
 	mmobj_put(o);	/* the area holds its own reference */
 	if (rc == 0)
 		rc = (long)PN_ADDR(start);

@@ -5,7 +5,9 @@
  * containing a page boundary into two (each holding its own object
  * reference), and then whole areas are removed, changed or added.  PTEs
  * are dropped for any page whose mapping goes away or loses rights, so the
- * next access faults and sees the new layout.
+ * next access faults and sees the new layout.  Both halves of a split
+ * keep the area's protection, maximum protection and flags; areas merge
+ * only when all of them match.
  *
  * The caller holds map->lock (or owns the map outright, as exec and fork
  * do for a map no thread runs on yet).
@@ -135,7 +137,8 @@ static void area_insert(vmmap_t *map, vmarea_t *a)
 static bool continues(const vmarea_t *a, const vmarea_t *b)
 {
 	return a->end == b->start && a->obj == b->obj && a->prot == b->prot &&
-	       a->flags == b->flags && a->off + (a->end - a->start) == b->off;
+	       a->maxprot == b->maxprot && a->flags == b->flags &&
+	       a->off + (a->end - a->start) == b->off;
 }
 
 /* Merges a with its successor if one continues the other. */
@@ -155,8 +158,15 @@ static void try_merge_next(vmmap_t *map, vmarea_t *a)
 int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	      uint32_t off, uint32_t prot, uint32_t flags)
 {
+	return vmmap_map_max(map, start, npages, obj, off, prot, PROT_MASK, flags);
+}
+
+int vmmap_map_max(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
+		  uint32_t off, uint32_t prot, uint32_t maxprot, uint32_t flags)
+{
 	KASSERT(vmmap_is_range_empty(map, start, npages),
 		"vmmap_map over existing pages %#x+%#x", start, npages);
+	KASSERT(!(prot & ~maxprot), "prot %#x beyond maxprot %#x", prot, maxprot);
 	vmarea_t *a = slab_alloc(vmarea_cache);
 	if (!a)
 		return -ENOMEM;
@@ -164,6 +174,7 @@ int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	a->end = start + npages;
 	a->off = off;
 	a->prot = prot;
+	a->maxprot = maxprot;
 	a->flags = flags;
 	a->obj = obj;
 	mmobj_ref(obj);
@@ -217,10 +228,12 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 {
 	uint32_t end = start + npages;
 	list_t *l;
-	for (uint32_t vpn = start; vpn < end;) {	/* no holes allowed */
+	for (uint32_t vpn = start; vpn < end;) {	/* no holes, nothing beyond maxprot */
 		vmarea_t *a = vmmap_lookup(map, vpn);
 		if (!a)
 			return -ENOMEM;
+		if (prot & ~a->maxprot)
+			return -EACCES;
 		vpn = a->end;
 	}
 	int rc = split_at(map, start);

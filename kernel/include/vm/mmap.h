@@ -9,9 +9,16 @@
  * anonymous memory when obj is NULL.  addr is a hint unless MAP_FIXED
  * (then it must be page aligned and whatever was there is unmapped first;
  * MAP_FIXED_NOREPLACE fails with -EEXIST instead).  Returns the address
- * or a negative errno: -EINVAL, -ENOMEM, -EEXIST. */
+ * or a negative errno: -EINVAL, -ENOMEM, -EEXIST.  mprotect may later
+ * grant any protection. */
 long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	     mmobj_t *obj, uint32_t pgoff);
+/* As vm_mmap, but the area may never have more than maxprot (mprotect
+ * beyond it is -EACCES, and so is a prot beyond it here): the system call
+ * takes PROT_WRITE away for a shared mapping of a file that is not open
+ * for writing. */
+long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t maxprot,
+		 uint32_t flags, mmobj_t *obj, uint32_t pgoff);
 /* vm_mmap's results are addresses up to 0xBFFFF000, which are negative
  * as a long: an error is a value in [-4095, -1], as in Linux. */
 #define VM_MAX_ERRNO 4095
@@ -21,6 +28,8 @@ static inline bool vm_mmap_failed(long rc)
 }
 
 int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len);
+/* -EINVAL (unaligned, unknown bits), -ENOMEM (a hole), -EACCES (beyond
+ * an area's maxprot). */
 int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot);
 /* Sets the break (0: query); returns the new break, or the old one if it
  * cannot move (as Linux's brk). */

@@ -11,6 +11,11 @@
  * (kernel/vm/fault.c), and every user PTE that maps a page-cache page
  * holds one pin on that pframe: vmmap_unmap_pages drops them.
  *
+ * Each area also has a maximum protection, fixed when it is mapped:
+ * mprotect may grant nothing beyond it (a shared mapping of a file not
+ * opened for writing can never become writable).  Splitting, merging and
+ * fork carry it along; only areas with the same maxprot merge.
+ *
  * A vmmap is used by its own process's threads; `lock` (a kmutex, since
  * faults sleep on disk reads) serialises them. */
 #pragma once
@@ -41,6 +46,7 @@ typedef struct vmarea {
 	uint32_t start, end;	/* virtual page numbers, end exclusive */
 	uint32_t off;		/* object page mapped at start */
 	uint32_t prot;		/* PROT_* */
+	uint32_t maxprot;	/* PROT_* that prot may ever include */
 	uint32_t flags;		/* MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS */
 	mmobj_t *obj;		/* one reference held (for a file, on its vnode) */
 	list_t link;		/* on vmmap.areas, sorted */
@@ -68,13 +74,20 @@ bool vmmap_is_range_empty(vmmap_t *map, uint32_t start, uint32_t npages);
 /* Maps npages at start (which must be free) from obj at page off; takes
  * its own reference on obj.  A neighbouring area that continues
  * the same object with the same protection and flags is extended
- * instead.  0 or -ENOMEM. */
+ * instead.  0 or -ENOMEM.  The area's maxprot is PROT_MASK: mprotect may
+ * grant anything. */
 int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	      uint32_t off, uint32_t prot, uint32_t flags);
+/* As vmmap_map, with the most that mprotect may ever grant (prot must lie
+ * within maxprot). */
+int vmmap_map_max(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
+		  uint32_t off, uint32_t prot, uint32_t maxprot, uint32_t flags);
 /* Unmaps [start, start+npages), splitting areas that straddle it. */
 int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages);
 /* Changes the protection of [start, start+npages), which must be fully
- * mapped (else -ENOMEM); splits areas as needed, merges after. */
+ * mapped (else -ENOMEM) by areas whose maxprot allows prot (else
+ * -EACCES; the first problem from start on decides, and nothing changes);
+ * splits areas as needed, merges after. */
 int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot);
 /* fork: a copy in which private areas of both maps sit on fresh shadow
  * objects over the old ones; the parent's PTEs are dropped so its next

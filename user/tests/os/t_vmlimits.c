@@ -1,0 +1,189 @@
+/*
+ * t_vmlimits: the rights and limits of an address space, as Linux has
+ * them.
+ *
+ *  - maxprot: a MAP_SHARED mapping of a file opened O_RDONLY can never
+ *    become writable: mprotect(PROT_WRITE) is EACCES (also on part of it,
+ *    after it was split and merged again, and in a forked child), a write
+ *    still faults, and the file never changes; PROT_NONE and back to
+ *    PROT_READ is fine.  A MAP_PRIVATE mapping of the same descriptor, an
+ *    anonymous mapping and a MAP_SHARED mapping of an O_RDWR descriptor
+ *    may become writable (the last one writes through to the file).  Two
+ *    adjacent shared mappings of one file, one through each descriptor,
+ *    keep their own limits.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+
+#include "utest.h"
+
+#define PG 4096
+#define RW (PROT_READ | PROT_WRITE)
+#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+
+static char dir[256];
+
+static void touch_write(void *p)
+{
+	*(volatile char *)p = 1;
+}
+
+/* A file of npages pages, page i filled with fill + i; returns an O_RDWR
+ * descriptor (path filled in) or -1. */
+static int make_file(const char *name, int npages, char fill, char *path, size_t psz)
+{
+	snprintf(path, psz, "%s/%s", dir, name);
+	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	if (fd < 0)
+		return -1;
+	char buf[PG];
+	for (int i = 0; i < npages; i++) {
+		memset(buf, fill + i, PG);
+		if (write(fd, buf, PG) != PG) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* Every byte of page i of the file at fd is fill + i. */
+static int file_is(int fd, int npages, char fill)
+{
+	char buf[PG];
+	for (int i = 0; i < npages; i++) {
+		if (pread(fd, buf, PG, (off_t)i * PG) != PG)
+			return 0;
+		for (int k = 0; k < PG; k++)
+			if (buf[k] != (char)(fill + i))
+				return 0;
+	}
+	return 1;
+}
+
+/* In a forked child: mprotect(PROT_WRITE) of the shared read-only page
+ * must fail with EACCES there too (fork carries maxprot). */
+static void child_mprotect(void *p)
+{
+	_exit(mprotect(p, PG, RW) < 0 && errno == EACCES ? 0 : 1);
+}
+
+static void test_maxprot_shared_rdonly(void)
+{
+	char path[300];
+	int fd = make_file("ro", 3, 'a', path, sizeof(path));
+	if (!UT_CHECK(fd >= 0, "create file: %s", strerror(errno)))
+		return;
+	close(fd);
+	fd = open(path, O_RDONLY);
+	char *m = mmap(NULL, 3 * PG, PROT_READ, MAP_SHARED, fd, 0);
+	if (!UT_CHECK(m != MAP_FAILED, "mmap O_RDONLY MAP_SHARED PROT_READ: %s", strerror(errno))) {
+		close(fd);
+		return;
+	}
+	UT_CHECK(m[0] == 'a' && m[2 * PG] == 'c', "file contents mapped");
+	UT_EXPECT_ERRNO(mprotect(m, 3 * PG, RW), EACCES);
+	UT_EXPECT_ERRNO(mprotect(m + PG, PG, PROT_WRITE), EACCES);
+	UT_EXPECT_ERRNO(mprotect(m + 2 * PG, PG, RW | PROT_EXEC), EACCES);
+	UT_CHECK_SIGNALED(ut_run_child(touch_write, m), SIGSEGV, "write after refused mprotect");
+	/* Lowering and raising within the limit is fine; the pieces of the
+	 * split area keep the limit, and so does the area merged again. */
+	UT_CHECK(mprotect(m + PG, PG, PROT_NONE) == 0, "mprotect(PROT_NONE) of the middle page");
+	UT_EXPECT_ERRNO(mprotect(m + 2 * PG, PG, RW), EACCES);
+	UT_EXPECT_ERRNO(mprotect(m, PG, RW), EACCES);
+	UT_CHECK(mprotect(m + PG, PG, PROT_READ) == 0, "back to PROT_READ");
+	UT_CHECK(m[PG] == 'b', "data intact after PROT_NONE");
+	UT_EXPECT_ERRNO(mprotect(m, 3 * PG, RW), EACCES);
+	UT_CHECK_EXITED(ut_run_child(child_mprotect, m + PG), 0,
+			"a forked child cannot make it writable either");
+	/* A range that starts writable-capable and runs into the read-only
+	 * mapping: EACCES.  (Linux may already have changed the first part;
+	 * M-OS checks the whole range first and changes nothing.) */
+	char *before = mmap(m - PG, PG, PROT_READ, ANON | MAP_FIXED_NOREPLACE, -1, 0);
+	if (before == m - PG) {
+		UT_EXPECT_ERRNO(mprotect(before, 2 * PG, RW), EACCES);
+		if (ut_is_mos())
+			UT_CHECK_SIGNALED(ut_run_child(touch_write, before), SIGSEGV,
+					  "M-OS: a refused mprotect changes nothing");
+		munmap(before, PG);
+	}
+	UT_CHECK(munmap(m, 3 * PG) == 0, "munmap");
+	UT_CHECK(file_is(fd, 3, 'a'), "the file never changed");
+
+	/* The same descriptor, MAP_PRIVATE: may become writable, and writes
+	 * stay private. */
+	m = mmap(NULL, 2 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (UT_CHECK(m != MAP_FAILED, "mmap O_RDONLY MAP_PRIVATE")) {
+		UT_CHECK(mprotect(m, 2 * PG, RW) == 0, "private file mapping may become writable: %s",
+			 strerror(errno));
+		m[0] = 'X';
+		m[PG] = 'Y';
+		UT_CHECK(m[0] == 'X' && m[PG] == 'Y', "private writes visible");
+		munmap(m, 2 * PG);
+		UT_CHECK(file_is(fd, 3, 'a'), "private writes never reach the file");
+	}
+	close(fd);
+	unlink(path);
+}
+
+static void test_maxprot_upgradeable(void)
+{
+	char *a = mmap(NULL, 2 * PG, PROT_READ, ANON, -1, 0);
+	if (UT_CHECK(a != MAP_FAILED, "mmap anonymous PROT_READ")) {
+		UT_CHECK(mprotect(a, 2 * PG, RW) == 0, "anonymous mapping may become writable");
+		a[PG] = 7;
+		UT_CHECK(a[PG] == 7 && a[0] == 0, "and is writable");
+		munmap(a, 2 * PG);
+	}
+	char *s = mmap(NULL, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (UT_CHECK(s != MAP_FAILED, "mmap shared anonymous PROT_READ")) {
+		UT_CHECK(mprotect(s, PG, RW) == 0, "shared anonymous mapping may become writable");
+		munmap(s, PG);
+	}
+
+	char path[300];
+	int fd = make_file("rw", 2, 'k', path, sizeof(path));
+	if (!UT_CHECK(fd >= 0, "create file"))
+		return;
+	char *m = mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED, fd, 0);
+	if (UT_CHECK(m != MAP_FAILED, "mmap O_RDWR MAP_SHARED PROT_READ")) {
+		UT_CHECK(mprotect(m + PG, PG, RW) == 0, "O_RDWR shared mapping may become writable: %s",
+			 strerror(errno));
+		m[PG + 3] = 'W';
+		munmap(m, 2 * PG);
+		char c = 0;
+		UT_CHECK(pread(fd, &c, 1, PG + 3) == 1 && c == 'W', "the write reached the file");
+	}
+
+	/* One file through two descriptors, mapped side by side at
+	 * consecutive offsets: the O_RDONLY part stays read-only, the O_RDWR
+	 * part may become writable (the areas must not merge). */
+	int ro = open(path, O_RDONLY);
+	char *both = mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED, ro, 0);
+	if (UT_CHECK(both != MAP_FAILED, "mmap")) {
+		char *hi = mmap(both + PG, PG, PROT_READ, MAP_SHARED | MAP_FIXED, fd, PG);
+		UT_CHECK(hi == both + PG, "MAP_FIXED the O_RDWR page next to the O_RDONLY one");
+		UT_CHECK(mprotect(both + PG, PG, RW) == 0, "the O_RDWR page may become writable: %s",
+			 strerror(errno));
+		UT_EXPECT_ERRNO(mprotect(both, PG, RW), EACCES);
+		UT_CHECK(mprotect(both + PG, PG, PROT_READ) == 0, "back to PROT_READ");
+		UT_EXPECT_ERRNO(mprotect(both, 2 * PG, RW), EACCES);
+		UT_CHECK(mprotect(both + PG, PG, RW) == 0, "the O_RDWR page still may");
+		munmap(both, 2 * PG);
+	}
+	close(ro);
+	close(fd);
+	unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	snprintf(dir, sizeof(dir), "%s", ut_scratch_dir("t_vmlimits"));
+	test_maxprot_shared_rdonly();
+	test_maxprot_upgradeable();
+	UT_CHECK(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
+	return ut_done("t_vmlimits");
+}
