@@ -2,7 +2,9 @@
  * lookup, free-range search, splitting on partial unmap and mprotect,
  * merging, brk; copy-on-write across vmmap_clone (private areas diverge,
  * shared ones do not); shadow chains stay short over many generations of
- * fork; nothing leaks (objects, frames, slab objects). */
+ * fork; thousands of random mmap/munmap/mprotect calls against the area
+ * tree, checked after each one against a plain walk of the list; nothing
+ * leaks (objects, frames, slab objects). */
 #include "test/ktest.h"
 #include "mm/page.h"
 #include "mm/pagetable.h"
@@ -16,6 +18,10 @@
 #define BASE 0x10000000u
 #define GENERATIONS 30
 #define MAX_CHAIN 3
+#define RW (PROT_READ | PROT_WRITE)
+#define ANON_FIXED (MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
+#define RANDOM_OPS 3000
+#define RANDOM_WINDOW 512	/* pages, at the top of user space */
 
 static vmmap_t *new_map(void)
 {
@@ -171,6 +177,123 @@ static void test_chains_stay_short(void)
 	free_map(parent);
 }
 
+/* A fingerprint of the layout: equal before and after a call that failed. */
+static uint32_t layout_hash(vmmap_t *map)
+{
+	uint32_t h = 2166136261u;
+	list_t *l;
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = list_entry(l, vmarea_t, link);
+		uint32_t v[] = { a->start, a->end, a->off, a->prot, a->flags, (uint32_t)a->obj };
+		for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+			h = (h ^ v[i]) * 16777619u;
+	}
+	return h;
+}
+
+/* In-order walk of the tree against the list (from *cur on), and the
+ * heap order of priorities; false at the first difference. */
+static bool tree_matches_list(vmmap_t *map, vmarea_t *t, list_t **cur)
+{
+	if (!t)
+		return true;
+	vmarea_t *l = t->tree.left, *r = t->tree.right;
+	if ((l && l->tree.prio > t->tree.prio) || (r && r->tree.prio > t->tree.prio))
+		return false;
+	if (!tree_matches_list(map, l, cur))
+		return false;
+	if (*cur == &map->areas || list_entry(*cur, vmarea_t, link) != t)
+		return false;
+	*cur = (*cur)->next;
+	return tree_matches_list(map, r, cur);
+}
+
+/* The free-range search the tree replaced: walk down from the top. */
+static uint32_t list_find_range(vmmap_t *map, uint32_t npages)
+{
+	uint32_t end = USER_MAX_PAGE;
+	list_t *l;
+	for (l = map->areas.prev; l != &map->areas; l = l->prev) {
+		vmarea_t *a = list_entry(l, vmarea_t, link);
+		if (end - a->end >= npages)
+			return end - npages;
+		end = a->start;
+	}
+	return end - USER_MIN_PAGE >= npages ? end - npages : 0;
+}
+
+static vmarea_t *list_lookup(vmmap_t *map, uint32_t vpn)
+{
+	list_t *l;
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = list_entry(l, vmarea_t, link);
+		if (a->start <= vpn && vpn < a->end)
+			return a;
+	}
+	return NULL;
+}
+
+/* Counts what is wrong with map: list order, tree shape, lookups and
+ * free-range searches against the list. */
+static int check_map(vmmap_t *map, uint32_t *seed)
+{
+	int bad = 0;
+	uint32_t prev_end = 0;
+	list_t *l;
+	list_for_each(l, &map->areas) {
+		vmarea_t *a = list_entry(l, vmarea_t, link);
+		bad += a->start >= a->end || a->start < prev_end;
+		prev_end = a->end;
+	}
+	list_t *cur = map->areas.next;
+	bad += !tree_matches_list(map, map->tree, &cur) || cur != &map->areas;
+	for (int i = 0; i < 8; i++) {
+		uint32_t vpn = USER_MAX_PAGE - 1 - ktest_rand(seed) % (RANDOM_WINDOW + 16);
+		bad += vmmap_lookup(map, vpn) != list_lookup(map, vpn);
+	}
+	static const uint32_t sizes[] = { 1, 3, 16, 100, RANDOM_WINDOW };
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		bad += vmmap_find_range(map, sizes[i]) != list_find_range(map, sizes[i]);
+	return bad;
+}
+
+/* Random mmap (fixed and not), munmap and mprotect near the top of user
+ * space; after each call the map must be consistent, and a failed call
+ * must have changed nothing. */
+static void random_layouts(uint32_t seed)
+{
+	vmmap_t *map = new_map();
+	if (!map)
+		return;
+	int bad = 0, unchanged_failures = 0, failures = 0;
+	uint32_t window = PN_ADDR(USER_MAX_PAGE - RANDOM_WINDOW);
+	for (int i = 0; i < RANDOM_OPS; i++) {
+		uint32_t op = ktest_rand(&seed) % 100;
+		uint32_t addr = window + PN_ADDR(ktest_rand(&seed) % RANDOM_WINDOW);
+		uint32_t len = PN_ADDR(1 + ktest_rand(&seed) % 16);
+		uint32_t prot = ktest_rand(&seed) % 2 ? RW : PROT_READ;
+		len = MIN(len, PN_ADDR(USER_MAX_PAGE) - addr);
+		uint32_t before = layout_hash(map);
+		long rc;
+		if (op < 40)
+			rc = vm_mmap(map, addr, len, prot, ANON_FIXED, NULL, 0);
+		else if (op < 55)
+			rc = vm_mmap(map, 0, len / 2 + 1, prot, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
+		else if (op < 75)
+			rc = vm_munmap(map, addr, len);
+		else
+			rc = vm_mprotect(map, addr, len, prot);
+		if (rc < 0 && rc >= -VM_MAX_ERRNO) {
+			failures++;
+			unchanged_failures += layout_hash(map) == before;
+		}
+		bad += check_map(map, &seed);
+	}
+	KT_EQ(bad, 0);
+	KT_EQ(unchanged_failures, failures);
+	free_map(map);
+}
+
 static void vm_suite(void)
 {
 	size_t objs = vmobj_count();
@@ -178,6 +301,7 @@ static void vm_suite(void)
 	test_data_and_brk();
 	test_copy_on_write();
 	test_chains_stay_short();
+	random_layouts(12345);
 	KT_EQ(vmobj_count(), objs);
 }
 KTEST_SUITE("vm", vm_suite);

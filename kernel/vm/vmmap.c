@@ -9,6 +9,11 @@
  * keep the area's protection, maximum protection and flags; areas merge
  * only when all of them match.
  *
+ * The areas sit both on a sorted list (to walk neighbours) and in a
+ * treap (vm/vmtree.h: to find an area or a free range in O(log n));
+ * area_insert, area_discard, split_at and try_merge_next keep the two
+ * in step.
+ *
  * The caller holds map->lock (or owns the map outright, as exec and fork
  * do for a map no thread runs on yet).
  */
@@ -57,12 +62,31 @@ vmmap_t *vmmap_create(pde_t *pd)
 
 static vmarea_t *area_entry(list_t *l) { return list_entry(l, vmarea_t, link); }
 
-static void area_free(vmmap_t *map, vmarea_t *a)
+/* a's neighbours on the list, or NULL. */
+static vmarea_t *area_next(vmmap_t *map, vmarea_t *a)
 {
-	vmmap_unmap_pages(map, a->start, a->end);
+	return a->link.next == &map->areas ? NULL : area_entry(a->link.next);
+}
+
+static vmarea_t *area_prev(vmmap_t *map, vmarea_t *a)
+{
+	return a->link.prev == &map->areas ? NULL : area_entry(a->link.prev);
+}
+
+/* Takes a off the map and frees it; its pages must be unmapped already
+ * (or mapped by a neighbour that took its range over). */
+static void area_discard(vmmap_t *map, vmarea_t *a)
+{
+	vmtree_remove(&map->tree, a);
 	list_remove(&a->link);
 	mmobj_put(a->obj);
 	slab_free(vmarea_cache, a);
+}
+
+static void area_free(vmmap_t *map, vmarea_t *a)
+{
+	vmmap_unmap_pages(map, a->start, a->end);
+	area_discard(map, a);
 }
 
 void vmmap_destroy(vmmap_t *map)
@@ -75,15 +99,8 @@ void vmmap_destroy(vmmap_t *map)
 
 vmarea_t *vmmap_lookup(vmmap_t *map, uint32_t vpn)
 {
-	list_t *l;
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (vpn < a->start)
-			return NULL;
-		if (vpn < a->end)
-			return a;
-	}
-	return NULL;
+	vmarea_t *a = vmtree_first_after(map->tree, vpn);
+	return a && a->start <= vpn ? a : NULL;
 }
 
 size_t vmmap_area_count(vmmap_t *map)
@@ -98,40 +115,25 @@ size_t vmmap_area_count(vmmap_t *map)
 bool vmmap_is_range_empty(vmmap_t *map, uint32_t start, uint32_t npages)
 {
 	uint32_t end = start + npages;
-	list_t *l;
 	if (end < start || start < USER_MIN_PAGE || end > USER_MAX_PAGE)
 		return false;
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (a->start < end && start < a->end)
-			return false;
-	}
-	return true;
+	vmarea_t *a = vmtree_first_after(map->tree, start);
+	return !a || a->start >= end;
 }
 
 uint32_t vmmap_find_range(vmmap_t *map, uint32_t npages)
 {
-	uint32_t end = USER_MAX_PAGE;
-	list_t *l;
 	if (npages == 0 || npages > USER_MAX_PAGE - USER_MIN_PAGE)
 		return 0;
-	for (l = map->areas.prev; l != &map->areas; l = l->prev) {
-		vmarea_t *a = area_entry(l);
-		if (a->end <= end && end - a->end >= npages)
-			return end - npages;
-		end = MIN(end, a->start);
-	}
-	return end >= USER_MIN_PAGE + npages ? end - npages : 0;
+	return vmtree_find_free(map->tree, npages, USER_MIN_PAGE, USER_MAX_PAGE);
 }
 
-/* Inserts a keeping the list sorted. */
+/* Adds a (over free pages) to the list, keeping it sorted, and to the tree. */
 static void area_insert(vmmap_t *map, vmarea_t *a)
 {
-	list_t *l;
-	list_for_each(l, &map->areas)
-		if (area_entry(l)->start > a->start)
-			break;
-	list_insert_tail(l, &a->link);	/* before l */
+	vmarea_t *next = vmtree_first_after(map->tree, a->start);
+	list_insert_tail(next ? &next->link : &map->areas, &a->link);	/* before next */
+	vmtree_insert(&map->tree, a);
 }
 
 static bool continues(const vmarea_t *a, const vmarea_t *b)
@@ -144,15 +146,13 @@ static bool continues(const vmarea_t *a, const vmarea_t *b)
 /* Merges a with its successor if one continues the other. */
 static void try_merge_next(vmmap_t *map, vmarea_t *a)
 {
-	if (a->link.next == &map->areas)
+	vmarea_t *b = area_next(map, a);
+	if (!b || !continues(a, b))
 		return;
-	vmarea_t *b = area_entry(a->link.next);
-	if (!continues(a, b))
-		return;
-	a->end = b->end;
-	list_remove(&b->link);
-	mmobj_put(b->obj);
-	slab_free(vmarea_cache, b);
+	uint32_t end = b->end;
+	area_discard(map, b);
+	a->end = end;
+	vmtree_resized(&map->tree, a);
 }
 
 int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
@@ -179,9 +179,10 @@ int vmmap_map_max(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	a->obj = obj;
 	mmobj_ref(obj);
 	area_insert(map, a);
+	vmarea_t *prev = area_prev(map, a);
 	try_merge_next(map, a);
-	if (a->link.prev != &map->areas)
-		try_merge_next(map, area_entry(a->link.prev));
+	if (prev)
+		try_merge_next(map, prev);
 	return 0;
 }
 
@@ -200,15 +201,16 @@ static int split_at(vmmap_t *map, uint32_t vpn)
 	b->off = a->off + (vpn - a->start);
 	mmobj_ref(b->obj);
 	a->end = vpn;
+	vmtree_resized(&map->tree, a);
 	list_init(&b->link);
 	list_insert_head(&a->link, &b->link);	/* right after a */
+	vmtree_insert(&map->tree, b);
 	return 0;
 }
 
 int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages)
 {
 	uint32_t end = start + npages;
-	list_t *l, *tmp;
 	if (end < start)
 		return -EINVAL;
 	int rc = split_at(map, start);
@@ -216,10 +218,11 @@ int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages)
 		rc = split_at(map, end);
 	if (rc < 0)
 		return rc;
-	list_for_each_safe(l, tmp, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (a->start >= start && a->end <= end)
-			area_free(map, a);
+	vmarea_t *a = vmtree_first_after(map->tree, start);
+	while (a && a->start < end) {	/* every such area now lies inside */
+		vmarea_t *next = area_next(map, a);
+		area_free(map, a);
+		a = next;
 	}
 	return 0;
 }
@@ -227,7 +230,8 @@ int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages)
 int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 {
 	uint32_t end = start + npages;
-	list_t *l;
+	if (npages == 0)
+		return 0;
 	for (uint32_t vpn = start; vpn < end;) {	/* no holes, nothing beyond maxprot */
 		vmarea_t *a = vmmap_lookup(map, vpn);
 		if (!a)
@@ -241,18 +245,18 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 		rc = split_at(map, end);
 	if (rc < 0)
 		return rc;
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (a->start >= start && a->end <= end && a->prot != prot) {
+	vmarea_t *first = vmmap_lookup(map, start);
+	for (vmarea_t *a = first; a && a->start < end; a = area_next(map, a)) {
+		if (a->prot != prot) {
 			a->prot = prot;
 			vmmap_unmap_pages(map, a->start, a->end);
 		}
 	}
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		while (a->link.next != &map->areas && continues(a, area_entry(a->link.next)))
+	/* Merge again from the area before the range to the one after it. */
+	vmarea_t *a = area_prev(map, first) ? area_prev(map, first) : first;
+	for (; a && a->start < end; a = area_next(map, a))
+		while (area_next(map, a) && continues(a, area_next(map, a)))
 			try_merge_next(map, a);
-	}
 	return 0;
 }
 
@@ -301,6 +305,7 @@ vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd)
 			goto fail;
 		}
 		list_insert_tail(&child->areas, &c->link);
+		vmtree_insert(&child->tree, c);
 	}
 	/* Then give each private parent area its own shadow; from here on
 	 * nothing can fail halfway except a shadow allocation, which leaves

@@ -5,7 +5,8 @@
  * off, off+1, ... of its object.  Private areas map a copy-on-write view:
  * their object is the top of a shadow chain (or an anonymous object of
  * their own); shared areas map the object itself.  Areas never overlap,
- * and the list is sorted by start.
+ * and the list is sorted by start; a tree over the same areas
+ * (vm/vmtree.h) finds the area at a page, or a free range, quickly.
  *
  * Page-table entries for an area are created only by page faults
  * (kernel/vm/fault.c), and every user PTE that maps a page-cache page
@@ -24,6 +25,7 @@
 #include "mm/mmobj.h"
 #include "mm/pagetable.h"
 #include "proc/kmutex.h"
+#include "vm/vmtree.h"
 
 #define PROT_NONE 0x0u
 #define PROT_READ 0x1u
@@ -50,10 +52,12 @@ typedef struct vmarea {
 	uint32_t flags;		/* MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS */
 	mmobj_t *obj;		/* one reference held (for a file, on its vnode) */
 	list_t link;		/* on vmmap.areas, sorted */
+	vmtree_node_t tree;	/* in vmmap.tree */
 } vmarea_t;
 
 typedef struct vmmap {
 	list_t areas;
+	vmarea_t *tree;		/* the same areas, indexed (vm/vmtree.h) */
 	kmutex_t lock;
 	pde_t *pd;		/* the page directory its PTEs live in */
 	uint32_t brk_start;	/* first byte of the heap (after the program) */
