@@ -2,7 +2,8 @@
  * lookup, free-range search, splitting on partial unmap and mprotect,
  * merging, brk; copy-on-write across vmmap_clone (private areas diverge,
  * shared ones do not); shadow chains stay short over many generations of
- * fork; thousands of random mmap/munmap/mprotect calls against the area
+ * fork; the area limit (nothing changes when an operation would pass
+ * it); thousands of random mmap/munmap/mprotect calls against the area
  * tree, checked after each one against a plain walk of the list; nothing
  * leaks (objects, frames, slab objects). */
 #include "test/ktest.h"
@@ -20,8 +21,10 @@
 #define MAX_CHAIN 3
 #define RW (PROT_READ | PROT_WRITE)
 #define ANON_FIXED (MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
+#define SMALL_LIMIT 6
 #define RANDOM_OPS 3000
 #define RANDOM_WINDOW 512	/* pages, at the top of user space */
+#define RANDOM_LIMIT 40
 
 static vmmap_t *new_map(void)
 {
@@ -177,6 +180,66 @@ static void test_chains_stay_short(void)
 	free_map(parent);
 }
 
+static bool mapped(vmmap_t *map, uint32_t addr)
+{
+	return vmmap_lookup(map, PN(addr)) != NULL;
+}
+
+static void test_area_limit(void)
+{
+	vmmap_t *map = new_map();
+	if (!map)
+		return;
+	map->max_areas = SMALL_LIMIT;
+	uint32_t a = BASE;	/* three pages, to cut later */
+	KT_EQ(vm_mmap(map, a, 3 * PAGE_SIZE, RW, ANON_FIXED, NULL, 0), a);
+	int n = 1;
+	long rc;
+	for (;; n++) {	/* single pages with gaps */
+		rc = vm_mmap(map, BASE + (4 + 2 * n) * PAGE_SIZE, PAGE_SIZE, PROT_READ,
+			     ANON_FIXED, NULL, 0);
+		if (vm_mmap_failed(rc))
+			break;
+	}
+	KT_EQ(rc, -ENOMEM);
+	KT_EQ(n, SMALL_LIMIT);
+	KT_EQ(vmmap_area_count(map), SMALL_LIMIT);
+	KT_EQ(vm_mmap(map, 0, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0), -ENOMEM);
+
+	/* Cutting a hole into the three pages, or re-protecting one end of
+	 * them, would add an area: refused, nothing changes. */
+	KT_EQ(vm_munmap(map, a + PAGE_SIZE, PAGE_SIZE), -ENOMEM);
+	KT_ASSERT(mapped(map, a + PAGE_SIZE), "a refused munmap unmapped the page");
+	KT_EQ(vm_mprotect(map, a + PAGE_SIZE, PAGE_SIZE, PROT_READ), -ENOMEM);
+	KT_EQ(vmmap_lookup(map, PN(a) + 1)->prot, RW);
+	KT_EQ(vm_mprotect(map, a, PAGE_SIZE, PROT_READ), -ENOMEM);
+	/* The same protection, or the whole area: no new area. */
+	KT_EQ(vm_mprotect(map, a + PAGE_SIZE, PAGE_SIZE, RW), 0);
+	KT_EQ(vm_mprotect(map, a, 3 * PAGE_SIZE, PROT_READ), 0);
+	KT_EQ(vm_mprotect(map, a, 3 * PAGE_SIZE, RW), 0);
+	/* MAP_FIXED over the first page replaces one piece with another,
+	 * but the rest must become an area of its own: refused up front,
+	 * the old page is still there. */
+	KT_EQ(vm_mmap(map, a, PAGE_SIZE, RW, ANON_FIXED, NULL, 0), -ENOMEM);
+	KT_ASSERT(mapped(map, a), "a refused MAP_FIXED unmapped the old page");
+	/* Trimming an end keeps the count; so does a mapping that merges. */
+	KT_EQ(vm_munmap(map, a + 2 * PAGE_SIZE, PAGE_SIZE), 0);
+	vmarea_t *first = vmmap_lookup(map, PN(a));
+	KT_EQ(vmmap_map(map, PN(a) + 2, 1, first->obj, first->off + 2, RW,
+			MAP_PRIVATE | MAP_ANONYMOUS), 0);
+	KT_EQ(vmmap_area_count(map), SMALL_LIMIT);
+	KT_ASSERT(vmmap_lookup(map, PN(a) + 2) == first, "continuing mapping did not merge");
+	/* The heap cannot grow into a new area either. */
+	map->brk_start = map->brk = BASE + 0x100000;
+	KT_EQ(vm_brk(map, map->brk + PAGE_SIZE), BASE + 0x100000);
+	/* Whole areas can always go, and then there is room again. */
+	KT_EQ(vm_munmap(map, a, 3 * PAGE_SIZE), 0);
+	KT_EQ(vmmap_area_count(map), SMALL_LIMIT - 1);
+	KT_EQ(vm_munmap(map, a + PAGE_SIZE, PAGE_SIZE), 0);
+	KT_EQ(vm_brk(map, map->brk + PAGE_SIZE), BASE + 0x100000 + PAGE_SIZE);
+	free_map(map);
+}
+
 /* A fingerprint of the layout: equal before and after a call that failed. */
 static uint32_t layout_hash(vmmap_t *map)
 {
@@ -233,18 +296,20 @@ static vmarea_t *list_lookup(vmmap_t *map, uint32_t vpn)
 	return NULL;
 }
 
-/* Counts what is wrong with map: list order, tree shape, lookups and
- * free-range searches against the list. */
+/* Counts what is wrong with map: list order, count, limit, tree shape,
+ * lookups and free-range searches against the list. */
 static int check_map(vmmap_t *map, uint32_t *seed)
 {
 	int bad = 0;
-	uint32_t prev_end = 0;
+	uint32_t n = 0, prev_end = 0;
 	list_t *l;
 	list_for_each(l, &map->areas) {
 		vmarea_t *a = list_entry(l, vmarea_t, link);
 		bad += a->start >= a->end || a->start < prev_end;
 		prev_end = a->end;
+		n++;
 	}
+	bad += n != map->nareas || n > map->max_areas;
 	list_t *cur = map->areas.next;
 	bad += !tree_matches_list(map, map->tree, &cur) || cur != &map->areas;
 	for (int i = 0; i < 8; i++) {
@@ -260,12 +325,13 @@ static int check_map(vmmap_t *map, uint32_t *seed)
 /* Random mmap (fixed and not), munmap and mprotect near the top of user
  * space; after each call the map must be consistent, and a failed call
  * must have changed nothing. */
-static void random_layouts(uint32_t seed)
+static void random_layouts(uint32_t limit, uint32_t seed)
 {
 	vmmap_t *map = new_map();
 	if (!map)
 		return;
-	int bad = 0, unchanged_failures = 0, failures = 0;
+	map->max_areas = limit;
+	int bad = 0, unchanged_failures = 0, failures = 0, limit_hits = 0;
 	uint32_t window = PN_ADDR(USER_MAX_PAGE - RANDOM_WINDOW);
 	for (int i = 0; i < RANDOM_OPS; i++) {
 		uint32_t op = ktest_rand(&seed) % 100;
@@ -273,7 +339,7 @@ static void random_layouts(uint32_t seed)
 		uint32_t len = PN_ADDR(1 + ktest_rand(&seed) % 16);
 		uint32_t prot = ktest_rand(&seed) % 2 ? RW : PROT_READ;
 		len = MIN(len, PN_ADDR(USER_MAX_PAGE) - addr);
-		uint32_t before = layout_hash(map);
+		uint32_t before = layout_hash(map), count = map->nareas;
 		long rc;
 		if (op < 40)
 			rc = vm_mmap(map, addr, len, prot, ANON_FIXED, NULL, 0);
@@ -286,11 +352,14 @@ static void random_layouts(uint32_t seed)
 		if (rc < 0 && rc >= -VM_MAX_ERRNO) {
 			failures++;
 			unchanged_failures += layout_hash(map) == before;
+			limit_hits += count + 2 >= limit;
 		}
 		bad += check_map(map, &seed);
 	}
 	KT_EQ(bad, 0);
 	KT_EQ(unchanged_failures, failures);
+	if (limit < VMMAP_MAX_AREAS)
+		KT_ASSERT(limit_hits > 0, "the limit of %u areas was never reached", limit);
 	free_map(map);
 }
 
@@ -301,7 +370,9 @@ static void vm_suite(void)
 	test_data_and_brk();
 	test_copy_on_write();
 	test_chains_stay_short();
-	random_layouts(12345);
+	test_area_limit();
+	random_layouts(VMMAP_MAX_AREAS, 12345);
+	random_layouts(RANDOM_LIMIT, 777);
 	KT_EQ(vmobj_count(), objs);
 }
 KTEST_SUITE("vm", vm_suite);

@@ -63,6 +63,11 @@ long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint3
 		rc = -EEXIST;
 		if ((flags & MAP_FIXED_NOREPLACE) && !vmmap_is_range_empty(map, start, npages))
 			goto out;
+		/* Fail before the old mappings go if the new area will not
+		 * fit (as if it merged with nothing). */
+		rc = -ENOMEM;
+		if (vmmap_count_after_remove(map, start, npages) >= map->max_areas)
+			goto out;
 		if ((rc = vmmap_remove(map, start, npages)) < 0)
 			goto out;
 	} else if (!addr || !vmmap_is_range_empty(map, start, npages)) {

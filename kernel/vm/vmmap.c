@@ -14,6 +14,10 @@
  * area_insert, area_discard, split_at and try_merge_next keep the two
  * in step.
  *
+ * map->nareas counts the areas.  A change whose result would hold more
+ * than map->max_areas fails before it changes anything (splits may pass
+ * the limit for a moment, inside one call).
+ *
  * The caller holds map->lock (or owns the map outright, as exec and fork
  * do for a map no thread runs on yet).
  */
@@ -55,6 +59,7 @@ vmmap_t *vmmap_create(pde_t *pd)
 		return NULL;
 	memset(map, 0, sizeof(*map));
 	list_init(&map->areas);
+	map->max_areas = VMMAP_MAX_AREAS;
 	kmutex_init(&map->lock, "vmmap");
 	map->pd = pd;
 	return map;
@@ -79,6 +84,7 @@ static void area_discard(vmmap_t *map, vmarea_t *a)
 {
 	vmtree_remove(&map->tree, a);
 	list_remove(&a->link);
+	map->nareas--;
 	mmobj_put(a->obj);
 	slab_free(vmarea_cache, a);
 }
@@ -105,11 +111,7 @@ vmarea_t *vmmap_lookup(vmmap_t *map, uint32_t vpn)
 
 size_t vmmap_area_count(vmmap_t *map)
 {
-	size_t n = 0;
-	list_t *l;
-	list_for_each(l, &map->areas)
-		n++;
-	return n;
+	return map->nareas;
 }
 
 bool vmmap_is_range_empty(vmmap_t *map, uint32_t start, uint32_t npages)
@@ -134,6 +136,7 @@ static void area_insert(vmmap_t *map, vmarea_t *a)
 	vmarea_t *next = vmtree_first_after(map->tree, a->start);
 	list_insert_tail(next ? &next->link : &map->areas, &a->link);	/* before next */
 	vmtree_insert(&map->tree, a);
+	map->nareas++;
 }
 
 static bool continues(const vmarea_t *a, const vmarea_t *b)
@@ -153,6 +156,14 @@ static void try_merge_next(vmmap_t *map, vmarea_t *a)
 	area_discard(map, b);
 	a->end = end;
 	vmtree_resized(&map->tree, a);
+}
+
+/* Whether a (on the list) continues its predecessor or its successor
+ * continues it: then merging keeps the count. */
+static bool merges(vmmap_t *map, vmarea_t *a)
+{
+	vmarea_t *prev = area_prev(map, a), *next = area_next(map, a);
+	return (prev && continues(prev, a)) || (next && continues(a, next));
 }
 
 int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
@@ -179,6 +190,10 @@ int vmmap_map_max(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	a->obj = obj;
 	mmobj_ref(obj);
 	area_insert(map, a);
+	if (map->nareas > map->max_areas && !merges(map, a)) {
+		area_discard(map, a);
+		return -ENOMEM;
+	}
 	vmarea_t *prev = area_prev(map, a);
 	try_merge_next(map, a);
 	if (prev)
@@ -205,6 +220,7 @@ static int split_at(vmmap_t *map, uint32_t vpn)
 	list_init(&b->link);
 	list_insert_head(&a->link, &b->link);	/* right after a */
 	vmtree_insert(&map->tree, b);
+	map->nareas++;
 	return 0;
 }
 
@@ -213,18 +229,30 @@ int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages)
 	uint32_t end = start + npages;
 	if (end < start)
 		return -EINVAL;
+	vmarea_t *a = vmmap_lookup(map, start);
+	if (a && a->start < start && a->end > end && map->nareas >= map->max_areas)
+		return -ENOMEM;	/* a hole in the middle of a would add an area */
 	int rc = split_at(map, start);
 	if (rc == 0)
 		rc = split_at(map, end);
 	if (rc < 0)
 		return rc;
-	vmarea_t *a = vmtree_first_after(map->tree, start);
+	a = vmtree_first_after(map->tree, start);
 	while (a && a->start < end) {	/* every such area now lies inside */
 		vmarea_t *next = area_next(map, a);
 		area_free(map, a);
 		a = next;
 	}
 	return 0;
+}
+
+uint32_t vmmap_count_after_remove(vmmap_t *map, uint32_t start, uint32_t npages)
+{
+	uint32_t end = start + npages, n = map->nareas;
+	vmarea_t *a = vmtree_first_after(map->tree, start);
+	for (; a && a->start < end; a = area_next(map, a))	/* goes, but pieces stick out */
+		n += (a->start < start) + (a->end > end) - 1;
+	return n;
 }
 
 int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
@@ -240,12 +268,19 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 			return -EACCES;
 		vpn = a->end;
 	}
+	/* An area cut at either end gains a piece if its protection changes
+	 * (else the pieces merge again). */
+	vmarea_t *first = vmmap_lookup(map, start), *last = vmmap_lookup(map, end - 1);
+	uint32_t more = (first->start < start && first->prot != prot) +
+			(last->end > end && last->prot != prot);
+	if (map->nareas + more > map->max_areas)
+		return -ENOMEM;
 	int rc = split_at(map, start);
 	if (rc == 0)
 		rc = split_at(map, end);
 	if (rc < 0)
 		return rc;
-	vmarea_t *first = vmmap_lookup(map, start);
+	first = vmmap_lookup(map, start);
 	for (vmarea_t *a = first; a && a->start < end; a = area_next(map, a)) {
 		if (a->prot != prot) {
 			a->prot = prot;
@@ -286,6 +321,7 @@ vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd)
 		return NULL;
 	child->brk_start = map->brk_start;
 	child->brk = map->brk;
+	child->max_areas = map->max_areas;
 	/* First make every area of the child, with the shadows it needs. */
 	list_for_each(l, &map->areas) {
 		vmarea_t *a = area_entry(l);
@@ -306,6 +342,7 @@ vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd)
 		}
 		list_insert_tail(&child->areas, &c->link);
 		vmtree_insert(&child->tree, c);
+		child->nareas++;
 	}
 	/* Then give each private parent area its own shadow; from here on
 	 * nothing can fail halfway except a shadow allocation, which leaves

@@ -17,6 +17,11 @@
  * opened for writing can never become writable).  Splitting, merging and
  * fork carry it along; only areas with the same maxprot merge.
  *
+ * A map holds at most max_areas areas (VMMAP_MAX_AREAS, Linux's default
+ * vm.max_map_count): mmap, munmap, mprotect and brk fail with -ENOMEM,
+ * changing nothing, when their result would have more.  nareas counts
+ * the areas, so the check costs nothing.
+ *
  * A vmmap is used by its own process's threads; `lock` (a kmutex, since
  * faults sleep on disk reads) serialises them. */
 #pragma once
@@ -39,6 +44,8 @@
 #define MAP_ANONYMOUS 0x20u
 #define MAP_FIXED_NOREPLACE 0x100000u
 
+#define VMMAP_MAX_AREAS 65530u	/* Linux's default vm.max_map_count */
+
 #define USER_MIN_PAGE 16u		/* nothing is mapped below 64 KiB */
 #define USER_MAX_PAGE (USER_END >> PAGE_SHIFT)
 #define PN(addr) ((uint32_t)(addr) >> PAGE_SHIFT)
@@ -58,6 +65,8 @@ typedef struct vmarea {
 typedef struct vmmap {
 	list_t areas;
 	vmarea_t *tree;		/* the same areas, indexed (vm/vmtree.h) */
+	uint32_t nareas;	/* on areas */
+	uint32_t max_areas;	/* VMMAP_MAX_AREAS (tests lower it) */
 	kmutex_t lock;
 	pde_t *pd;		/* the page directory its PTEs live in */
 	uint32_t brk_start;	/* first byte of the heap (after the program) */
@@ -78,20 +87,26 @@ bool vmmap_is_range_empty(vmmap_t *map, uint32_t start, uint32_t npages);
 /* Maps npages at start (which must be free) from obj at page off; takes
  * its own reference on obj.  A neighbouring area that continues
  * the same object with the same protection and flags is extended
- * instead.  0 or -ENOMEM.  The area's maxprot is PROT_MASK: mprotect may
- * grant anything. */
+ * instead.  0 or -ENOMEM (no memory, or a new area would pass
+ * max_areas).  The area's maxprot is PROT_MASK: mprotect may grant
+ * anything. */
 int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	      uint32_t off, uint32_t prot, uint32_t flags);
 /* As vmmap_map, with the most that mprotect may ever grant (prot must lie
  * within maxprot). */
 int vmmap_map_max(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 		  uint32_t off, uint32_t prot, uint32_t maxprot, uint32_t flags);
-/* Unmaps [start, start+npages), splitting areas that straddle it. */
+/* Unmaps [start, start+npages), splitting areas that straddle it;
+ * -ENOMEM (nothing changed) when that would pass max_areas (one area
+ * straddling both ends) or memory ran out. */
 int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages);
+/* How many areas the map would hold after vmmap_remove(start, npages). */
+uint32_t vmmap_count_after_remove(vmmap_t *map, uint32_t start, uint32_t npages);
 /* Changes the protection of [start, start+npages), which must be fully
  * mapped (else -ENOMEM) by areas whose maxprot allows prot (else
  * -EACCES; the first problem from start on decides, and nothing changes);
- * splits areas as needed, merges after. */
+ * splits areas as needed, merges after.  -ENOMEM also when the splits
+ * would pass max_areas. */
 int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot);
 /* fork: a copy in which private areas of both maps sit on fresh shadow
  * objects over the old ones; the parent's PTEs are dropped so its next
@@ -99,6 +114,7 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot);
 vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd);
 /* Drops the PTEs (and their pins) of pages [start, end) of map. */
 void vmmap_unmap_pages(vmmap_t *map, uint32_t start, uint32_t end);
+/* The number of areas (kept in map->nareas). */
 size_t vmmap_area_count(vmmap_t *map);
 /* Copies between a (possibly non-current) address space and the kernel,
  * faulting pages in as needed: exec uses them to build the new stack. */

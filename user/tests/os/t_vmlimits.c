@@ -11,6 +11,12 @@
  *    may become writable (the last one writes through to the file).  Two
  *    adjacent shared mappings of one file, one through each descriptor,
  *    keep their own limits.
+ *  - the number of mappings: single pages with gaps (map two, unmap the
+ *    upper one) until mmap says ENOMEM: that happens near 65530 mappings
+ *    (Linux's vm.max_map_count; the program's own count too), within
+ *    seconds; at the limit, a munmap or mprotect that would split an area
+ *    is ENOMEM and changes nothing, trimming an end works, and unmapping
+ *    one page makes room for one mapping again.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -177,6 +183,65 @@ static void test_maxprot_upgradeable(void)
 	unlink(path);
 }
 
+#define MAX_MAP_COUNT 65530
+#define OWN_MAPPINGS_MAX 200	/* what the program itself may hold */
+#define MAP_COUNT_MS 30000	/* "within seconds", with room for a busy host */
+
+static void *kept[MAX_MAP_COUNT + 2];
+
+static void test_map_count(void)
+{
+	char *three = mmap(NULL, 3 * PG, RW, ANON, -1, 0);
+	if (!UT_CHECK(three != MAP_FAILED, "mmap three pages"))
+		return;
+	memset(three, 's', 3 * PG);
+	long long t0 = ut_now_ms();
+	int n = 0, err = 0;
+	while (n < MAX_MAP_COUNT + 2 && ut_now_ms() - t0 < 2 * MAP_COUNT_MS) {
+		char *p = mmap(NULL, 2 * PG, PROT_READ, ANON, -1, 0);
+		if (p == MAP_FAILED) {
+			err = errno;
+			break;
+		}
+		if (munmap(p + PG, PG) < 0) {
+			err = errno;
+			munmap(p, 2 * PG);
+			break;
+		}
+		kept[n++] = p;
+	}
+	long long ms = ut_now_ms() - t0;
+	UT_NOTE("%d single-page mappings before %s, in %lld ms", n, err ? ut_errname(err) : "the cap", ms);
+	UT_CHECK(err == ENOMEM, "mapping ends with ENOMEM, got %s after %d",
+		 err ? ut_errname(err) : "no error", n);
+	UT_CHECK(n > MAX_MAP_COUNT - OWN_MAPPINGS_MAX && n <= MAX_MAP_COUNT,
+		 "%d mappings: expected a little under %d", n, MAX_MAP_COUNT);
+	UT_CHECK(ms < MAP_COUNT_MS, "mapping took %lld ms", ms);
+	if (err == ENOMEM) {
+		UT_EXPECT_ERRNO(munmap(three + PG, PG), ENOMEM);
+		UT_EXPECT_ERRNO(mprotect(three + PG, PG, PROT_READ), ENOMEM);
+		UT_CHECK(three[PG] == 's', "the middle page is still there");
+		UT_CHECK_EXITED(ut_run_child(touch_write, three + PG), 0,
+				"and still writable");
+		UT_CHECK(munmap(three + 2 * PG, PG) == 0, "trimming an end is fine at the limit");
+		UT_CHECK(n > 0 && munmap(kept[--n], PG) == 0, "unmap one page");
+		char *one = mmap(NULL, PG, RW, ANON, -1, 0);
+		UT_CHECK(one != MAP_FAILED, "then one mapping fits again: %s", strerror(errno));
+		if (one != MAP_FAILED)
+			munmap(one, PG);
+	}
+	t0 = ut_now_ms();
+	int unmapped = 0;
+	while (n > 0)
+		unmapped += munmap(kept[--n], PG) == 0;
+	UT_NOTE("unmapped them in %lld ms", ut_now_ms() - t0);
+	munmap(three, 3 * PG);
+	char *again = mmap(NULL, 2 * PG, RW, ANON, -1, 0);
+	UT_CHECK(again != MAP_FAILED, "mmap works after unmapping them");
+	if (again != MAP_FAILED)
+		munmap(again, 2 * PG);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -184,6 +249,7 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s", ut_scratch_dir("t_vmlimits"));
 	test_maxprot_shared_rdonly();
 	test_maxprot_upgradeable();
+	test_map_count();
 	UT_CHECK(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
 	return ut_done("t_vmlimits");
 }
