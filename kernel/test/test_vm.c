@@ -240,6 +240,32 @@ static void test_area_limit(void)
 	free_map(map);
 }
 
+/* Shrinking the heap unmaps what lies between the new and the old break;
+ * when that cannot be done (here: it would cut a hole in an area mapped
+ * over the heap's end, at the area limit), the break stays. */
+static void test_brk_shrink_fails(void)
+{
+	vmmap_t *map = new_map();
+	if (!map)
+		return;
+	uint32_t heap = BASE;
+	map->brk_start = map->brk = heap;
+	KT_EQ(vm_brk(map, heap + 4 * PAGE_SIZE), heap + 4 * PAGE_SIZE);
+	KT_EQ(vm_mmap(map, heap + PAGE_SIZE, 9 * PAGE_SIZE, RW, ANON_FIXED, NULL, 0),
+	      heap + PAGE_SIZE);
+	map->max_areas = vmmap_area_count(map);
+	KT_EQ(vm_brk(map, heap + 2 * PAGE_SIZE), heap + 4 * PAGE_SIZE);
+	KT_EQ(vm_brk(map, 0), heap + 4 * PAGE_SIZE);
+	vmarea_t *over = vmmap_lookup(map, PN(heap) + 2);
+	KT_ASSERT(over && over->start == PN(heap) + 1 && over->end == PN(heap) + 10,
+		  "the area over the heap's end was cut");
+	map->max_areas = VMMAP_MAX_AREAS;
+	KT_EQ(vm_brk(map, heap + 2 * PAGE_SIZE), heap + 2 * PAGE_SIZE);
+	KT_ASSERT(!mapped(map, heap + 3 * PAGE_SIZE) && mapped(map, heap + 4 * PAGE_SIZE),
+		  "shrinking unmaps [new break, old break) only");
+	free_map(map);
+}
+
 /* A fingerprint of the layout: equal before and after a call that failed. */
 static uint32_t layout_hash(vmmap_t *map)
 {
@@ -371,6 +397,7 @@ static void vm_suite(void)
 	test_copy_on_write();
 	test_chains_stay_short();
 	test_area_limit();
+	test_brk_shrink_fails();
 	random_layouts(VMMAP_MAX_AREAS, 12345);
 	random_layouts(RANDOM_LIMIT, 777);
 	KT_EQ(vmobj_count(), objs);

@@ -140,7 +140,10 @@ uint32_t vm_brk(vmmap_t *map, uint32_t new_brk)
 		if (rc < 0)
 			goto out;
 	} else if (new_end < old_end) {
-		vmmap_remove(map, new_end, old_end - new_end);
+		/* -ENOMEM when it would cut a hole in an area mapped over the
+		 * heap's end at the area limit: the break stays, as on Linux. */
+		if (vmmap_remove(map, new_end, old_end - new_end) < 0)
+			goto out;
 	}
 	map->brk = new_brk;
 out:

@@ -32,5 +32,6 @@ int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len);
  * an area's maxprot). */
 int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot);
 /* Sets the break (0: query); returns the new break, or the old one if it
- * cannot move (as Linux's brk). */
+ * cannot move (as Linux's brk): below the heap's start, into another
+ * mapping, out of memory or areas, or when unmapping fails. */
 uint32_t vm_brk(vmmap_t *map, uint32_t new_brk);
