@@ -28,6 +28,7 @@
 #include "main/initproc.h"
 #include "api/syscall.h"
 #include "api/time.h"
+#include "vm/mmap.h"
 #include "vm/vmmap.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -99,6 +100,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	if (cmdline_get("dbg"))
 		dbg_set_channels(cmdline_get("dbg"));
 	kprintf("command line: %s\n", cmdline_raw());
+	vm_randomize = !cmdline_take_flag("norandmaps");
 
 	gdt_init();
 	idt_init();

@@ -266,6 +266,32 @@ static void test_brk_shrink_fails(void)
 	free_map(map);
 }
 
+/* exec's choice of the heap's start (vm_heap_start): the page after the
+ * program without randomisation (norandmaps), a random page within
+ * 32 MiB above it with, never at or past the stack's area. */
+static void test_heap_start(void)
+{
+	const uint32_t below = USER_END - (8u << 20), end = 0x080f00b0u, first = 0x080f1000u;
+	KT_EQ(vm_heap_start(end, below, false), first);
+	KT_EQ(vm_heap_start(first, below, false), first);
+	int bad = 0, distinct = 0;
+	uint32_t one = vm_heap_start(end, below, true);
+	for (int i = 0; i < 64; i++) {
+		uint32_t s = vm_heap_start(end, below, true);
+		bad += !IS_ALIGNED(s, PAGE_SIZE) || s < first || s - first >= VM_HEAP_RANDOM_RANGE;
+		distinct += s != one;
+	}
+	KT_EQ(bad, 0);
+	KT_ASSERT(distinct > 0, "65 randomised heap starts were all %#x", one);
+	/* Close to the stack the range shrinks; without room, no change. */
+	for (int i = 0; i < 16; i++) {
+		uint32_t s = vm_heap_start(below - 3 * PAGE_SIZE - 5, below, true);
+		bad += !IS_ALIGNED(s, PAGE_SIZE) || s < below - 3 * PAGE_SIZE || s >= below;
+	}
+	KT_EQ(bad, 0);
+	KT_EQ(vm_heap_start(below - 5, below, true), below);
+}
+
 /* A fingerprint of the layout: equal before and after a call that failed. */
 static uint32_t layout_hash(vmmap_t *map)
 {
@@ -398,6 +424,7 @@ static void vm_suite(void)
 	test_chains_stay_short();
 	test_area_limit();
 	test_brk_shrink_fails();
+	test_heap_start();
 	random_layouts(VMMAP_MAX_AREAS, 12345);
 	random_layouts(RANDOM_LIMIT, 777);
 	KT_EQ(vmobj_count(), objs);

@@ -4,13 +4,17 @@
  * Private mappings of a file get a shadow object over the file's object,
  * so writes never reach the file; private anonymous mappings get an
  * anonymous object of their own (fork adds shadows later); shared
- * mappings map the object itself.  The heap is one private anonymous
- * area that brk grows and shrinks from map->brk_start.
+ * mappings map the object itself.  The heap is private anonymous memory
+ * that brk grows and shrinks from map->brk_start, which exec places at a
+ * random page within 32 MiB above the program (vm_heap_start).
  */
 #include "vm/mmap.h"
 #include "vm/vmobj.h"
 #include "mm/page.h"
 #include "util/errno.h"
+#include "util/random.h"
+
+bool vm_randomize = true;
 
 static bool page_range_ok(uint32_t start, uint32_t npages)
 {
@@ -88,6 +92,15 @@ long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint3
 out:
 	kmutex_unlock(&map->lock);
 	return rc;
+}
+
+uint32_t vm_heap_start(uint32_t end, uint32_t below, bool randomize)
+{
+	uint32_t first = PAGE_ALIGN_UP(end);
+	if (!randomize || first >= PAGE_ALIGN_DOWN(below))
+		return first;
+	uint32_t npages = PN(MIN(VM_HEAP_RANDOM_RANGE, PAGE_ALIGN_DOWN(below) - first));
+	return first + PN_ADDR(random_u32() % npages);
 }
 
 int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len)

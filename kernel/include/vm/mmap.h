@@ -27,6 +27,17 @@ static inline bool vm_mmap_failed(long rc)
 	return (unsigned long)rc >= (unsigned long)-VM_MAX_ERRNO;
 }
 
+/* Where a program's heap starts, as Linux places it with ASLR on 32-bit
+ * x86: a random page among the VM_HEAP_RANDOM_RANGE bytes from the first
+ * page boundary at or above end (the end of its bss), kept below `below`
+ * (the stack's area); without randomize, that first page boundary. */
+#define VM_HEAP_RANDOM_RANGE (32u << 20)
+uint32_t vm_heap_start(uint32_t end, uint32_t below, bool randomize);
+/* Whether exec randomises the heap's start: on, unless the kernel command
+ * line says norandmaps (as Linux's).  Set by kmain before the first
+ * process; read-only afterwards, so no lock. */
+extern bool vm_randomize;
+
 int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len);
 /* -EINVAL (unaligned, unknown bits), -ENOMEM (a hole), -EACCES (beyond
  * an area's maxprot). */

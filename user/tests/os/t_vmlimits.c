@@ -17,10 +17,18 @@
  *    seconds; at the limit, a munmap or mprotect that would split an area
  *    is ENOMEM and changes nothing, trimming an end works, and unmapping
  *    one page makes room for one mapping again.
+ *  - the heap's start: this program run four times ("t_vmlimits
+ *    --print-brk" prints sbrk(0)) starts its heap at least at the end of
+ *    its bss, at most 32 MiB (plus what glibc's start-up takes) above it,
+ *    at page-aligned places (the starts differ by whole pages), and not
+ *    always at the same one (Linux with ASLR; skipped on a Linux host
+ *    where randomisation is off; M-OS booted with norandmaps would fail
+ *    here, which is how that is checked by hand).
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 
 #include "utest.h"
 
@@ -242,14 +250,90 @@ static void test_map_count(void)
 		munmap(again, 2 * PG);
 }
 
+#define HEAP_RANDOM_RANGE (32ul << 20)	/* Linux, 32-bit: arch_randomize_brk */
+#define STARTUP_SBRK_MAX (1ul << 20)	/* glibc's static start-up (TLS) */
+#define HEAP_RUNS 4
+#define PRINT_BRK "--print-brk"
+
+extern char end;	/* the end of the bss (ld) */
+
+/* The break of a fresh run of this program, or 0. */
+static unsigned long child_brk(const char *self)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execl(self, self, PRINT_BRK, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	char buf[64] = "";
+	ssize_t got = 0, r;
+	while (got < (ssize_t)sizeof(buf) - 1 && (r = read(p[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += r;
+	close(p[0]);
+	int status;
+	if (pid < 0 || ut_wait(pid, &status, 10000) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return 0;
+	return strtoul(buf, NULL, 16);
+}
+
+/* Linux randomises the heap only with randomize_va_space 2 and without
+ * ADDR_NO_RANDOMIZE; M-OS always (unless booted with norandmaps). */
+static int heap_randomised(void)
+{
+	if (ut_is_mos())
+		return 1;
+	FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "r");
+	int level = 2;
+	if (f) {
+		if (fscanf(f, "%d", &level) != 1)
+			level = 2;
+		fclose(f);
+	}
+	int pers = personality(0xffffffff);
+	return level >= 2 && (pers == -1 || !(pers & ADDR_NO_RANDOMIZE));
+}
+
+static void test_heap_start(const char *self)
+{
+	unsigned long bss_end = (unsigned long)&end, b[HEAP_RUNS];
+	unsigned long first = (bss_end + PG - 1) & ~(unsigned long)(PG - 1);
+	int distinct = 0;
+	for (int i = 0; i < HEAP_RUNS; i++) {
+		b[i] = child_brk(self);
+		if (!UT_CHECK(b[i] != 0, "run %d of %s %s", i, self, PRINT_BRK))
+			return;
+		UT_CHECK(b[i] >= bss_end, "heap at %#lx, below the end of the bss %#lx", b[i], bss_end);
+		UT_CHECK(b[i] - first < HEAP_RANDOM_RANGE + STARTUP_SBRK_MAX,
+			 "heap at %#lx, more than 32 MiB above %#lx", b[i], first);
+		UT_CHECK((b[i] - b[0]) % PG == 0, "heap starts %#lx and %#lx are not whole pages apart",
+			 b[i], b[0]);
+		distinct += b[i] != b[0];
+	}
+	UT_NOTE("end of bss %#lx; breaks at start-up %#lx %#lx %#lx %#lx", bss_end, b[0], b[1],
+		b[2], b[3]);
+	if (heap_randomised())
+		UT_CHECK(distinct > 0, "%d runs all started the heap at %#lx", HEAP_RUNS, b[0]);
+	else
+		UT_NOTE("address-space randomisation is off here: not checked");
+}
+
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && strcmp(argv[1], PRINT_BRK) == 0) {
+		printf("%lx\n", (unsigned long)sbrk(0));
+		return 0;
+	}
 	snprintf(dir, sizeof(dir), "%s", ut_scratch_dir("t_vmlimits"));
 	test_maxprot_shared_rdonly();
 	test_maxprot_upgradeable();
 	test_map_count();
+	test_heap_start(argc > 0 ? argv[0] : "/tests/t_vmlimits");
 	UT_CHECK(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
 	return ut_done("t_vmlimits");
 }
