@@ -17,13 +17,6 @@
 #include "util/errno.h"
 #include "vm/mmap.h"
 
-#define MADV_NORMAL 0
-#define MADV_RANDOM 1
-#define MADV_SEQUENTIAL 2
-#define MADV_WILLNEED 3
-#define MADV_DONTNEED 4
-#define MADV_FREE 8
-
 SYSCALL(brk)
 {
 	vmmap_t *map = curproc->vmmap;
@@ -96,13 +89,6 @@ SYSCALL(mprotect)
 
 SYSCALL(madvise)
 {
-	if (!IS_ALIGNED(a1, PAGE_SIZE))
-		return -EINVAL;
-	switch (a3) {
-	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
-	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
-		return 0;	/* advice accepted; not acted on yet */
-	default:
-		return -EINVAL;
-	}
+	vmmap_t *map = curproc->vmmap;
+	return map ? vm_madvise(map, a1, a2, (int)a3) : -ENOMEM;
 }

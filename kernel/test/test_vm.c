@@ -292,6 +292,72 @@ static void test_heap_start(void)
 	KT_EQ(vm_heap_start(below - 5, below, true), below);
 }
 
+static uint32_t read_word(vmmap_t *map, uint32_t addr)
+{
+	uint32_t v = 0xDEADBEEF;
+	vmmap_read(map, addr, &v, sizeof(v));
+	return v;
+}
+
+static void write_word(vmmap_t *map, uint32_t addr, uint32_t v)
+{
+	vmmap_write(map, addr, &v, sizeof(v));
+}
+
+/* MADV_DONTNEED: without a fork the pages just go (no split); with a
+ * forked copy sharing the chain, the range gets a fresh object (a split)
+ * in the map that asked, and the other keeps its data; at the area
+ * limit that split is refused. */
+static void test_dontneed(void)
+{
+	vmmap_t *map = new_map();
+	if (!map)
+		return;
+	KT_EQ(vm_mmap(map, BASE, 4 * PAGE_SIZE, RW, ANON_FIXED, NULL, 0), BASE);
+	for (uint32_t i = 0; i < 4; i++)
+		write_word(map, BASE + i * PAGE_SIZE, 0x1000 + i);
+	KT_EQ(vm_madvise(map, BASE + PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KT_EQ(read_word(map, BASE + PAGE_SIZE), 0);
+	KT_EQ(read_word(map, BASE + 2 * PAGE_SIZE), 0x1002);
+	KT_EQ(vmmap_area_count(map), 1);
+
+	vmmap_t *child = vmmap_clone(map, pt_create_pd());
+	KT_ASSERT(child != NULL, "clone");
+	if (!child) {
+		free_map(map);
+		return;
+	}
+	KT_EQ(vm_madvise(map, BASE + 2 * PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KT_EQ(read_word(map, BASE + 2 * PAGE_SIZE), 0);
+	KT_EQ(read_word(child, BASE + 2 * PAGE_SIZE), 0x1002);
+	KT_EQ(read_word(map, BASE + 3 * PAGE_SIZE), 0x1003);
+	KT_EQ(vmmap_area_count(map), 3);
+	KT_EQ(vmmap_area_count(child), 1);
+	write_word(map, BASE + 2 * PAGE_SIZE, 0x2002);
+	KT_EQ(vm_madvise(child, BASE, 4 * PAGE_SIZE, MADV_DONTNEED), 0);
+	KT_EQ(read_word(child, BASE + 3 * PAGE_SIZE), 0);
+	KT_EQ(read_word(map, BASE + 3 * PAGE_SIZE), 0x1003);
+	KT_EQ(read_word(map, BASE + 2 * PAGE_SIZE), 0x2002);
+	map->max_areas = vmmap_area_count(map);
+	KT_EQ(vm_madvise(map, BASE + 3 * PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KT_EQ(read_word(map, BASE + 3 * PAGE_SIZE), 0);	/* a whole area: no split */
+	/* Once the copy is gone the chain is ours again: no split needed. */
+	free_map(child);
+	write_word(map, BASE, 0x3000);
+	KT_EQ(vm_madvise(map, BASE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KT_EQ(read_word(map, BASE), 0);
+	write_word(map, BASE, 0x3000);
+	map->max_areas = VMMAP_MAX_AREAS;
+	child = vmmap_clone(map, pt_create_pd());
+	if (child) {
+		map->max_areas = vmmap_area_count(map);
+		KT_EQ(vm_madvise(map, BASE, PAGE_SIZE, MADV_DONTNEED), -ENOMEM);
+		KT_EQ(read_word(map, BASE), 0x3000);
+		free_map(child);
+	}
+	free_map(map);
+}
+
 /* A fingerprint of the layout: equal before and after a call that failed. */
 static uint32_t layout_hash(vmmap_t *map)
 {
@@ -425,6 +491,7 @@ static void vm_suite(void)
 	test_area_limit();
 	test_brk_shrink_fails();
 	test_heap_start();
+	test_dontneed();
 	random_layouts(VMMAP_MAX_AREAS, 12345);
 	random_layouts(RANDOM_LIMIT, 777);
 	KT_EQ(vmobj_count(), objs);

@@ -295,6 +295,50 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 	return 0;
 }
 
+/* DONTNEED for pages [s, e) of private area *ap, whose PTEs are gone.
+ * If the chain below is shared, [s, e) becomes an area of its own on a
+ * fresh object; *ap is then that area. */
+static int private_dontneed(vmmap_t *map, vmarea_t **ap, uint32_t s, uint32_t e)
+{
+	vmarea_t *a = *ap;
+	KASSERT(mmobj_is_shadow(a->obj) || mmobj_is_anon(a->obj),
+		"private area %#x-%#x maps a file object directly", a->start, a->end);
+	if (vm_chain_discard(a->obj, a->off + (s - a->start), a->off + (e - a->start)))
+		return 0;
+	if (map->nareas + (a->start < s) + (a->end > e) > map->max_areas)
+		return -ENOMEM;
+	mmobj_t *fresh = vm_chain_fresh(a->obj);
+	int rc = fresh ? split_at(map, s) : -ENOMEM;
+	if (rc == 0)
+		rc = split_at(map, e);
+	if (rc < 0) {
+		if (fresh)
+			mmobj_put(fresh);
+		return rc;	/* a split that did happen is harmless */
+	}
+	a = vmmap_lookup(map, s);
+	mmobj_put(a->obj);
+	a->obj = fresh;
+	*ap = a;
+	return 0;
+}
+
+int vmmap_dontneed(vmmap_t *map, uint32_t start, uint32_t npages)
+{
+	uint32_t end = start + npages;
+	vmarea_t *a = vmtree_first_after(map->tree, start);
+	for (; a && a->start < end; a = area_next(map, a)) {
+		uint32_t s = MAX(start, a->start), e = MIN(end, a->end);
+		vmmap_unmap_pages(map, s, e);
+		if (a->flags & MAP_PRIVATE) {
+			int rc = private_dontneed(map, &a, s, e);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* Drops the PTEs of [start, end), one page table at a time, and frees
  * each table the range leaves empty (a long-lived process that maps and
  * unmaps in new places would otherwise collect empty tables). */

@@ -42,6 +42,41 @@ int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len);
 /* -EINVAL (unaligned, unknown bits), -ENOMEM (a hole), -EACCES (beyond
  * an area's maxprot). */
 int vm_mprotect(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot);
+/* madvise advice values (Linux's). */
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#define MADV_DONTNEED_LOCKED 24
+#define MADV_COLLAPSE 25
+
+/* madvise(addr, len, advice) on map, answering as Linux 6.1 built without
+ * transparent huge pages, KSM and memory-failure handling would.
+ * MADV_DONTNEED (and DONTNEED_LOCKED, and FREE on private anonymous
+ * memory) drops the pages (vmmap_dontneed); the other valid advice is
+ * checked and then has no effect (doc/syscalls.md).  -EINVAL (unknown
+ * advice, unaligned addr, a wrapping range, advice that does not fit an
+ * area), -EACCES or -EOPNOTSUPP (MADV_REMOVE), -ENOMEM (part of the range
+ * is not mapped: the advice still applies to the rest, as on Linux). */
+int vm_madvise(vmmap_t *map, uint32_t addr, uint32_t len, int advice);
+
 /* Sets the break (0: query); returns the new break, or the old one if it
  * cannot move (as Linux's brk): below the heap's start, into another
  * mapping, out of memory or areas, or when unmapping fails. */

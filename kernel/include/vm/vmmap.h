@@ -108,6 +108,14 @@ uint32_t vmmap_count_after_remove(vmmap_t *map, uint32_t start, uint32_t npages)
  * splits areas as needed, merges after.  -ENOMEM also when the splits
  * would pass max_areas. */
 int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot);
+/* MADV_DONTNEED on [start, start+npages) (holes are skipped): drops the
+ * PTEs; private areas also drop their own copies of the pages, which then
+ * read as zeros (anonymous memory) or as the file's current contents
+ * (private file mappings); shared areas keep their data.  When a forked
+ * relative shares the chain below, the range gets a fresh object of its
+ * own (splitting the area).  0, or -ENOMEM (no memory, or the split would
+ * pass max_areas; the range before that point is done, as on Linux). */
+int vmmap_dontneed(vmmap_t *map, uint32_t start, uint32_t npages);
 /* fork: a copy in which private areas of both maps sit on fresh shadow
  * objects over the old ones; the parent's PTEs are dropped so its next
  * access faults.  NULL on ENOMEM (the parent is unchanged). */

@@ -24,6 +24,21 @@
  *    always at the same one (Linux with ASLR; skipped on a Linux host
  *    where randomisation is off; M-OS booted with norandmaps would fail
  *    here, which is how that is checked by hand).
+ *  - MADV_DONTNEED: private anonymous memory reads zeros afterwards (only
+ *    the range: neighbours keep their data); after fork, a child's
+ *    DONTNEED leaves the parent's data alone and the parent's leaves the
+ *    child's; a private file mapping reads the file's current contents
+ *    again (the copies made by writes are gone), also in a forked child;
+ *    shared mappings keep their data (anonymous, and a file's, which
+ *    still reaches the file).
+ *  - madvise errors as Linux: unaligned start and unknown advice EINVAL,
+ *    a range with unmapped pages ENOMEM (the mapped part still dropped),
+ *    length 0 is fine; every advice Linux 6.1 knows is accepted on
+ *    private anonymous memory (on M-OS, the THP and KSM ones are EINVAL,
+ *    as a kernel built without them); MADV_FREE only on private
+ *    anonymous memory (M-OS: then it reads zeros), MADV_REMOVE's
+ *    EINVAL/EACCES cases, WIPEONFORK only on private anonymous memory,
+ *    POPULATE_WRITE needs PROT_WRITE and POPULATE_READ PROT_READ.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -323,6 +338,217 @@ static void test_heap_start(const char *self)
 		UT_NOTE("address-space randomisation is off here: not checked");
 }
 
+/* Every byte of [p, p+n) is c. */
+static int all_are(const char *p, size_t n, char c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != c)
+			return 0;
+	return 1;
+}
+
+static void test_dontneed_anon(void)
+{
+	char *m = mmap(NULL, 4 * PG, RW, ANON, -1, 0);
+	if (!UT_CHECK(m != MAP_FAILED, "mmap"))
+		return;
+	memset(m, 'd', 4 * PG);
+	UT_CHECK(madvise(m + PG, 2 * PG, MADV_DONTNEED) == 0, "madvise(DONTNEED): %s", strerror(errno));
+	UT_CHECK(all_are(m + PG, 2 * PG, 0), "private anonymous pages read zero after DONTNEED");
+	UT_CHECK(all_are(m, PG, 'd') && all_are(m + 3 * PG, PG, 'd'), "the neighbours keep their data");
+	m[PG] = 'n';
+	UT_CHECK(m[PG] == 'n' && m[PG + 1] == 0, "writable again");
+	UT_CHECK(madvise(m, 1, MADV_DONTNEED) == 0, "DONTNEED of one byte");
+	UT_CHECK(all_are(m, PG, 0), "drops the whole page");
+	munmap(m, 4 * PG);
+}
+
+/* The parent wrote 'P' over page 0 and 'Q' over page 1 before the fork. */
+struct fork_pages {
+	char *m;
+	int to_parent, from_parent;
+};
+
+static void dontneed_child(void *arg)
+{
+	struct fork_pages *f = arg;
+	char c = 0;
+	int code = 0;
+	if (madvise(f->m, 2 * PG, MADV_DONTNEED) < 0)
+		_exit(10);
+	if (!all_are(f->m, 2 * PG, 0))
+		code |= 1;	/* the child's DONTNEED must drop the shared copy */
+	f->m[0] = 'C';
+	if (write(f->to_parent, "c", 1) != 1 || read(f->from_parent, &c, 1) != 1)
+		_exit(11);
+	if (f->m[0] != 'C' || !all_are(f->m + PG, PG, 0))
+		code |= 2;	/* the parent's DONTNEED must not touch ours */
+	_exit(code);
+}
+
+static void test_dontneed_fork(void)
+{
+	char *m = mmap(NULL, 2 * PG, RW, ANON, -1, 0);
+	int up[2], down[2];
+	if (!UT_CHECK(m != MAP_FAILED && pipe(up) == 0 && pipe(down) == 0, "mmap, pipes"))
+		return;
+	memset(m, 'P', PG);
+	memset(m + PG, 'Q', PG);
+	struct fork_pages f = { m, up[1], down[0] };
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		dontneed_child(&f);
+	char c;
+	UT_CHECK(read(up[0], &c, 1) == 1, "child ready");
+	UT_CHECK(all_are(m, PG, 'P') && all_are(m + PG, PG, 'Q'),
+		 "the child's DONTNEED leaves the parent's pages");
+	UT_CHECK(madvise(m, PG, MADV_DONTNEED) == 0, "parent DONTNEED");
+	UT_CHECK(all_are(m, PG, 0) && all_are(m + PG, PG, 'Q'), "parent's page 0 reads zero");
+	UT_CHECK(write(down[1], "p", 1) == 1, "pipe");
+	int st = -1;
+	ut_wait(pid, &st, 10000);
+	UT_CHECK_EXITED(st, 0, "the child saw zeros after its DONTNEED, and its own data after "
+			"the parent's (bit 1: zeros, bit 2: own data)");
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
+	munmap(m, 2 * PG);
+}
+
+static void file_dontneed_child(void *arg)
+{
+	char *m = arg;	/* the parent wrote 'X' at 0; the file has 'N' there */
+	if (m[0] != 'X')
+		_exit(1);
+	m[1] = 'Y';
+	if (madvise(m, PG, MADV_DONTNEED) < 0)
+		_exit(2);
+	_exit(m[0] == 'N' && m[1] == 'a' ? 0 : 3);
+}
+
+static void test_dontneed_file(void)
+{
+	char path[300];
+	int fd = make_file("dn", 2, 'a', path, sizeof(path));
+	if (!UT_CHECK(fd >= 0, "create file"))
+		return;
+	char *m = mmap(NULL, 2 * PG, RW, MAP_PRIVATE, fd, 0);
+	if (UT_CHECK(m != MAP_FAILED, "mmap private file")) {
+		m[0] = 'X';
+		m[PG + 7] = 'Z';
+		UT_CHECK(pwrite(fd, "N", 1, 0) == 1, "pwrite");
+		UT_CHECK(m[0] == 'X', "the private copy hides the file's change");
+		UT_CHECK_EXITED(ut_run_child(file_dontneed_child, m), 0,
+				"a forked child's DONTNEED reads the file again, the parent keeps its copy");
+		UT_CHECK(m[0] == 'X' && m[1] == 'a', "the parent's copy is untouched by the child's");
+		UT_CHECK(madvise(m, 2 * PG, MADV_DONTNEED) == 0, "DONTNEED");
+		UT_CHECK(m[0] == 'N' && all_are(m + 1, PG - 1, 'a'),
+			 "private file mapping reads the file's current contents: %c%c", m[0], m[1]);
+		UT_CHECK(all_are(m + PG, PG, 'b'), "the written second page too");
+		munmap(m, 2 * PG);
+	}
+	m = mmap(NULL, PG, RW, MAP_SHARED, fd, 0);
+	if (UT_CHECK(m != MAP_FAILED, "mmap shared file")) {
+		m[9] = 'S';
+		UT_CHECK(madvise(m, PG, MADV_DONTNEED) == 0, "DONTNEED on a shared file mapping");
+		UT_CHECK(m[9] == 'S' && m[0] == 'N', "the data stays");
+		munmap(m, PG);
+		char c = 0;
+		UT_CHECK(pread(fd, &c, 1, 9) == 1 && c == 'S', "and reaches the file");
+	}
+	close(fd);
+	unlink(path);
+
+	char *s = mmap(NULL, 2 * PG, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (UT_CHECK(s != MAP_FAILED, "mmap shared anonymous")) {
+		memset(s, 'h', 2 * PG);
+		UT_CHECK(madvise(s, 2 * PG, MADV_DONTNEED) == 0, "DONTNEED on shared anonymous");
+		UT_CHECK(all_are(s, 2 * PG, 'h'), "shared anonymous memory keeps its data");
+		munmap(s, 2 * PG);
+	}
+}
+
+static void test_madvise_errors(void)
+{
+	char *m = mmap(NULL, 3 * PG, RW, ANON, -1, 0);
+	if (!UT_CHECK(m != MAP_FAILED, "mmap"))
+		return;
+	UT_EXPECT_ERRNO(madvise(m + 1, PG, MADV_DONTNEED), EINVAL);
+	UT_EXPECT_ERRNO(madvise(m + 1, 0, MADV_NORMAL), EINVAL);
+	UT_CHECK(madvise(m, 0, MADV_DONTNEED) == 0, "length 0");
+	static const int unknown[] = { 5, 6, 7, 26, 50, 99, 1000, -1 };
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		UT_EXPECT_ERRNO(madvise(m, PG, unknown[i]), EINVAL);
+	static const int fine[] = { MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED,
+		MADV_DONTNEED, MADV_FREE, MADV_DONTFORK, MADV_DOFORK, MADV_DONTDUMP, MADV_DODUMP,
+		MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ,
+		MADV_POPULATE_WRITE };
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		UT_CHECK(madvise(m, 3 * PG, fine[i]) == 0, "advice %d on private anonymous memory: %s",
+			 fine[i], strerror(errno));
+	if (ut_is_mos()) {	/* a kernel without THP and KSM */
+		static const int absent[] = { MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE,
+			MADV_NOHUGEPAGE, 25 /* MADV_COLLAPSE */ };
+		for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+			UT_EXPECT_ERRNO(madvise(m, PG, absent[i]), EINVAL);
+		memset(m, 'f', PG);
+		UT_CHECK(madvise(m, PG, MADV_FREE) == 0 && all_are(m, PG, 0),
+			 "M-OS: MADV_FREE drops the pages as DONTNEED does");
+	}
+	/* A hole: ENOMEM, but the mapped pages are still dropped. */
+	memset(m, 'e', 3 * PG);
+	UT_CHECK(munmap(m + PG, PG) == 0, "munmap the middle page");
+	UT_EXPECT_ERRNO(madvise(m, 3 * PG, MADV_DONTNEED), ENOMEM);
+	UT_CHECK(all_are(m, PG, 0) && all_are(m + 2 * PG, PG, 0),
+		 "the mapped pages of the range were dropped anyway");
+	UT_EXPECT_ERRNO(madvise(m, 3 * PG, MADV_NORMAL), ENOMEM);
+	UT_EXPECT_ERRNO(madvise(m + PG, PG, MADV_WILLNEED), ENOMEM);
+	UT_CHECK(munmap(m, 3 * PG) == 0, "munmap");
+	UT_EXPECT_ERRNO(madvise(m, 3 * PG, MADV_DONTNEED), ENOMEM);
+	UT_EXPECT_ERRNO(madvise(m, PG, MADV_REMOVE), ENOMEM);
+
+	/* Advice that needs a certain kind of mapping. */
+	UT_EXPECT_ERRNO(madvise(m, PG, 5), EINVAL);	/* invalid beats unmapped */
+	char *r = mmap(NULL, PG, PROT_READ, ANON, -1, 0);
+	char *s = mmap(NULL, PG, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *n = mmap(NULL, PG, PROT_NONE, ANON, -1, 0);
+	char path[300];
+	int fd = make_file("adv", 1, 'v', path, sizeof(path));
+	char *fp = fd >= 0 ? mmap(NULL, PG, RW, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	char *fs = fd >= 0 ? mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+	if (UT_CHECK(r != MAP_FAILED && s != MAP_FAILED && n != MAP_FAILED && fp != MAP_FAILED &&
+		     fs != MAP_FAILED, "mappings for the advice checks")) {
+		UT_EXPECT_ERRNO(madvise(s, PG, MADV_FREE), EINVAL);
+		UT_EXPECT_ERRNO(madvise(fp, PG, MADV_FREE), EINVAL);
+		UT_EXPECT_ERRNO(madvise(r, PG, MADV_REMOVE), EINVAL);
+		UT_EXPECT_ERRNO(madvise(fp, PG, MADV_REMOVE), EACCES);
+		UT_EXPECT_ERRNO(madvise(s, PG, MADV_WIPEONFORK), EINVAL);
+		UT_EXPECT_ERRNO(madvise(fp, PG, MADV_WIPEONFORK), EINVAL);
+		UT_EXPECT_ERRNO(madvise(r, PG, MADV_POPULATE_WRITE), EINVAL);
+		UT_EXPECT_ERRNO(madvise(n, PG, MADV_POPULATE_READ), EINVAL);
+		UT_CHECK(madvise(r, PG, MADV_POPULATE_READ) == 0, "POPULATE_READ on PROT_READ");
+		UT_CHECK(madvise(n, PG, MADV_DONTNEED) == 0, "DONTNEED on PROT_NONE");
+		if (ut_is_mos()) {
+			/* Linux: the answer depends on the file system. */
+			UT_EXPECT_ERRNO(madvise(s, PG, MADV_REMOVE), EOPNOTSUPP);
+			/* Linux 6.1 wants the mapping writable now; 6.7 and
+			 * later only that it may become writable. */
+			UT_EXPECT_ERRNO(madvise(fs, PG, MADV_REMOVE), EACCES);
+		}
+	}
+	munmap(r, PG);
+	munmap(s, PG);
+	munmap(n, PG);
+	munmap(fp, PG);
+	munmap(fs, PG);
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], PRINT_BRK) == 0) {
@@ -334,6 +560,10 @@ int main(int argc, char **argv)
 	test_maxprot_upgradeable();
 	test_map_count();
 	test_heap_start(argc > 0 ? argv[0] : "/tests/t_vmlimits");
+	test_dontneed_anon();
+	test_dontneed_fork();
+	test_dontneed_file();
+	test_madvise_errors();
 	UT_CHECK(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
 	return ut_done("t_vmlimits");
 }
