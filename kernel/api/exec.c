@@ -220,7 +220,8 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 		goto out_map;
 	if (!t->fpu_state && (rc = kthread_fpu_init(t)) < 0)
 		goto out_map;
-	map->brk_start = map->brk = img.brk_start;
+	map->brk_start = map->brk = vm_heap_start(img.brk_start, USER_END - USER_STACK_SIZE,
+						  vm_randomize);
 
 	/* The point of no return: switch to the new image. */
 	vmmap_t *old_map = p->vmmap;

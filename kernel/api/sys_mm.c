@@ -2,7 +2,10 @@
  * Memory system calls: brk, mmap2 and old mmap, munmap, mprotect,
  * msync, madvise.  Descriptors are resolved to memory objects here (the VM knows
  * only objects): regular files map their vnode's pages, /dev/zero maps
- * anonymous memory as on Linux, anything else is -ENODEV.
+ * anonymous memory as on Linux, anything else is -ENODEV.  The open mode
+ * bounds a file mapping's rights for good: a shared mapping of a file
+ * not open for writing gets a maxprot without PROT_WRITE, so neither mmap
+ * nor a later mprotect can make it writable (-EACCES, as Linux).
  */
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
@@ -13,13 +16,6 @@
 #include "proc/proc.h"
 #include "util/errno.h"
 #include "vm/mmap.h"
-
-#define MADV_NORMAL 0
-#define MADV_RANDOM 1
-#define MADV_SEQUENTIAL 2
-#define MADV_WILLNEED 3
-#define MADV_DONTNEED 4
-#define MADV_FREE 8
 
 SYSCALL(brk)
 {
@@ -46,16 +42,17 @@ static long mmap_pgoff(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flag
 		return -EBADF;
 	long rc;
 	vnode_t *vn = f->f_vnode;
-	if (is_dev_zero(vn)) {
-		rc = vm_mmap(map, addr, len, prot, flags, NULL, 0);
-	} else if (!S_ISREG(vn->vn_mode)) {
+	bool zero = is_dev_zero(vn);
+	if (!zero && !S_ISREG(vn->vn_mode)) {
 		rc = -ENODEV;
-	} else if (!(f->f_mode & FMODE_READ) ||
-		   ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) &&
-		    !(f->f_mode & FMODE_WRITE))) {
+	} else if (!(f->f_mode & FMODE_READ)) {
 		rc = -EACCES;
 	} else {
-		rc = vm_mmap(map, addr, len, prot, flags, &vn->vn_mmobj, pgoff);
+		uint32_t maxprot = PROT_MASK;
+		if ((flags & MAP_TYPE) == MAP_SHARED && !(f->f_mode & FMODE_WRITE))
+			maxprot &= ~PROT_WRITE;
+		rc = vm_mmap_max(map, addr, len, prot, maxprot, flags,
+				 zero ? NULL : &vn->vn_mmobj, pgoff);
 	}
 	fput(f);
 	return rc;
@@ -98,13 +95,6 @@ SYSCALL(msync)
 
 SYSCALL(madvise)
 {
-	if (!IS_ALIGNED(a1, PAGE_SIZE))
-		return -EINVAL;
-	switch (a3) {
-	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
-	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
-		return 0;	/* advice accepted; not acted on yet */
-	default:
-		return -EINVAL;
-	}
+	vmmap_t *map = curproc->vmmap;
+	return map ? vm_madvise(map, a1, a2, (int)a3) : -ENOMEM;
 }

@@ -54,6 +54,18 @@ const char *cmdline_get(const char *key)
 	return NULL;
 }
 
+bool cmdline_take_flag(const char *key)
+{
+	bool found = false;
+	for (int i = 1; i < nargs; i++) {	/* word 0 is the image */
+		if (strcmp(keys[i], key) == 0) {
+			found = true;
+			bare[i] = false;
+		}
+	}
+	return found;
+}
+
 int cmdline_init_args(const char **out, int max)
 {
 	int n = 0;

@@ -29,6 +29,7 @@
 #include "main/initproc.h"
 #include "main/poweroff.h"
 #include "api/syscall.h"
+#include "vm/mmap.h"
 #include "vm/vmmap.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -95,6 +96,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	if (cmdline_get("dbg"))
 		dbg_set_channels(cmdline_get("dbg"));
 	kprintf("command line: %s\n", cmdline_raw());
+	vm_randomize = !cmdline_take_flag("norandmaps");
 
 	gdt_init();
 	idt_init();

@@ -30,3 +30,8 @@ void random_bytes(void *buf, size_t n)
 		n -= k;
 	}
 }
+
+uint32_t random_u32(void)
+{
+	return (uint32_t)next_u64();
+}

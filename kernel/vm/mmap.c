@@ -4,13 +4,21 @@
  * Private mappings of a file get a shadow object over the file's object,
  * so writes never reach the file; private anonymous mappings get an
  * anonymous object of their own (fork adds shadows later); shared
- * mappings map the object itself.  The heap is one private anonymous
- * area that brk grows and shrinks from map->brk_start.
+ * mappings map the object itself.  The heap is private anonymous memory
+ * that brk grows and shrinks from map->brk_start, which exec places at a
+ * random page within 32 MiB above the program (vm_heap_start).
+ *
+ * madvise checks the advice and every area of the range first (Linux's
+ * answer for advice that does not fit an area), then acts: DONTNEED
+ * drops pages; the rest is accepted without effect.
  */
 #include "vm/mmap.h"
 #include "vm/vmobj.h"
 #include "mm/page.h"
 #include "util/errno.h"
+#include "util/random.h"
+
+bool vm_randomize = true;
 
 static bool page_range_ok(uint32_t start, uint32_t npages)
 {
@@ -33,9 +41,17 @@ static mmobj_t *area_object(uint32_t flags, mmobj_t *obj)
 long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	     mmobj_t *obj, uint32_t pgoff)
 {
+	return vm_mmap_max(map, addr, len, prot, PROT_MASK, flags, obj, pgoff);
+}
+
+long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t maxprot,
+		 uint32_t flags, mmobj_t *obj, uint32_t pgoff)
+{
 	uint32_t type = flags & MAP_TYPE;
 	if (len == 0 || (type != MAP_SHARED && type != MAP_PRIVATE) || (prot & ~PROT_MASK))
 		return -EINVAL;
+	if (prot & ~maxprot)
+		return -EACCES;
 	if (len > USER_END)
 		return -ENOMEM;
 	uint32_t npages = PN(PAGE_ALIGN_UP(len));
@@ -55,6 +71,11 @@ long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t 
 		rc = -EEXIST;
 		if ((flags & MAP_FIXED_NOREPLACE) && !vmmap_is_range_empty(map, start, npages))
 			goto out;
+		/* Fail before the old mappings go if the new area will not
+		 * fit (as if it merged with nothing). */
+		rc = -ENOMEM;
+		if (vmmap_count_after_remove(map, start, npages) >= map->max_areas)
+			goto out;
 		if ((rc = vmmap_remove(map, start, npages)) < 0)
 			goto out;
 	} else if (!addr || !vmmap_is_range_empty(map, start, npages)) {
@@ -68,13 +89,106 @@ long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t 
 	if (!o)
 		goto out;
 	uint32_t area_flags = type | (obj ? 0 : MAP_ANONYMOUS);
-	rc = vmmap_map(map, start, npages, o, obj ? pgoff : 0, prot, area_flags);
+	rc = vmmap_map_max(map, start, npages, o, obj ? pgoff : 0, prot, maxprot, area_flags);
 	mmobj_put(o);	/* the area holds its own reference */
 	if (rc == 0)
 		rc = (long)PN_ADDR(start);
 out:
 	kmutex_unlock(&map->lock);
 	return rc;
+}
+
+uint32_t vm_heap_start(uint32_t end, uint32_t below, bool randomize)
+{
+	uint32_t first = PAGE_ALIGN_UP(end);
+	if (!randomize || first >= PAGE_ALIGN_DOWN(below))
+		return first;
+	uint32_t npages = PN(MIN(VM_HEAP_RANDOM_RANGE, PAGE_ALIGN_DOWN(below) - first));
+	return first + PN_ADDR(random_u32() % npages);
+}
+
+/* What madvise does with a piece of advice. */
+enum advice_action {
+	ADVICE_INVALID,	/* unknown, or not built into Linux 6.1 without THP/KSM */
+	ADVICE_NOTHING,	/* accepted (after the area checks), no effect */
+	ADVICE_DROP,	/* drop the pages (vmmap_dontneed) */
+};
+
+static enum advice_action advice_action(int advice)
+{
+	switch (advice) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+	case MADV_REMOVE: case MADV_DONTFORK: case MADV_DOFORK: case MADV_DONTDUMP:
+	case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD:
+	case MADV_PAGEOUT: case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+		return ADVICE_NOTHING;
+	case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_FREE:
+		return ADVICE_DROP;
+	default:	/* MERGEABLE, UNMERGEABLE, HUGEPAGE, NOHUGEPAGE, COLLAPSE, ... */
+		return ADVICE_INVALID;
+	}
+}
+
+/* 0 if advice may be given for area a, else Linux's error for it. */
+static int advice_fits(const vmarea_t *a, int advice)
+{
+	bool shared = (a->flags & MAP_TYPE) == MAP_SHARED, anon = a->flags & MAP_ANONYMOUS;
+	switch (advice) {
+	case MADV_FREE:		/* private anonymous memory only */
+	case MADV_WIPEONFORK:
+		return !shared && anon ? 0 : -EINVAL;
+	case MADV_REMOVE:	/* punch a hole in the file behind a shared writable mapping */
+		if (!shared && anon)
+			return -EINVAL;
+		if (!shared || !(a->prot & PROT_WRITE))
+			return -EACCES;
+		return -EOPNOTSUPP;	/* no M-OS file system punches holes */
+	case MADV_POPULATE_READ:
+		return a->prot & PROT_READ ? 0 : -EINVAL;
+	case MADV_POPULATE_WRITE:
+		return a->prot & PROT_WRITE ? 0 : -EINVAL;
+	default:
+		return 0;
+	}
+}
+
+/* Checks advice against every area of [start, end): the first misfit's
+ * error, else 0; *hole says whether some page is not mapped. */
+static int advice_check_range(vmmap_t *map, uint32_t start, uint32_t end, int advice,
+			      bool *hole)
+{
+	for (uint32_t vpn = start; vpn < end;) {
+		vmarea_t *a = vmtree_first_after(map->tree, vpn);
+		if (!a || a->start >= end) {
+			*hole = true;
+			return 0;
+		}
+		*hole |= a->start > vpn;
+		int rc = advice_fits(a, advice);
+		if (rc < 0)
+			return rc;
+		vpn = a->end;
+	}
+	return 0;
+}
+
+int vm_madvise(vmmap_t *map, uint32_t addr, uint32_t len, int advice)
+{
+	enum advice_action action = advice_action(advice);
+	uint32_t alen = PAGE_ALIGN_UP(len);
+	if (action == ADVICE_INVALID || !IS_ALIGNED(addr, PAGE_SIZE) || (len && !alen) ||
+	    addr + alen < addr)
+		return -EINVAL;
+	if (alen == 0)
+		return 0;
+	uint32_t start = PN(addr), end = start + PN(alen);
+	bool hole = false;
+	kmutex_lock(&map->lock);
+	int rc = advice_check_range(map, start, end, advice, &hole);
+	if (rc == 0 && action == ADVICE_DROP)
+		rc = vmmap_dontneed(map, start, end - start);
+	kmutex_unlock(&map->lock);
+	return rc < 0 ? rc : hole ? -ENOMEM : 0;
 }
 
 int vm_munmap(vmmap_t *map, uint32_t addr, uint32_t len)
@@ -158,7 +272,10 @@ uint32_t vm_brk(vmmap_t *map, uint32_t new_brk)
 		if (rc < 0)
 			goto out;
 	} else if (new_end < old_end) {
-		vmmap_remove(map, new_end, old_end - new_end);
+		/* -ENOMEM when it would cut a hole in an area mapped over the
+		 * heap's end at the area limit: the break stays, as on Linux. */
+		if (vmmap_remove(map, new_end, old_end - new_end) < 0)
+			goto out;
 	}
 	map->brk = new_brk;
 out:

@@ -153,6 +153,37 @@ int vm_chain_get(mmobj_t *top, uint32_t n, pframe_t **pfp, bool *in_top)
 	}
 }
 
+static bool is_vm_object(const mmobj_t *o)
+{
+	return mmobj_is_shadow(o) || mmobj_is_anon(o);
+}
+
+bool vm_chain_discard(mmobj_t *top, uint32_t first, uint32_t end)
+{
+	mmobj_t *o = top;
+	for (;;) {
+		pframe_remove_range(o, first, end);
+		if (!mmobj_is_shadow(o))
+			return true;	/* reached the bottom */
+		o = as_shadow(o)->below;
+		if (!is_vm_object(o))
+			return true;	/* a file: its pages are the truth */
+		spin_lock(&vmobj_lock);
+		bool only_ours = o->mo_refcount == 1;
+		spin_unlock(&vmobj_lock);
+		if (!only_ours)
+			return false;
+	}
+}
+
+mmobj_t *vm_chain_fresh(mmobj_t *top)
+{
+	mmobj_t *bottom = top;
+	while (mmobj_is_shadow(bottom))
+		bottom = as_shadow(bottom)->below;
+	return mmobj_is_anon(bottom) ? anon_create() : shadow_create(bottom);
+}
+
 int shadow_depth(mmobj_t *o)
 {
 	int depth = 1;

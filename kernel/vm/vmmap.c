@@ -5,7 +5,18 @@
  * containing a page boundary into two (each holding its own object
  * reference), and then whole areas are removed, changed or added.  PTEs
  * are dropped for any page whose mapping goes away or loses rights, so the
- * next access faults and sees the new layout.
+ * next access faults and sees the new layout.  Both halves of a split
+ * keep the area's protection, maximum protection and flags; areas merge
+ * only when all of them match.
+ *
+ * The areas sit both on a sorted list (to walk neighbours) and in a
+ * treap (vm/vmtree.h: to find an area or a free range in O(log n));
+ * area_insert, area_discard, split_at and try_merge_next keep the two
+ * in step.
+ *
+ * map->nareas counts the areas.  A change whose result would hold more
+ * than map->max_areas fails before it changes anything (splits may pass
+ * the limit for a moment, inside one call).
  *
  * The caller holds map->lock (or owns the map outright, as exec and fork
  * do for a map no thread runs on yet).
@@ -48,6 +59,7 @@ vmmap_t *vmmap_create(pde_t *pd)
 		return NULL;
 	memset(map, 0, sizeof(*map));
 	list_init(&map->areas);
+	map->max_areas = VMMAP_MAX_AREAS;
 	kmutex_init(&map->lock, "vmmap");
 	map->pd = pd;
 	return map;
@@ -55,12 +67,32 @@ vmmap_t *vmmap_create(pde_t *pd)
 
 static vmarea_t *area_entry(list_t *l) { return list_entry(l, vmarea_t, link); }
 
+/* a's neighbours on the list, or NULL. */
+static vmarea_t *area_next(vmmap_t *map, vmarea_t *a)
+{
+	return a->link.next == &map->areas ? NULL : area_entry(a->link.next);
+}
+
+static vmarea_t *area_prev(vmmap_t *map, vmarea_t *a)
+{
+	return a->link.prev == &map->areas ? NULL : area_entry(a->link.prev);
+}
+
+/* Takes a off the map and frees it; its pages must be unmapped already
+ * (or mapped by a neighbour that took its range over). */
+static void area_discard(vmmap_t *map, vmarea_t *a)
+{
+	vmtree_remove(&map->tree, a);
+	list_remove(&a->link);
+	map->nareas--;
+	mmobj_put(a->obj);
+	slab_free(vmarea_cache, a);
+}
+
 static void area_free(vmmap_t *map, vmarea_t *a)
 {
 	vmmap_unmap_pages(map, a->start, a->end);
-	list_remove(&a->link);
-	mmobj_put(a->obj);
-	slab_free(vmarea_cache, a);
+	area_discard(map, a);
 }
 
 void vmmap_destroy(vmmap_t *map)
@@ -80,90 +112,79 @@ bool vmarea_allows(const vmarea_t *a, bool write)
 
 vmarea_t *vmmap_lookup(vmmap_t *map, uint32_t vpn)
 {
-	list_t *l;
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (vpn < a->start)
-			return NULL;
-		if (vpn < a->end)
-			return a;
-	}
-	return NULL;
+	vmarea_t *a = vmtree_first_after(map->tree, vpn);
+	return a && a->start <= vpn ? a : NULL;
 }
 
 size_t vmmap_area_count(vmmap_t *map)
 {
-	size_t n = 0;
-	list_t *l;
-	list_for_each(l, &map->areas)
-		n++;
-	return n;
+	return map->nareas;
 }
 
 bool vmmap_is_range_empty(vmmap_t *map, uint32_t start, uint32_t npages)
 {
 	uint32_t end = start + npages;
-	list_t *l;
 	if (end < start || start < USER_MIN_PAGE || end > USER_MAX_PAGE)
 		return false;
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (a->start < end && start < a->end)
-			return false;
-	}
-	return true;
+	vmarea_t *a = vmtree_first_after(map->tree, start);
+	return !a || a->start >= end;
 }
 
 uint32_t vmmap_find_range(vmmap_t *map, uint32_t npages)
 {
-	uint32_t end = USER_MAX_PAGE;
-	list_t *l;
 	if (npages == 0 || npages > USER_MAX_PAGE - USER_MIN_PAGE)
 		return 0;
-	for (l = map->areas.prev; l != &map->areas; l = l->prev) {
-		vmarea_t *a = area_entry(l);
-		if (a->end <= end && end - a->end >= npages)
-			return end - npages;
-		end = MIN(end, a->start);
-	}
-	return end >= USER_MIN_PAGE + npages ? end - npages : 0;
+	return vmtree_find_free(map->tree, npages, USER_MIN_PAGE, USER_MAX_PAGE);
 }
 
-/* Inserts a keeping the list sorted. */
+/* Adds a (over free pages) to the list, keeping it sorted, and to the tree. */
 static void area_insert(vmmap_t *map, vmarea_t *a)
 {
-	list_t *l;
-	list_for_each(l, &map->areas)
-		if (area_entry(l)->start > a->start)
-			break;
-	list_insert_tail(l, &a->link);	/* before l */
+	vmarea_t *next = vmtree_first_after(map->tree, a->start);
+	list_insert_tail(next ? &next->link : &map->areas, &a->link);	/* before next */
+	vmtree_insert(&map->tree, a);
+	map->nareas++;
 }
 
 static bool continues(const vmarea_t *a, const vmarea_t *b)
 {
 	return a->end == b->start && a->obj == b->obj && a->prot == b->prot &&
-	       a->flags == b->flags && a->off + (a->end - a->start) == b->off;
+	       a->maxprot == b->maxprot && a->flags == b->flags &&
+	       a->off + (a->end - a->start) == b->off;
 }
 
 /* Merges a with its successor if one continues the other. */
 static void try_merge_next(vmmap_t *map, vmarea_t *a)
 {
-	if (a->link.next == &map->areas)
+	vmarea_t *b = area_next(map, a);
+	if (!b || !continues(a, b))
 		return;
-	vmarea_t *b = area_entry(a->link.next);
-	if (!continues(a, b))
-		return;
-	a->end = b->end;
-	list_remove(&b->link);
-	mmobj_put(b->obj);
-	slab_free(vmarea_cache, b);
+	uint32_t end = b->end;
+	area_discard(map, b);
+	a->end = end;
+	vmtree_resized(&map->tree, a);
+}
+
+/* Whether a (on the list) continues its predecessor or its successor
+ * continues it: then merging keeps the count. */
+static bool merges(vmmap_t *map, vmarea_t *a)
+{
+	vmarea_t *prev = area_prev(map, a), *next = area_next(map, a);
+	return (prev && continues(prev, a)) || (next && continues(a, next));
 }
 
 int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	      uint32_t off, uint32_t prot, uint32_t flags)
 {
+	return vmmap_map_max(map, start, npages, obj, off, prot, PROT_MASK, flags);
+}
+
+int vmmap_map_max(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
+		  uint32_t off, uint32_t prot, uint32_t maxprot, uint32_t flags)
+{
 	KASSERT(vmmap_is_range_empty(map, start, npages),
 		"vmmap_map over existing pages %#x+%#x", start, npages);
+	KASSERT(!(prot & ~maxprot), "prot %#x beyond maxprot %#x", prot, maxprot);
 	vmarea_t *a = slab_alloc(vmarea_cache);
 	if (!a)
 		return -ENOMEM;
@@ -171,13 +192,19 @@ int vmmap_map(vmmap_t *map, uint32_t start, uint32_t npages, mmobj_t *obj,
 	a->end = start + npages;
 	a->off = off;
 	a->prot = prot;
+	a->maxprot = maxprot;
 	a->flags = flags;
 	a->obj = obj;
 	mmobj_ref(obj);
 	area_insert(map, a);
+	if (map->nareas > map->max_areas && !merges(map, a)) {
+		area_discard(map, a);
+		return -ENOMEM;
+	}
+	vmarea_t *prev = area_prev(map, a);
 	try_merge_next(map, a);
-	if (a->link.prev != &map->areas)
-		try_merge_next(map, area_entry(a->link.prev));
+	if (prev)
+		try_merge_next(map, prev);
 	return 0;
 }
 
@@ -196,56 +223,125 @@ static int split_at(vmmap_t *map, uint32_t vpn)
 	b->off = a->off + (vpn - a->start);
 	mmobj_ref(b->obj);
 	a->end = vpn;
+	vmtree_resized(&map->tree, a);
 	list_init(&b->link);
 	list_insert_head(&a->link, &b->link);	/* right after a */
+	vmtree_insert(&map->tree, b);
+	map->nareas++;
 	return 0;
 }
 
 int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages)
 {
 	uint32_t end = start + npages;
-	list_t *l, *tmp;
 	if (end < start)
 		return -EINVAL;
+	vmarea_t *a = vmmap_lookup(map, start);
+	if (a && a->start < start && a->end > end && map->nareas >= map->max_areas)
+		return -ENOMEM;	/* a hole in the middle of a would add an area */
 	int rc = split_at(map, start);
 	if (rc == 0)
 		rc = split_at(map, end);
 	if (rc < 0)
 		return rc;
-	list_for_each_safe(l, tmp, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (a->start >= start && a->end <= end)
-			area_free(map, a);
+	a = vmtree_first_after(map->tree, start);
+	while (a && a->start < end) {	/* every such area now lies inside */
+		vmarea_t *next = area_next(map, a);
+		area_free(map, a);
+		a = next;
 	}
 	return 0;
+}
+
+uint32_t vmmap_count_after_remove(vmmap_t *map, uint32_t start, uint32_t npages)
+{
+	uint32_t end = start + npages, n = map->nareas;
+	vmarea_t *a = vmtree_first_after(map->tree, start);
+	for (; a && a->start < end; a = area_next(map, a))	/* goes, but pieces stick out */
+		n += (a->start < start) + (a->end > end) - 1;
+	return n;
 }
 
 int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 {
 	uint32_t end = start + npages;
-	list_t *l;
-	for (uint32_t vpn = start; vpn < end;) {	/* no holes allowed */
+	if (npages == 0)
+		return 0;
+	for (uint32_t vpn = start; vpn < end;) {	/* no holes, nothing beyond maxprot */
 		vmarea_t *a = vmmap_lookup(map, vpn);
 		if (!a)
 			return -ENOMEM;
+		if (prot & ~a->maxprot)
+			return -EACCES;
 		vpn = a->end;
 	}
+	/* An area cut at either end gains a piece if its protection changes
+	 * (else the pieces merge again). */
+	vmarea_t *first = vmmap_lookup(map, start), *last = vmmap_lookup(map, end - 1);
+	uint32_t more = (first->start < start && first->prot != prot) +
+			(last->end > end && last->prot != prot);
+	if (map->nareas + more > map->max_areas)
+		return -ENOMEM;
 	int rc = split_at(map, start);
 	if (rc == 0)
 		rc = split_at(map, end);
 	if (rc < 0)
 		return rc;
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		if (a->start >= start && a->end <= end && a->prot != prot) {
+	first = vmmap_lookup(map, start);
+	for (vmarea_t *a = first; a && a->start < end; a = area_next(map, a)) {
+		if (a->prot != prot) {
 			a->prot = prot;
 			vmmap_unmap_pages(map, a->start, a->end);
 		}
 	}
-	list_for_each(l, &map->areas) {
-		vmarea_t *a = area_entry(l);
-		while (a->link.next != &map->areas && continues(a, area_entry(a->link.next)))
+	/* Merge again from the area before the range to the one after it. */
+	vmarea_t *a = area_prev(map, first) ? area_prev(map, first) : first;
+	for (; a && a->start < end; a = area_next(map, a))
+		while (area_next(map, a) && continues(a, area_next(map, a)))
 			try_merge_next(map, a);
+	return 0;
+}
+
+/* DONTNEED for pages [s, e) of private area *ap, whose PTEs are gone.
+ * If the chain below is shared, [s, e) becomes an area of its own on a
+ * fresh object; *ap is then that area. */
+static int private_dontneed(vmmap_t *map, vmarea_t **ap, uint32_t s, uint32_t e)
+{
+	vmarea_t *a = *ap;
+	KASSERT(mmobj_is_shadow(a->obj) || mmobj_is_anon(a->obj),
+		"private area %#x-%#x maps a file object directly", a->start, a->end);
+	if (vm_chain_discard(a->obj, a->off + (s - a->start), a->off + (e - a->start)))
+		return 0;
+	if (map->nareas + (a->start < s) + (a->end > e) > map->max_areas)
+		return -ENOMEM;
+	mmobj_t *fresh = vm_chain_fresh(a->obj);
+	int rc = fresh ? split_at(map, s) : -ENOMEM;
+	if (rc == 0)
+		rc = split_at(map, e);
+	if (rc < 0) {
+		if (fresh)
+			mmobj_put(fresh);
+		return rc;	/* a split that did happen is harmless */
+	}
+	a = vmmap_lookup(map, s);
+	mmobj_put(a->obj);
+	a->obj = fresh;
+	*ap = a;
+	return 0;
+}
+
+int vmmap_dontneed(vmmap_t *map, uint32_t start, uint32_t npages)
+{
+	uint32_t end = start + npages;
+	vmarea_t *a = vmtree_first_after(map->tree, start);
+	for (; a && a->start < end; a = area_next(map, a)) {
+		uint32_t s = MAX(start, a->start), e = MIN(end, a->end);
+		vmmap_unmap_pages(map, s, e);
+		if (a->flags & MAP_PRIVATE) {
+			int rc = private_dontneed(map, &a, s, e);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	return 0;
 }
@@ -276,6 +372,7 @@ vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd)
 		return NULL;
 	child->brk_start = map->brk_start;
 	child->brk = map->brk;
+	child->max_areas = map->max_areas;
 	/* First make every area of the child, with the shadows it needs. */
 	list_for_each(l, &map->areas) {
 		vmarea_t *a = area_entry(l);
@@ -295,6 +392,8 @@ vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd)
 			goto fail;
 		}
 		list_insert_tail(&child->areas, &c->link);
+		vmtree_insert(&child->tree, c);
+		child->nareas++;
 	}
 	/* Then give each private parent area its own shadow; from here on
 	 * nothing can fail halfway except a shadow allocation, which leaves

@@ -8,6 +8,10 @@ void cmdline_parse(const char *line);
 /* The value of key, "" for a bare key, NULL if absent. */
 const char *cmdline_get(const char *key);
 const char *cmdline_raw(void);
+/* Whether key is on the command line (bare or with a value); a bare one
+ * becomes the kernel's: it is no longer passed to init as an argument
+ * (as Linux keeps norandmaps).  Called at boot, before init starts. */
+bool cmdline_take_flag(const char *key);
 /* The words without '=' after the image name: init's arguments, as
  * Linux passes unknown words on.  Returns how many (at most max). */
 int cmdline_init_args(const char **out, int max);

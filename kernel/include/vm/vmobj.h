@@ -37,6 +37,18 @@ void shadow_collapse(mmobj_t *top);
 /* Length of the chain from o down to its bottom object (tests). */
 int shadow_depth(mmobj_t *o);
 
+/* MADV_DONTNEED on pages [first, end) of a private area's chain (the top
+ * is the area's own, never another process's).  vm_chain_discard drops
+ * those pages from the top and from the objects below it that only this
+ * chain reaches; it returns true if that is enough -- nothing below is
+ * shared with another chain (a forked relative), so the pages now read
+ * from the bottom: zeros for anonymous memory, the file's contents for a
+ * file.  Otherwise the caller gives the range a fresh top from
+ * vm_chain_fresh: an anonymous object, or a shadow over the chain's
+ * bottom when that is a file (NULL on ENOMEM). */
+bool vm_chain_discard(mmobj_t *top, uint32_t first, uint32_t end);
+mmobj_t *vm_chain_fresh(mmobj_t *top);
+
 /* Finds page n of the chain topped by `top` for reading: the first
  * object that has it resident, or the bottom object (filled).  The page
  * comes back pinned; *in_top says whether it belongs to top itself. */
