@@ -31,16 +31,7 @@ ROOT=$PWD
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/any-host.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $1 ($2)"; failed=$((failed + 1)); }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+source tools/tests/checks.sh
 expect() {	# description expected actual
 	if [ "$2" = "$3" ]; then
 		ok "$1"

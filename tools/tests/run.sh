@@ -23,16 +23,7 @@ cd "$(dirname "$0")/../.."
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/s5fs-tests.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 BIN=$WORK/bin
-passed=0
-failed=0
-
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $1 ($2)"; failed=$((failed + 1)); }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+source tools/tests/checks.sh
 check() {	# description command...: ok when the command succeeds
 	local what=$1
 	shift
