@@ -2,8 +2,9 @@
  * fork, vfork and clone (the process-creating subset of clone that
  * glibc's fork() uses).  The child gets a copy-on-write clone of the
  * address space, a copy of the descriptor table, the signal actions (by
- * proc_create) and mask, the FPU and TLS state of the calling thread, and
- * the caller's user registers with eax = 0.
+ * proc_create) and mask, the FPU and TLS state of the calling thread, its
+ * scheduling attributes (policy, priority, nice, affinity: reset by
+ * SCHED_RESET_ON_FORK), and the caller's user registers with eax = 0.
  */
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
@@ -77,6 +78,7 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
 	__asm__ volatile("fxsave (%0)" : : "r"(t->fpu_state) : "memory");
 	memcpy(t->tls, me->tls, sizeof(t->tls));
 	t->sig_blocked = me->sig_blocked;
+	sched_fork_attrs(me, t);	/* policy, priority, nice, affinity */
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tidptr;
 	intr_frame_t *cf = kthread_user_frame_slot(t);

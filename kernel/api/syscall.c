@@ -12,6 +12,7 @@
 #include "main/io.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
+#include "proc/sched.h"
 #include "proc/signal.h"
 #include "util/debug.h"
 #include "util/errno.h"
@@ -37,6 +38,7 @@ static void syscall_entry(intr_frame_t *f)
 	if (ret == -EINTR && e && e->restartable)
 		ret = -ERESTARTSYS;	/* the signal layer decides: again, or EINTR */
 	f->eax = (uint32_t)ret;	/* execve and sigreturn return the new eax */
+	sched_preempt_point();	/* a thread it woke or reprioritised may outrank us */
 	intr_disable();
 }
 

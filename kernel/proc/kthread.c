@@ -57,7 +57,7 @@ static void kthread_setup(kthread_t *t, proc_t *proc)
 	list_init(&t->timer_link);
 	wait_queue_init(&t->joinq);
 	t->state = KT_RUNNABLE;
-	t->policy = SCHED_POLICY_RR;
+	sched_thread_init(t);
 	t->proc = proc;
 	strlcpy(t->name, proc->name, sizeof(t->name));
 	spin_lock(&proc_lock);

@@ -1,8 +1,11 @@
 /*
  * The scheduler: run queues, switching, preemption, sleep and wakeup.
  *
- * Each CPU has a FIFO run queue of RUNNABLE threads (the running thread is
- * not on it) and an idle thread that is never queued.  sched_switch() is
+ * Each CPU has run queues of RUNNABLE threads (the running thread is not
+ * on them) and an idle thread that is never queued: one FIFO queue per
+ * real-time priority, with a bitmap of the non-empty ones, and one FIFO
+ * queue for time-sharing and cooperative threads, taken from only when no
+ * real-time thread is runnable.  sched_switch() is
  * the only place threads change: it is entered with sched_lock held and
  * the outgoing thread already queued or parked on a wait queue, and the
  * incoming thread releases sched_lock (in its own sched_switch caller, or
@@ -10,14 +13,22 @@
  * to each thread, so it is saved around the switch.
  *
  * Preemption: the timer counts down the running thread's slice and sets
- * need_resched; the interrupt exit path calls sched_preempt_point(), which
- * yields if the thread is round-robin.  Cooperative threads ignore it.
+ * need_resched, and so does making a thread runnable that outranks the
+ * running one (rank: the real-time priority, 0 for the others).  The
+ * interrupt and system-call exit paths call sched_preempt_point(), which
+ * decides (preempt_reason): a thread is preempted by a higher rank (and
+ * goes back to the head of its queue), or at the end of its slice if it
+ * is time-sharing, or SCHED_RR with an equal-priority thread runnable
+ * (to the tail).  SCHED_FIFO and cooperative threads have no slice.
+ * Nice sets the time-sharing slice's length, so it sets the CPU share of
+ * time-sharing threads that compete (doc/proc.md).
  *
  * Timed sleeps sit on sleep_timers, sorted by wake tick, and on the
  * timed_sleepers wait queue (so cancellation finds them like any sleeper).
  *
- * sched_lock protects run queues, wait queues, thread states, wchan,
- * cancelled, timer entries and nrunnable.
+ * sched_lock protects run queues, the real-time bitmap, wait queues,
+ * thread states, wchan, cancelled, scheduling attributes (policy, sched),
+ * timer entries and nrunnable.
  */
 #include "proc/sched.h"
 #include "proc/proc.h"
@@ -32,13 +43,18 @@
 void context_switch(uint32_t *save_esp, uint32_t new_esp);
 
 spinlock_t sched_lock = SPINLOCK_INIT("run queues, wait queues, thread states");
-static list_t runq = LIST_INIT(runq);		/* per CPU (one CPU) */
+static list_t runq = LIST_INIT(runq);		/* per CPU (one CPU): time sharing, coop */
+static list_t rt_runq[SCHED_RT_PRIO_MAX + 1];	/* per CPU: by real-time priority */
+#define RT_BITMAP_WORDS ((SCHED_RT_PRIO_MAX + 32) / 32)
+static uint32_t rt_bitmap[RT_BITMAP_WORDS];	/* bit p: rt_runq[p] not empty */
 static size_t nrunnable;
 static list_t sleep_timers = LIST_INIT(sleep_timers);
 static wait_queue_t timed_sleepers;
 
 void sched_init(void)
 {
+	for (int p = 0; p <= SCHED_RT_PRIO_MAX; p++)
+		list_init(&rt_runq[p]);
 	wait_queue_init(&timed_sleepers);
 	pit_tick_hook = sched_tick;
 }
@@ -54,24 +70,76 @@ bool wait_queue_empty(const wait_queue_t *wq)
 	return wq->count == 0;
 }
 
-static void runq_add(kthread_t *t)
+static bool is_rt(const kthread_t *t)
 {
-	KASSERT(t != cpu_this()->idle_thread, "idle thread queued");
+	return t->policy == SCHED_POLICY_RT_FIFO || t->policy == SCHED_POLICY_RT_RR;
+}
+
+/* Who runs first: the real-time priority, 0 for the others, -1 idle. */
+static int rank(const kthread_t *t)
+{
+	if (t == cpu_this()->idle_thread)
+		return -1;
+	return is_rt(t) ? t->sched.priority : 0;
+}
+
+/* The highest priority with a runnable real-time thread, or 0. */
+static int rt_top(void)
+{
+	for (int w = RT_BITMAP_WORDS - 1; w >= 0; w--)
+		if (rt_bitmap[w])
+			return w * 32 + 31 - __builtin_clz(rt_bitmap[w]);
+	return 0;
+}
+
+static list_t *queue_of(const kthread_t *t)
+{
+	return is_rt(t) ? &rt_runq[t->sched.priority] : &runq;
+}
+
+/* Queues t at the tail of its queue, or at the head (a thread preempted
+ * by a higher rank keeps its place among its equals, as on Linux). */
+static void runq_insert(kthread_t *t, bool at_head)
+{
+	cpu_t *cpu = cpu_this();
+	KASSERT(t != cpu->idle_thread, "idle thread queued");
 	t->state = KT_RUNNABLE;
 	t->wchan = NULL;
-	list_insert_tail(&runq, &t->run_link);
+	list_t *q = queue_of(t);
+	if (at_head)
+		list_insert_head(q, &t->run_link);
+	else
+		list_insert_tail(q, &t->run_link);
+	if (is_rt(t))
+		rt_bitmap[t->sched.priority / 32] |= 1u << (t->sched.priority % 32);
 	nrunnable++;
-	if (cpu_this()->cur_thread == cpu_this()->idle_thread)
-		cpu_this()->need_resched = true;
+	if (cpu->cur_thread && rank(t) > rank(cpu->cur_thread))
+		cpu->need_resched = true;
+}
+
+static void runq_add(kthread_t *t)
+{
+	runq_insert(t, false);
+}
+
+/* Takes a queued thread off its run queue. */
+static void runq_remove(kthread_t *t)
+{
+	list_remove(&t->run_link);
+	nrunnable--;
+	if (is_rt(t) && list_empty(&rt_runq[t->sched.priority]))
+		rt_bitmap[t->sched.priority / 32] &= ~(1u << (t->sched.priority % 32));
 }
 
 static kthread_t *runq_take(void)
 {
-	list_t *l = list_pop_head(&runq);
-	if (!l)
+	int top = rt_top();
+	list_t *q = top ? &rt_runq[top] : &runq;
+	if (list_empty(q))
 		return NULL;
-	nrunnable--;
-	return list_entry(l, kthread_t, run_link);
+	kthread_t *t = list_entry(q->next, kthread_t, run_link);
+	runq_remove(t);
+	return t;
 }
 
 /* The eagerly switched per-thread CPU state of user threads: FPU/SSE
@@ -100,7 +168,7 @@ static void sched_switch(void)
 	if (!next)
 		next = cpu->idle_thread;
 	cpu->need_resched = false;
-	cpu->slice_left = SCHED_SLICE_TICKS;
+	cpu->slice_left = sched_slice_ticks(&next->sched);
 	if (next == prev)
 		return;
 
@@ -141,14 +209,46 @@ void sched_yield(void)
 	spin_unlock(&sched_lock);
 }
 
+enum preempt { PREEMPT_NONE, PREEMPT_OUTRANKED, PREEMPT_SLICE_END };
+
+/* Whether the running thread cur gives way now, and why (sched_lock). */
+static enum preempt preempt_reason(const cpu_t *cpu, const kthread_t *cur)
+{
+	int top = rt_top();
+	if (cur == cpu->idle_thread)
+		return PREEMPT_SLICE_END;
+	if (top > rank(cur))
+		return PREEMPT_OUTRANKED;
+	if (cpu->slice_left > 0)
+		return PREEMPT_NONE;
+	switch (cur->policy) {
+	case SCHED_POLICY_RR:
+		return PREEMPT_SLICE_END;
+	case SCHED_POLICY_RT_RR:
+		return top == rank(cur) ? PREEMPT_SLICE_END : PREEMPT_NONE;
+	default:	/* FIFO and cooperative threads have no slice */
+		return PREEMPT_NONE;
+	}
+}
+
 void sched_preempt_point(void)
 {
 	cpu_t *cpu = cpu_this();
 	if (!cpu->need_resched || !cpu->cur_thread)
 		return;
-	if (cpu->cur_thread->policy == SCHED_POLICY_COOP && cpu->cur_thread != cpu->idle_thread)
-		return;
-	sched_yield();
+	spin_lock(&sched_lock);
+	kthread_t *cur = cpu->cur_thread;
+	enum preempt why = preempt_reason(cpu, cur);
+	if (why == PREEMPT_NONE) {
+		cpu->need_resched = false;
+		if (cpu->slice_left == 0)	/* alone at its level: a new slice */
+			cpu->slice_left = sched_slice_ticks(&cur->sched);
+	} else {
+		if (cur != cpu->idle_thread)
+			runq_insert(cur, why == PREEMPT_OUTRANKED);
+		sched_switch();
+	}
+	spin_unlock(&sched_lock);
 }
 
 void sched_idle_once(void)
@@ -306,10 +406,95 @@ void sched_tick(void)
 	spin_unlock(&sched_lock);
 }
 
-void sched_set_policy(kthread_t *thr, sched_policy_t policy)
+static sched_policy_t class_of(int policy)
+{
+	switch (policy) {
+	case SCHED_FIFO: return SCHED_POLICY_RT_FIFO;
+	case SCHED_RR: return SCHED_POLICY_RT_RR;
+	case MOS_SCHED_COOP: return SCHED_POLICY_COOP;
+	default: return SCHED_POLICY_RR;	/* OTHER, BATCH, IDLE */
+	}
+}
+
+uint32_t sched_online_cpus(void)
+{
+	return (1u << NCPUS_MAX) - 1;
+}
+
+uint32_t sched_slice_ticks(const sched_attrs_t *a)
+{
+	switch (class_of(a->policy)) {
+	case SCHED_POLICY_RT_RR:
+		return SCHED_RR_SLICE_TICKS;
+	case SCHED_POLICY_RR:
+		if (a->policy == SCHED_IDLE)
+			return 1;
+		/* nice -20: SCHED_SLICE_MAX_TICKS; 0: SCHED_SLICE_TICKS; 19: 1 */
+		return MAX(1, SCHED_SLICE_MAX_TICKS * (SCHED_NICE_MAX + 1 - a->nice) /
+			   (2 * (SCHED_NICE_MAX + 1)));
+	default:
+		return 0;
+	}
+}
+
+void sched_thread_init(kthread_t *thr)
+{
+	thr->policy = SCHED_POLICY_RR;
+	thr->sched = (sched_attrs_t){
+		.policy = SCHED_OTHER,
+		.affinity = sched_online_cpus(),
+	};
+}
+
+void sched_fork_attrs(const kthread_t *parent, kthread_t *child)
+{
+	sched_attrs_t a;
+	sched_attrs_get(parent, &a);
+	if (a.reset_on_fork) {
+		if (class_of(a.policy) == SCHED_POLICY_RT_FIFO ||
+		    class_of(a.policy) == SCHED_POLICY_RT_RR) {
+			a.policy = SCHED_OTHER;
+			a.priority = 0;
+		}
+		a.nice = MAX(a.nice, 0);
+		a.reset_on_fork = false;
+	}
+	sched_attrs_set(child, &a);
+}
+
+void sched_attrs_get(const kthread_t *thr, sched_attrs_t *out)
 {
 	spin_lock(&sched_lock);
-	thr->policy = policy;
+	*out = thr->sched;
 	spin_unlock(&sched_lock);
 }
 
+void sched_attrs_set(kthread_t *thr, const sched_attrs_t *attrs)
+{
+	cpu_t *cpu = cpu_this();
+	spin_lock(&sched_lock);
+	bool queued = thr->state == KT_RUNNABLE && list_linked(&thr->run_link);
+	if (queued)
+		runq_remove(thr);
+	thr->sched = *attrs;
+	thr->policy = class_of(attrs->policy);
+	if (queued)
+		runq_insert(thr, false);
+	if (thr == cpu->cur_thread) {
+		if (rt_top() > rank(thr))
+			cpu->need_resched = true;
+		uint32_t slice = sched_slice_ticks(attrs);
+		if (cpu->slice_left == 0 || cpu->slice_left > slice)
+			cpu->slice_left = slice;
+	}
+	spin_unlock(&sched_lock);
+}
+
+void sched_set_policy(kthread_t *thr, sched_policy_t policy)
+{
+	sched_attrs_t a;
+	sched_attrs_get(thr, &a);
+	a.policy = policy == SCHED_POLICY_COOP ? MOS_SCHED_COOP : SCHED_OTHER;
+	a.priority = 0;
+	sched_attrs_set(thr, &a);
+}

@@ -27,6 +27,7 @@
 #define NR_alarm 27
 #define NR_pause 29
 #define NR_access 33
+#define NR_nice 34
 #define NR_sync 36
 #define NR_kill 37
 #define NR_rename 38
@@ -65,6 +66,8 @@
 #define NR_truncate 92
 #define NR_ftruncate 93
 #define NR_fchmod 94
+#define NR_getpriority 96
+#define NR_setpriority 97
 #define NR_statfs 99
 #define NR_socketcall 102
 #define NR_stat 106
@@ -96,6 +99,7 @@
 #define NR_sched_yield 158
 #define NR_sched_get_priority_max 159
 #define NR_sched_get_priority_min 160
+#define NR_sched_rr_get_interval 161
 #define NR_nanosleep 162
 #define NR_mremap 163
 #define NR_poll 168
@@ -168,10 +172,13 @@
 #define NR_ppoll 309
 #define NR_set_robust_list 311
 #define NR_get_robust_list 312
+#define NR_getcpu 318
 #define NR_utimensat 320
 #define NR_pipe2 331
 #define NR_dup3 330
 #define NR_prlimit64 340
+#define NR_sched_setattr 351
+#define NR_sched_getattr 352
 #define NR_getrandom 355
 #define NR_statx 383
 #define NR_rseq 386
@@ -179,6 +186,7 @@
 #define NR_clock_settime64 404
 #define NR_clock_getres_time64 406
 #define NR_clock_nanosleep_time64 407
+#define NR_sched_rr_get_interval_time64 423
 #define NR_faccessat2 439
 
 #define NR_SYSCALLS 450

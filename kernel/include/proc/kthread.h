@@ -31,10 +31,24 @@ typedef enum kthread_state {
 	KT_EXITED,
 } kthread_state_t;
 
+/* The scheduling classes (kernel/proc/sched.c, doc/proc.md), derived from
+ * the Linux policy in sched_attrs_t.policy. */
 typedef enum sched_policy {
-	SCHED_POLICY_RR,	/* preempted when its time slice ends */
-	SCHED_POLICY_COOP,	/* runs until it blocks or yields */
+	SCHED_POLICY_RR,	/* time sharing (SCHED_OTHER/BATCH/IDLE): preempted when its slice ends */
+	SCHED_POLICY_COOP,	/* MOS_SCHED_COOP: runs until it blocks or yields */
+	SCHED_POLICY_RT_FIFO,	/* SCHED_FIFO: above all others, runs until it blocks or yields */
+	SCHED_POLICY_RT_RR,	/* SCHED_RR: as FIFO, with a slice among its own priority */
 } sched_policy_t;
+
+/* A thread's scheduling attributes as user space sees them (protected by
+ * sched_lock; read and written through sched_attrs_get/set). */
+typedef struct sched_attrs {
+	int policy;		/* SCHED_OTHER...SCHED_IDLE or MOS_SCHED_COOP (proc/sched.h) */
+	int priority;		/* static priority: 1..99 for FIFO/RR, else 0 */
+	int nice;		/* -20..19: the time-sharing slice's length */
+	bool reset_on_fork;	/* SCHED_RESET_ON_FORK: a child starts as SCHED_OTHER */
+	uint32_t affinity;	/* CPUs it may run on: bit n is CPU n */
+} sched_attrs_t;
 
 typedef void *(*kthread_func_t)(long arg1, void *arg2);
 
@@ -44,7 +58,8 @@ typedef struct kthread {
 	int tid;
 	char name[KTHREAD_NAME_MAX];
 	kthread_state_t state;
-	sched_policy_t policy;
+	sched_policy_t policy;		/* class, from sched.policy */
+	sched_attrs_t sched;		/* policy, priorities, affinity */
 	struct proc *proc;
 	list_t proc_link;		/* on proc->threads */
 	list_t run_link;		/* on a run queue or a wait queue */

@@ -1,9 +1,14 @@
 /* The scheduler and wait queues (kernel/proc/sched.c).
  *
- * One run queue per CPU, FIFO, O(1) to add and take; each CPU has an idle
- * thread that is never queued and halts until an interrupt.  Round-robin
- * threads are preempted when their time slice (SCHED_SLICE_TICKS) ends;
- * cooperative threads run until they block or yield.
+ * Per CPU: one FIFO queue per real-time priority (1..99) above one FIFO
+ * queue for time-sharing and cooperative threads, O(1) to add and take;
+ * each CPU has an idle thread that is never queued and halts until an
+ * interrupt.  A runnable real-time thread always runs before any other,
+ * the highest priority first.  Time-sharing threads are preempted when
+ * their slice (SCHED_SLICE_TICKS, longer or shorter by nice) ends, SCHED_RR
+ * ones when theirs (SCHED_RR_SLICE_TICKS) ends and another of their
+ * priority is runnable; SCHED_FIFO and cooperative threads run until they
+ * block or yield (or, cooperative ones, a real-time thread wants the CPU).
  *
  * sched_lock protects every run queue, every wait queue, and every
  * thread's state, wchan, cancelled flag and timer entry.  The sleep
@@ -16,7 +21,23 @@
 #include "util/spinlock.h"
 #include "proc/kthread.h"
 
-#define SCHED_SLICE_TICKS 5
+#define SCHED_SLICE_TICKS 5		/* time sharing at nice 0 (50 ms) */
+#define SCHED_SLICE_MAX_TICKS 10	/* at nice -20; nice 19 gets 1 */
+#define SCHED_RR_SLICE_TICKS 10		/* SCHED_RR: 100 ms, as Linux */
+
+/* Linux's policy numbers (include/uapi/linux/sched.h) and M-OS's own
+ * cooperative class (user/include/mos/sched.h). */
+#define SCHED_OTHER 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_RESET_ON_FORK 0x40000000
+#define MOS_SCHED_COOP 1000
+#define SCHED_RT_PRIO_MIN 1
+#define SCHED_RT_PRIO_MAX 99
+#define SCHED_NICE_MIN (-20)
+#define SCHED_NICE_MAX 19
 
 extern spinlock_t sched_lock;
 
@@ -63,4 +84,24 @@ int sched_sleep_ms(uint32_t ms);
 /* Called from the timer interrupt. */
 void sched_tick(void);
 
+/* Gives thr the class (kernel threads: RR or COOP), priority 0. */
 void sched_set_policy(kthread_t *thr, sched_policy_t policy);
+
+/* Scheduling attributes (sched_attrs_t in proc/kthread.h). */
+/* A new thread's: SCHED_OTHER, nice 0, every CPU. */
+void sched_thread_init(kthread_t *thr);
+/* A forked child's: the parent's, or with SCHED_RESET_ON_FORK, SCHED_OTHER
+ * and a nice of at least 0. */
+void sched_fork_attrs(const kthread_t *parent, kthread_t *child);
+void sched_attrs_get(const kthread_t *thr, sched_attrs_t *out);
+/* Sets thr's attributes (already checked by the caller: a valid policy,
+ * priority and nice).  A queued thread moves to the tail of its new
+ * queue; if the running thread no longer outranks everything runnable,
+ * it switches at its next preemption point (at the latest its return to
+ * user mode). */
+void sched_attrs_set(kthread_t *thr, const sched_attrs_t *attrs);
+/* The length of thr's time slice in ticks; 0 if it has none (FIFO,
+ * cooperative). */
+uint32_t sched_slice_ticks(const sched_attrs_t *attrs);
+/* The CPUs that exist and run threads (bit n: CPU n). */
+uint32_t sched_online_cpus(void);
