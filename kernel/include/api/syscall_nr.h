@@ -179,6 +179,7 @@
 #define NR_clock_settime64 404
 #define NR_clock_getres_time64 406
 #define NR_clock_nanosleep_time64 407
+#define NR_futex_time64 422
 #define NR_faccessat2 439
 
 #define NR_SYSCALLS 450
