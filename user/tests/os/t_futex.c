@@ -134,6 +134,21 @@ static int reap_exited(pid_t *pids, int n, int *bad)
 	return done;
 }
 
+/* Reaps pids until `want` have exited 0 (for at most a few seconds),
+ * then gives the others time to show they would exit too; returns how
+ * many exited 0 in all. */
+static int reap_woken(pid_t *pids, int n, int want, int *bad)
+{
+	long long end = ut_now_ms() + CHILD_WAIT_S * 1000 / 2;
+	int done = reap_exited(pids, n, bad);
+	while (done < want && ut_now_ms() < end) {
+		ut_sleep_ms(5);
+		done += reap_exited(pids, n, bad);
+	}
+	ut_sleep_ms(SETTLE_MS);
+	return done + reap_exited(pids, n, bad);
+}
+
 /* Reaps the rest, counting those that did not exit 0. */
 static int reap_all(pid_t *pids, int n)
 {
@@ -246,8 +261,7 @@ static void test_wake_n(void)
 	await_ready(NCHILD);
 	long r = fx(&sh->word, FUTEX_WAKE, 2, NULL, NULL, 0);
 	UT_CHECK(r == 2, "WAKE 2 of %d sleepers returned %ld", NCHILD, r);
-	ut_sleep_ms(SETTLE_MS);
-	int done = reap_exited(pids, NCHILD, &bad);
+	int done = reap_woken(pids, NCHILD, 2, &bad);
 	UT_CHECK(done == 2 && bad == 0, "exactly 2 children woke (%d woke, %d failed)", done, bad);
 	r = fx(&sh->word, FUTEX_WAKE, 100, NULL, NULL, 0);
 	UT_CHECK(r == NCHILD - 2, "WAKE 100 woke the %d left: %ld", NCHILD - 2, r);
@@ -285,8 +299,7 @@ static void test_requeue(void)
 	await_ready(3);
 	long r = fx(&sh->word, FUTEX_REQUEUE, 1, (void *)1, &sh->word2, 0);
 	UT_CHECK(r == 2, "REQUEUE wake 1, move 1: returned %ld (woken + moved)", r);
-	ut_sleep_ms(SETTLE_MS);
-	UT_CHECK(reap_exited(pids, 3, &bad) == 1 && bad == 0, "one waiter woke");
+	UT_CHECK(reap_woken(pids, 3, 1, &bad) == 1 && bad == 0, "one waiter woke");
 	r = fx(&sh->word2, FUTEX_WAKE, 10, NULL, NULL, 0);
 	UT_CHECK(r == 1, "one waiter moved to the second word: %ld", r);
 	r = fx(&sh->word, FUTEX_WAKE, 10, NULL, NULL, 0);
