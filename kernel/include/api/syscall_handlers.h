@@ -32,6 +32,8 @@ SYSCALL(fstatat64);
 SYSCALL(fsync);
 SYSCALL(ftruncate);
 SYSCALL(ftruncate64);
+SYSCALL(futex);
+SYSCALL(futex_time64);
 SYSCALL(get_thread_area);
 SYSCALL(getcwd);
 SYSCALL(getdents64);

@@ -186,6 +186,7 @@
 #define NR_clock_settime64 404
 #define NR_clock_getres_time64 406
 #define NR_clock_nanosleep_time64 407
+#define NR_futex_time64 422
 #define NR_sched_rr_get_interval_time64 423
 #define NR_faccessat2 439
 

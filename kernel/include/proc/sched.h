@@ -81,6 +81,10 @@ void sched_interrupt(kthread_t *thr);
 
 /* Sleeps for at least ms milliseconds; -EINTR if cancelled first. */
 int sched_sleep_ms(uint32_t ms);
+/* As sched_cancellable_sleep_on, but the timer also ends the sleep at
+ * tick wake_tick (ticks_now()): then -ETIMEDOUT.  A wakeup wins over a
+ * timeout that fires later, so 0 means woken. */
+int sched_timed_sleep_on(wait_queue_t *wq, spinlock_t *lock, uint64_t wake_tick);
 /* Called from the timer interrupt. */
 void sched_tick(void);
 
