@@ -213,6 +213,7 @@ static void page_fault(intr_frame_t *f)
 		/* No memory for a page it may use: killed, as by an OOM killer. */
 		kprintf("pid %d (%s): out of memory at address %#x: killed\n",
 			t->proc->pid, t->proc->name, addr);
+		t->proc->oom_killed = true;	/* its threads touch no more memory */
 		signal_force(t, SIGKILL);
 		return;
 	}
