@@ -61,6 +61,8 @@ static const char *const exception_names[32] = {
 #define EXC_ALIGNMENT 17
 #define EXC_SIMD 19
 #define PF_ERR_RESERVED 0x8
+#define OOM_INIT_TRIES 200	/* init waits for memory at most 2 s... */
+#define OOM_INIT_WAIT_MS 10	/* ...in steps of 10 ms */
 #define PF_ERR_FETCH 0x10
 
 void intr_init(void)
@@ -195,6 +197,21 @@ static void user_exception(intr_frame_t *f, uint32_t fault_addr)
  * SIGSEGV (no mapping, or not allowed), SIGKILL (no memory) or SIGBUS
  * (no page: past the end of a file, an I/O error) in user mode, -EFAULT
  * in a user-copy routine; any other kernel fault is a bug. */
+/* init is never the out-of-memory victim (Linux spares it too): it waits
+ * for memory, OOM_INIT_TRIES times OOM_INIT_WAIT_MS, while whoever is
+ * eating it faults and is killed.  Returns the last fault's result. */
+static int oom_init_wait(uint32_t addr, uint32_t error)
+{
+	int rc = -ENOMEM;
+	for (int i = 0; i < OOM_INIT_TRIES && rc == -ENOMEM; i++) {
+		intr_enable();
+		sched_sleep_ms(OOM_INIT_WAIT_MS);
+		rc = vm_handle_fault(addr, error);
+		intr_disable();
+	}
+	return rc;
+}
+
 static void page_fault(intr_frame_t *f)
 {
 	uint32_t addr = read_cr2();
@@ -209,6 +226,9 @@ static void page_fault(intr_frame_t *f)
 		if (rc == 0)
 			return;
 	}
+	if (from_user && rc == -ENOMEM && t->proc == proc_init_proc &&
+	    (rc = oom_init_wait(addr, f->error)) == 0)
+		return;
 	if (from_user && rc == -ENOMEM) {
 		/* No memory for a page it may use: killed, as by an OOM killer. */
 		kprintf("pid %d (%s): out of memory at address %#x: killed\n",
