@@ -195,6 +195,10 @@ int signal_send_pid(int pid, int sig)
 		return -EINVAL;
 	spin_lock(&proc_lock);
 	proc_t *p = proc_lookup_locked(pid);
+	if (!p) {	/* a thread's id names its process, as on Linux */
+		kthread_t *t = proc_thread_lookup_locked(pid);
+		p = t ? t->proc : NULL;
+	}
 	int rc = (p && p->state != PROC_DEAD) ? 0 : -ESRCH;
 	if (rc == 0 && sig)
 		send_locked(p, sig);

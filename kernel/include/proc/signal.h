@@ -75,7 +75,7 @@ struct intr_frame;
 
 /* Sends sig to a thread; 0 or -EINVAL.  Safe in any thread. */
 int signal_send_thread(struct kthread *t, int sig);
-/* kill(2)'s targets: one pid, or a process group (pgid -1: every process
+/* kill(2)'s targets: one pid (or a thread id: its process) (pgid -1: every process
  * but init and the caller).  -ESRCH if nothing matched; sig 0 only
  * checks. */
 int signal_send_pid(int pid, int sig);

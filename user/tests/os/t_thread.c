@@ -12,7 +12,8 @@
  *     the last thread's code, as Linux gives it); exit_group(2) ends
  *     them all;
  *   - tgkill reaches the named thread's handler; kill(2) to the process
- *     reaches the thread that does not block the signal; a fatal signal
+ *     (or to a thread's id, which names its process) reaches the thread
+ *     that does not block the signal; a fatal signal
  *     or a fault in one thread ends the whole process;
  *   - execve from a second thread: the others go, the program runs with
  *     the same pid, and its thread id is the pid;
@@ -309,6 +310,12 @@ static void test_kill_process(void)
 	UT_CHECK(kill(getpid(), SIGUSR2) == 0, "kill: %s", strerror(errno));
 	UT_CHECK(wait_for(&handled_tid, tid, WAIT_MS),
 		 "kill(getpid()) went to the thread that does not block it (%d, got %d)",
+		 tid, handled_tid);
+	handled_tid = 0;
+	UT_CHECK(kill(tid, SIGUSR2) == 0, "kill(a thread's id) signals its process: %s",
+		 strerror(errno));
+	UT_CHECK(wait_for(&handled_tid, tid, WAIT_MS),
+		 "kill(tid) went to the process: the unblocking thread %d took it (got %d)",
 		 tid, handled_tid);
 	stop_spinner(&ctid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
