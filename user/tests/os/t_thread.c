@@ -19,6 +19,8 @@
  *     the same pid, and its thread id is the pid;
  *   - robust lists: a thread's owned robust futex words get
  *     FUTEX_OWNER_DIED when it ends (qemu-i386 has no robust lists);
+ *   - 300 threads, 10 at a time, all run and end; on M-OS the 257th
+ *     live thread is EAGAIN;
  *   - pthread_create runs a thread; pthread_join only where the kernel
  *     has futex (skipped with a note otherwise).
  * Threads made here share the main thread's TLS (except the SETTLS one),
@@ -459,6 +461,77 @@ static void test_robust(void)
 	UT_EXPECT_ERRNO(syscall(SYS_set_robust_list, &rhead, 8), EINVAL);
 }
 
+/* ---- many threads ---- */
+
+#define BATCH 10
+#define BATCHES 30
+#define MOS_THREAD_LIMIT 256	/* live threads of a process on M-OS */
+
+static volatile int many_done;
+static volatile int hold_threads;
+
+static int count_thread(void *unused)
+{
+	(void)unused;
+	__atomic_add_fetch(&many_done, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int hold_thread(void *unused)
+{
+	(void)unused;
+	while (hold_threads)
+		rsys(SYS_sched_yield, 0, 0, 0);
+	return 0;
+}
+
+/* 300 threads, 10 at a time, on 10 reused stacks: the exited ones are
+ * freed (runall's leak check sees the kernel's thread count at the end). */
+static void test_many(void)
+{
+	static volatile int ctid[BATCH];
+	void *stacks[BATCH];
+	int made = 0, cleared = 0;
+	for (int i = 0; i < BATCH; i++)
+		stacks[i] = new_stack();
+	many_done = 0;
+	for (int b = 0; b < BATCHES; b++) {
+		for (int i = 0; i < BATCH; i++) {
+			ctid[i] = -1;
+			made += clone(count_thread, stacks[i], THREAD_FLAGS | CLONE_CHILD_CLEARTID,
+				      NULL, NULL, NULL, (void *)&ctid[i]) > 0;
+		}
+		for (int i = 0; i < BATCH; i++)
+			cleared += wait_for(&ctid[i], 0, WAIT_MS);
+	}
+	UT_CHECK(made == BATCH * BATCHES && cleared == BATCH * BATCHES && many_done == made,
+		 "300 threads: %d made, %d cleared their tid, %d ran", made, cleared, many_done);
+
+	if (!ut_is_mos())
+		return;
+	/* M-OS's limit: at most 256 live threads, then EAGAIN. */
+	static volatile int lctid[MOS_THREAD_LIMIT];
+	int live = 1, err = 0;
+	hold_threads = 1;
+	for (int i = 0; i < MOS_THREAD_LIMIT; i++) {
+		lctid[i] = -1;
+		if (clone(hold_thread, new_stack(), THREAD_FLAGS | CLONE_CHILD_CLEARTID, NULL,
+			  NULL, NULL, (void *)&lctid[i]) < 0) {
+			err = errno;
+			lctid[i] = 0;
+			break;
+		}
+		live++;
+	}
+	UT_CHECK(live == MOS_THREAD_LIMIT && err == EAGAIN,
+		 "thread limit: %d live, then %s (expected 256, EAGAIN)", live, ut_errname(err));
+	hold_threads = 0;
+	int ended = 0;
+	for (int i = 0; i < MOS_THREAD_LIMIT; i++)
+		ended += wait_for(&lctid[i], 0, WAIT_MS);
+	UT_CHECK(ended == MOS_THREAD_LIMIT, "all held threads ended: %d", ended);
+}
+
 /* ---- pthreads ---- */
 
 static volatile int pt_flag;
@@ -530,6 +603,7 @@ int main(int argc, char **argv)
 	test_fatal_signals();
 	test_exec_from_thread();
 	test_robust();
+	test_many();
 	test_pthreads();
 	return ut_done("t_thread");
 }
