@@ -13,7 +13,9 @@
  *     them all;
  *   - tgkill reaches the named thread's handler; kill(2) to the process
  *     (or to a thread's id, which names its process) reaches the thread
- *     that does not block the signal; a fatal signal
+ *     that does not block the signal; one every thread blocks waits
+ *     until a thread unblocks it, and that thread takes it; a fault's
+ *     handler runs in the faulting thread; a fatal signal
  *     or a fault in one thread ends the whole process;
  *   - execve from a second thread: the others go, the program runs with
  *     the same pid, and its thread id is the pid;
@@ -50,6 +52,14 @@ static long rsys(long nr, long a, long b, long c)
 {
 	long ret;
 	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return ret;
+}
+
+static long rsys4(long nr, long a, long b, long c, long d)
+{
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d)
+			 : "memory");
 	return ret;
 }
 
@@ -229,6 +239,8 @@ static void test_exit(void)
 
 /* ---- signals ---- */
 
+static int fault_thread(void *unused);
+
 static volatile int handled_tid, spin_stop, spinning;
 
 static void record_tid(int sig, siginfo_t *si, void *uc)
@@ -322,6 +334,79 @@ static void test_kill_process(void)
 	stop_spinner(&ctid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	signal(SIGUSR2, SIG_DFL);
+}
+
+/* A process signal that every thread blocks stays pending until one
+ * unblocks it, and then that thread takes it. */
+static volatile int mask_phase;	/* 1: blocked it; 2: unblock now; 3: unblocked */
+
+static int masking_thread(void *unused)
+{
+	(void)unused;
+	uint64_t set = 1ull << (SIGUSR2 - 1);
+	if (rsys4(SYS_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, sizeof(set)) == 0)
+		mask_phase = 1;
+	while (mask_phase != 2)
+		rsys(SYS_sched_yield, 0, 0, 0);
+	mask_phase = 3;
+	rsys4(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, sizeof(set));
+	while (!spin_stop)
+		rsys(SYS_sched_yield, 0, 0, 0);
+	return 0;
+}
+
+static void test_pending_until_unblocked(void)
+{
+	static volatile int ctid = -1;
+	catch(SIGUSR2);
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &s, &old);
+	spin_stop = 0;
+	mask_phase = 0;
+	int tid = clone(masking_thread, new_stack(), THREAD_FLAGS | CLONE_CHILD_CLEARTID, NULL,
+			NULL, NULL, (void *)&ctid);
+	if (!UT_CHECK(tid > 0, "clone: %s", strerror(errno)))
+		return;
+	UT_CHECK(wait_for(&mask_phase, 1, WAIT_MS), "the thread blocked SIGUSR2");
+	handled_tid = 0;
+	UT_CHECK(kill(getpid(), SIGUSR2) == 0, "kill: %s", strerror(errno));
+	usleep(100 * 1000);
+	UT_CHECK(handled_tid == 0, "blocked by every thread: not delivered (ran in %d)",
+		 handled_tid);
+	mask_phase = 2;
+	UT_CHECK(wait_for(&handled_tid, tid, WAIT_MS),
+		 "the thread that unblocked it took it (%d, got %d)", tid, handled_tid);
+	spin_stop = 1;
+	UT_CHECK(wait_for(&ctid, 0, WAIT_MS), "the thread ended");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGUSR2, SIG_DFL);
+}
+
+/* A fault goes to the faulting thread: its SIGSEGV handler runs there. */
+static volatile int segv_tid;
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	segv_tid = (int)rsys(SYS_gettid, 0, 0, 0);
+	rsys(SYS_exit, 0, 0, 0);	/* ends this thread only */
+}
+
+static void test_fault_to_thread(void)
+{
+	static volatile int ctid = -1;
+	signal(SIGSEGV, on_segv);
+	segv_tid = 0;
+	int tid = clone(fault_thread, new_stack(), THREAD_FLAGS | CLONE_CHILD_CLEARTID, NULL,
+			NULL, NULL, (void *)&ctid);
+	if (!UT_CHECK(tid > 0, "clone: %s", strerror(errno)))
+		return;
+	UT_CHECK(wait_for(&ctid, 0, WAIT_MS), "the faulting thread ended");
+	UT_CHECK(segv_tid == tid, "SIGSEGV's handler ran in the faulting thread %d (got %d)",
+		 tid, segv_tid);
+	signal(SIGSEGV, SIG_DFL);
 }
 
 static void child_spinners_pause(void *unused)
@@ -600,6 +685,8 @@ int main(int argc, char **argv)
 	test_exit();
 	test_tgkill();
 	test_kill_process();
+	test_pending_until_unblocked();
+	test_fault_to_thread();
 	test_fatal_signals();
 	test_exec_from_thread();
 	test_robust();
