@@ -1,5 +1,8 @@
 /*
- * execve: load a program into a new address space and start it.
+ * execve: load a program into a new address space and start it.  In a
+ * process with several threads, the others end once the new image is
+ * loaded (exec_end_other_threads) and the caller becomes the process's
+ * only thread, with the process's id as its thread id.
  */
 #include "api/exec.h"
 #include "api/elf.h"
@@ -181,6 +184,50 @@ static int build_stack(vmmap_t *map, const exec_args_t *a, const elf_image_t *im
 	return rc;
 }
 
+/* Linux's de_thread: every other thread of the process is cancelled and
+ * waited for, so that nothing runs in the old address space when it goes;
+ * the caller then takes over the process's id as its thread id.  -EINTR
+ * (the other threads are dying all the same) if the process is being
+ * killed meanwhile, or if another thread's execve got there first (it
+ * cancels this one).  The wait is not cancellable: a signal must not
+ * leave the process half gone with execve failing. */
+static int exec_end_other_threads(proc_t *p, kthread_t *me)
+{
+	list_t *l;
+	spin_lock(&proc_lock);
+	if (p->execer) {
+		spin_unlock(&proc_lock);
+		return -EINTR;
+	}
+	p->execer = me;
+	for (;;) {
+		if (p->exiting || me->cancelled) {
+			p->execer = NULL;
+			spin_unlock(&proc_lock);
+			return -EINTR;
+		}
+		kthread_t *other = NULL;
+		list_for_each(l, &p->threads) {
+			kthread_t *t = list_entry(l, kthread_t, proc_link);
+			if (t != me && t->state != KT_EXITED) {
+				other = t;
+				break;
+			}
+		}
+		if (!other)
+			break;
+		proc_cancel_others_locked(p, me);
+		sched_sleep_on(&other->joinq, &proc_lock);	/* kthread_exit wakes it */
+	}
+	me->utid = p->pid;
+	p->execer = NULL;
+	spin_unlock(&proc_lock);
+	proc_reap_threads(p);
+	me->clear_child_tid = 0;
+	me->robust_list = 0;
+	return 0;
+}
+
 static void set_name(proc_t *p, const char *path)
 {
 	const char *base = path;
@@ -222,6 +269,8 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 		goto out_map;
 	map->brk_start = map->brk = vm_heap_start(img.brk_start, USER_END - USER_STACK_SIZE,
 						  vm_randomize);
+	if ((rc = exec_end_other_threads(p, t)) < 0)
+		goto out_map;
 
 	/* The point of no return: switch to the new image. */
 	vmmap_t *old_map = p->vmmap;

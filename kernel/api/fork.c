@@ -1,12 +1,14 @@
 /*
- * fork, vfork and clone (the process-creating subset of clone that
- * glibc's fork() uses).  The child gets a copy-on-write clone of the
- * address space, a copy of the descriptor table, the signal actions (by
- * proc_create) and mask, the FPU and TLS state of the calling thread, its
- * scheduling attributes (policy, priority, nice, affinity: reset by
+ * fork, vfork and clone: here the process-creating subset of clone that
+ * glibc's fork() uses (CLONE_THREAD, for pthread_create, is in thread.c).
+ * The child gets a copy-on-write clone of the address space, a copy of
+ * the descriptor table, the signal actions (by proc_create) and mask, the
+ * FPU and TLS state of the calling thread (or CLONE_SETTLS's descriptor),
+ * its scheduling attributes (policy, priority, nice, affinity: reset by
  * SCHED_RESET_ON_FORK), and the caller's user registers with eax = 0.
  */
 #include "api/syscall_handlers.h"
+#include "api/thread.h"
 #include "api/usercopy.h"
 #include "fs/file.h"
 #include "main/io.h"
@@ -17,18 +19,6 @@
 #include "util/string.h"
 #include "vm/vmmap.h"
 
-#define CLONE_VM 0x00000100u
-#define CLONE_FS 0x00000200u
-#define CLONE_FILES 0x00000400u
-#define CLONE_SIGHAND 0x00000800u
-#define CLONE_VFORK 0x00004000u
-#define CLONE_PARENT 0x00008000u
-#define CLONE_THREAD 0x00010000u
-#define CLONE_SETTLS 0x00080000u
-#define CLONE_PARENT_SETTID 0x00100000u
-#define CLONE_CHILD_CLEARTID 0x00200000u
-#define CLONE_CHILD_SETTID 0x01000000u
-#define CLONE_SIGNAL_MASK 0xffu
 #define FXSAVE_SIZE 512
 
 static void *fork_child_start(long unused, void *arg)
@@ -44,7 +34,7 @@ static void *fork_child_start(long unused, void *arg)
  * the child's copy) are made before the child can run, each checked as a
  * store by that process would be: a bad pointer is -EFAULT and no child. */
 static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
-		    uint32_t child_tidptr)
+		    uint32_t tlsp, uint32_t child_tidptr)
 {
 	proc_t *parent = curproc;
 	kthread_t *me = curthr;
@@ -81,6 +71,15 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
 	sched_fork_attrs(me, t);	/* policy, priority, nice, affinity */
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tidptr;
+	if (flags & CLONE_SETTLS) {
+		struct linux_user_desc d;
+		if (copy_from_user(&d, (void *)tlsp, sizeof(d)) < 0) {
+			err = -EFAULT;
+			goto fail_thread;
+		}
+		if ((err = tls_install(t->tls, &d, false)) < 0)
+			goto fail_thread;
+	}
 	intr_frame_t *cf = kthread_user_frame_slot(t);
 	*cf = *me->user_frame;
 	cf->eax = 0;
@@ -109,22 +108,23 @@ nomem:
 
 SYSCALL(fork)
 {
-	return do_fork(0, 0, 0, 0);
+	return do_fork(0, 0, 0, 0, 0);
 }
 
 /* vfork's child gets its own copy-on-write space, which is a correct
  * (if less frugal) vfork. */
 SYSCALL(vfork)
 {
-	return do_fork(0, 0, 0, 0);
+	return do_fork(0, 0, 0, 0, 0);
 }
 
 /* i386 order: clone(flags, newsp, parent_tid, tls, child_tid). */
 SYSCALL(clone)
 {
 	uint32_t flags = a1;
-	if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS |
-		     CLONE_PARENT | CLONE_SETTLS))
-		return -ENOSYS;	/* threads and shared state: not yet */
-	return do_fork(flags, a2, a3, a5);
+	if (flags & CLONE_THREAD)
+		return thread_clone(flags, a2, a3, a4, a5);
+	if (flags & (CLONE_VM | CLONE_SIGHAND | CLONE_FILES | CLONE_FS | CLONE_PARENT))
+		return -ENOSYS;	/* a process sharing state with its parent: not yet */
+	return do_fork(flags, a2, a3, a4, a5);
 }

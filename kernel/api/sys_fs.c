@@ -4,7 +4,8 @@
  * the VFS's do_* function with kernel pointers, and copies results out.
  *
  * Data moves through a kernel bounce buffer of at most IO_CHUNK bytes per
- * step (on the stack for transfers of up to SMALL_IO bytes).  A read from a regular file continues until the request is met or
+ * step (on the stack for transfers of up to SMALL_IO bytes, and for reads
+ * when no memory is left for a larger one).  A read from a regular file continues until the request is met or
  * a step comes back short; from anything else (a pipe, a tty) it stops
  * after the first step that returns data, so a read never blocks once it
  * has something to return.  Writes go chunk by chunk; a pipe write of up
@@ -72,10 +73,19 @@ typedef struct bounce {
 	uint8_t small[SMALL_IO];
 } bounce_t;
 
-static int bounce_get(bounce_t *b, size_t n)
+/* A read short of memory moves SMALL_IO bytes per step instead of
+ * failing (Linux's reads never fail for want of a buffer; runall, reading
+ * its tests' output while t_eatmem held every frame, took ENOMEM for the
+ * end of the output).  A write keeps -ENOMEM: smaller steps would break
+ * the atomicity of pipe writes of up to PIPE_BUF bytes. */
+static int bounce_get(bounce_t *b, size_t n, bool may_shrink)
 {
 	b->size = MIN(n, IO_CHUNK);
 	b->buf = b->size <= SMALL_IO ? b->small : kmalloc(b->size);
+	if (!b->buf && may_shrink) {
+		b->size = SMALL_IO;
+		b->buf = b->small;
+	}
 	return b->buf ? 0 : -ENOMEM;
 }
 
@@ -101,7 +111,7 @@ static ssize_t transfer(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_fn fn
 	if (!user_range_ok((void *)ubuf, n))
 		return -EFAULT;
 	bounce_t b;
-	if (bounce_get(&b, n) < 0)
+	if (bounce_get(&b, n, to_user) < 0)
 		return -ENOMEM;
 	ssize_t total = 0;
 	while ((size_t)total < n) {

@@ -5,6 +5,7 @@
  */
 #include "api/linux_abi.h"
 #include "api/syscall_handlers.h"
+#include "api/thread.h"
 #include "api/usercopy.h"
 #include "fs/vfs_syscall.h"
 #include "boot/gdt.h"
@@ -75,26 +76,39 @@ static void encode_tls(const struct linux_user_desc *d, uint32_t out[2])
 		 ((uint32_t)d->limit_in_pages << 23) | (base & 0xFF000000);
 }
 
+int tls_install(uint32_t tls[GDT_TLS_ENTRIES][2], struct linux_user_desc *d,
+		bool may_allocate)
+{
+	int idx = (int)d->entry_number;
+	if (idx == -1 && may_allocate) {	/* pick a free slot and say which */
+		for (idx = GDT_TLS_MIN; idx < GDT_TLS_MIN + GDT_TLS_ENTRIES; idx++)
+			if (!(tls[idx - GDT_TLS_MIN][1] & GDT_DESC_PRESENT))
+				break;
+		if (idx == GDT_TLS_MIN + GDT_TLS_ENTRIES)
+			return -ESRCH;
+		d->entry_number = idx;
+	}
+	if (idx < GDT_TLS_MIN || idx >= GDT_TLS_MIN + GDT_TLS_ENTRIES)
+		return -EINVAL;
+	encode_tls(d, tls[idx - GDT_TLS_MIN]);
+	return 0;
+}
+
 SYSCALL(set_thread_area)
 {
 	struct linux_user_desc d;
 	kthread_t *t = curthr;
+	uint32_t tls[GDT_TLS_ENTRIES][2];
 	if (copy_from_user(&d, (void *)a1, sizeof(d)) < 0)
 		return -EFAULT;
-	int idx = (int)d.entry_number;
-	if (idx == -1) {	/* pick a free slot and tell the caller */
-		for (idx = GDT_TLS_MIN; idx < GDT_TLS_MIN + GDT_TLS_ENTRIES; idx++)
-			if (!(t->tls[idx - GDT_TLS_MIN][1] & GDT_DESC_PRESENT))
-				break;
-		if (idx == GDT_TLS_MIN + GDT_TLS_ENTRIES)
-			return -ESRCH;
-		d.entry_number = idx;
-		if (copy_to_user((void *)a1, &d, sizeof(d)) < 0)
-			return -EFAULT;
-	}
-	if (idx < GDT_TLS_MIN || idx >= GDT_TLS_MIN + GDT_TLS_ENTRIES)
-		return -EINVAL;
-	encode_tls(&d, t->tls[idx - GDT_TLS_MIN]);
+	bool allocate = (int)d.entry_number == -1;
+	memcpy(tls, t->tls, sizeof(tls));
+	int rc = tls_install(tls, &d, true);
+	if (rc < 0)
+		return rc;
+	if (allocate && copy_to_user((void *)a1, &d, sizeof(d)) < 0)
+		return -EFAULT;
+	memcpy(t->tls, tls, sizeof(tls));
 	gdt_load_tls(t->tls);
 	return 0;
 }

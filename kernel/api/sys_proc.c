@@ -1,7 +1,8 @@
 /*
- * Process and signal system calls: exit, wait, ids, process groups and
- * sessions, kill, sigaction/sigprocmask/sigreturn, and the small calls
- * glibc's start-up makes (set_tid_address, set_robust_list).
+ * Process and signal system calls: wait, ids, process groups and
+ * sessions, kill, sigaction/sigprocmask/sigreturn.  exit, exit_group and
+ * the thread calls (gettid, set_tid_address, robust lists, tkill,
+ * tgkill) are in thread.c.
  */
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
@@ -16,9 +17,6 @@
 #define WAIT_OPTIONS_KNOWN (WNOHANG | WUNTRACED | WCONTINUED)
 #define KERNEL_SIGSET_SIZE 8
 
-/* init's end, however it comes, powers the machine off (main/poweroff.h). */
-SYSCALL(exit) { proc_exit((int)a1 & 0xff); }
-SYSCALL(exit_group) { proc_exit((int)a1 & 0xff); }
 
 static long wait_common(int32_t pid, uint32_t user_status, uint32_t options)
 {
@@ -46,17 +44,8 @@ SYSCALL(wait4)
 }
 
 SYSCALL(getpid) { return curproc->pid; }
-SYSCALL(gettid) { return curproc->pid; }
 SYSCALL(getppid) { return curproc->parent ? curproc->parent->pid : 0; }
 SYSCALL(getuid) { return 0; }
-
-SYSCALL(set_tid_address)
-{
-	curthr->clear_child_tid = a1;
-	return curproc->pid;
-}
-
-SYSCALL(set_robust_list) { return a2 == 12 ? 0 : -EINVAL; }
 
 SYSCALL(umask)
 {

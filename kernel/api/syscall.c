@@ -9,6 +9,7 @@
  */
 #include "api/syscall.h"
 #include "api/syscall_table.h"
+#include "api/thread.h"
 #include "main/io.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -45,6 +46,7 @@ static void syscall_entry(intr_frame_t *f)
 void syscall_init(void)
 {
 	intr_register(INTR_SYSCALL, syscall_entry);
+	thread_init();
 	tty_signals_init();
 }
 

@@ -210,9 +210,11 @@ static void page_fault(intr_frame_t *f)
 			return;
 	}
 	if (from_user && rc == -ENOMEM) {
-		/* No memory for a page it may use: killed, as by an OOM killer. */
+		/* No memory, and the OOM killer (vm/fault.c) found this process
+		 * the biggest: killed. */
 		kprintf("pid %d (%s): out of memory at address %#x: killed\n",
 			t->proc->pid, t->proc->name, addr);
+		t->proc->oom_killed = true;	/* its threads touch no more memory */
 		signal_force(t, SIGKILL);
 		return;
 	}

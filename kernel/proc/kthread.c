@@ -29,6 +29,7 @@ static slab_cache_t *kthread_cache;
 static slab_cache_t *fpu_cache;	/* FXSAVE areas of user threads */
 static uint8_t fpu_initial[FXSAVE_SIZE] __aligned(FXSAVE_ALIGN);
 static int next_tid = 1;	/* under proc_lock */
+void (*kthread_user_exit_hook)(kthread_t *t);	/* set once by the API at boot */
 static size_t nthreads;		/* under proc_lock */
 
 void kthread_init(void)
@@ -62,6 +63,8 @@ static void kthread_setup(kthread_t *t, proc_t *proc)
 	strlcpy(t->name, proc->name, sizeof(t->name));
 	spin_lock(&proc_lock);
 	t->tid = next_tid++;
+	if (list_empty(&proc->threads))	/* the first thread's user id is the pid */
+		t->utid = proc->pid;
 	list_insert_tail(&proc->threads, &t->proc_link);
 	proc->live_threads++;
 	nthreads++;
@@ -114,6 +117,14 @@ void kthread_exit(void *retval)
 	proc_t *p = t->proc;
 
 	KASSERT(t != cpu_this()->idle_thread, "the idle thread cannot exit");
+	if (kthread_is_user(t)) {
+		/* While the address space is surely still there (it goes
+		 * only with the last live thread, and exec waits for every
+		 * other thread to be gone): clear_child_tid, robust list. */
+		if (kthread_user_exit_hook && p->vmmap)
+			kthread_user_exit_hook(t);
+		proc_reap_threads(p);	/* free siblings that exited before */
+	}
 	spin_lock(&proc_lock);
 	t->retval = retval;
 	bool last = --p->live_threads == 0;

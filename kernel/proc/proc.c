@@ -34,13 +34,16 @@ void proc_init(void)
 	KASSERT(proc_cache, "no memory for the process cache");
 }
 
+/* A pid, or the id of a live thread (thread ids share the pid space). */
 static bool pid_in_use(int pid)
 {
 	list_t *l;
-	list_for_each(l, &all_procs)
-		if (list_entry(l, proc_t, all_link)->pid == pid)
+	list_for_each(l, &all_procs) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		if (p->pid == pid)
 			return true;
-	return false;
+	}
+	return proc_thread_lookup_locked(pid) != NULL;
 }
 
 /* The next unused pid after the last one handed out, wrapping; pids of
@@ -136,6 +139,63 @@ proc_t *proc_lookup_locked(int pid)
 			return p;
 	}
 	return NULL;
+}
+
+kthread_t *proc_thread_lookup_locked(int tid)
+{
+	list_t *l, *t;
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	if (tid <= 0)
+		return NULL;
+	list_for_each(l, &all_procs) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		list_for_each(t, &p->threads) {
+			kthread_t *th = list_entry(t, kthread_t, proc_link);
+			if (th->utid == tid && th->state != KT_EXITED)
+				return th;
+		}
+	}
+	return NULL;
+}
+
+int proc_alloc_tid(void)
+{
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	return pid_alloc();
+}
+
+void proc_reap_threads(proc_t *p)
+{
+	list_t dead = LIST_INIT(dead);
+	list_t *l, *tmp;
+
+	/* Claim them under proc_lock (so two exiting siblings never free
+	 * the same one), free them after. */
+	spin_lock(&proc_lock);
+	list_for_each_safe(l, tmp, &p->threads) {
+		kthread_t *t = list_entry(l, kthread_t, proc_link);
+		if (t != curthr && t->state == KT_EXITED && kthread_is_user(t)) {
+			list_remove(&t->proc_link);
+			list_insert_tail(&dead, &t->proc_link);
+		}
+	}
+	spin_unlock(&proc_lock);
+	/* An exited thread holds sched_lock until it is off its stack. */
+	spin_lock(&sched_lock);
+	spin_unlock(&sched_lock);
+	list_for_each_safe(l, tmp, &dead)
+		kthread_destroy(list_entry(l, kthread_t, proc_link));
+}
+
+void proc_cancel_others_locked(proc_t *p, kthread_t *keep)
+{
+	list_t *l;
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	list_for_each(l, &p->threads) {
+		kthread_t *t = list_entry(l, kthread_t, proc_link);
+		if (t != keep && t->state != KT_EXITED)
+			sched_cancel(t);
+	}
 }
 
 proc_t *proc_lookup(int pid)
@@ -264,9 +324,14 @@ void proc_release_resources(proc_t *p)
 
 void proc_abandon_thread(kthread_t *t)
 {
+	list_t gone = LIST_INIT(gone);
 	spin_lock(&proc_lock);
 	t->proc->live_threads--;
 	t->state = KT_EXITED;
+	/* Off the thread list in the same step, or a sibling's
+	 * proc_reap_threads could take it too. */
+	list_remove(&t->proc_link);
+	list_insert_tail(&gone, &t->proc_link);
 	spin_unlock(&proc_lock);
 	kthread_destroy(t);
 }

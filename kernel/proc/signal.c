@@ -128,11 +128,59 @@ static void send_locked(proc_t *p, int sig)
 	if (ignored(p, sig))
 		return;
 	p->sig_pending |= SIGBIT(sig);
+	/* One thread that does not block it is told (any thread that does
+	 * not block it may take it); if all block it, it waits. */
 	list_for_each(l, &p->threads) {
 		kthread_t *t = list_entry(l, kthread_t, proc_link);
-		if (!(t->sig_blocked & SIGBIT(sig)) && t->state != KT_EXITED)
+		if (!(t->sig_blocked & SIGBIT(sig)) && t->state != KT_EXITED) {
+			sched_interrupt(t);
+			break;
+		}
+	}
+}
+
+/* proc_lock held: process-directed signals in `sigs` that `from` has just
+ * blocked go to another thread that takes them. */
+static void reroute_locked(proc_t *p, kthread_t *from, uint64_t sigs)
+{
+	list_t *l;
+	list_for_each(l, &p->threads) {
+		kthread_t *t = list_entry(l, kthread_t, proc_link);
+		if (t != from && t->state != KT_EXITED && (sigs & ~t->sig_blocked))
 			sched_interrupt(t);
 	}
+}
+
+/* proc_lock held: a signal to one thread of a live process. */
+static void send_thread_locked(kthread_t *t, int sig)
+{
+	proc_t *p = t->proc;
+	if (sig == SIGKILL || !p->vmmap) {
+		send_locked(p, sig);	/* the whole process dies */
+		return;
+	}
+	if (ignored(p, sig))
+		return;
+	spin_lock(&sched_lock);
+	t->sig_pending |= SIGBIT(sig);
+	bool wake = !(t->sig_blocked & SIGBIT(sig));
+	spin_unlock(&sched_lock);
+	if (wake)
+		sched_interrupt(t);
+}
+
+int signal_send_tid(int tgid, int tid, int sig)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	kthread_t *t = proc_thread_lookup_locked(tid);
+	int rc = t && (tgid < 0 || t->proc->pid == tgid) && t->proc->state != PROC_DEAD
+		? 0 : -ESRCH;
+	if (rc == 0 && sig)
+		send_thread_locked(t, sig);
+	spin_unlock(&proc_lock);
+	return rc;
 }
 
 void signal_send_proc_locked(proc_t *p, int sig)
@@ -147,6 +195,10 @@ int signal_send_pid(int pid, int sig)
 		return -EINVAL;
 	spin_lock(&proc_lock);
 	proc_t *p = proc_lookup_locked(pid);
+	if (!p) {	/* a thread's id names its process, as on Linux */
+		kthread_t *t = proc_thread_lookup_locked(pid);
+		p = t ? t->proc : NULL;
+	}
 	int rc = (p && p->state != PROC_DEAD) ? 0 : -ESRCH;
 	if (rc == 0 && sig)
 		send_locked(p, sig);
@@ -396,7 +448,9 @@ int signal_sigprocmask(int how, const uint64_t *set, uint64_t *old)
 {
 	kthread_t *t = curthr;
 	int rc = 0;
+	spin_lock(&proc_lock);
 	spin_lock(&sched_lock);
+	uint64_t was = t->sig_blocked;
 	if (old)
 		*old = t->sig_blocked;
 	if (set) {
@@ -408,7 +462,11 @@ int signal_sigprocmask(int how, const uint64_t *set, uint64_t *old)
 		}
 		t->sig_blocked &= ~UNBLOCKABLE;
 	}
+	uint64_t now_blocked = t->proc->sig_pending & t->sig_blocked & ~was;
 	spin_unlock(&sched_lock);
+	if (now_blocked)
+		reroute_locked(t->proc, t, now_blocked);
+	spin_unlock(&proc_lock);
 	if (rc == 0 && signal_pending(t))
 		sched_interrupt(t);	/* unblocked ones are delivered on return */
 	return rc;

@@ -39,9 +39,9 @@
 #define VM_OOM_WAIT_MS 10	/* ... this long apart, then it fails */
 
 /* The OOM killer: sends SIGKILL to the user process with the most mapped
- * pages (init only if there is no other), unless that is the caller;
- * returns whether it was someone else (the caller then waits for the
- * memory).  Run only when a fault found no memory at all. */
+ * pages, never init (as Linux), unless that is the caller; returns
+ * whether it was someone else (the caller then waits for the memory).
+ * Run only when a fault found no memory at all. */
 static bool oom_kill_other(void)
 {
 	proc_t *victim = NULL;
@@ -50,10 +50,9 @@ static bool oom_kill_other(void)
 	spin_lock(&proc_lock);
 	list_for_each(l, proc_list_locked()) {
 		proc_t *p = list_entry(l, proc_t, all_link);
-		if (p->state != PROC_RUNNING || !p->vmmap || !p->pagedir)
+		if (p->state != PROC_RUNNING || !p->vmmap || !p->pagedir || p->pid == PID_INIT)
 			continue;
-		/* init counts as smaller than anything else */
-		size_t pages = pt_count_user_pages(p->pagedir) * 2 + (p->pid != PID_INIT);
+		size_t pages = pt_count_user_pages(p->pagedir) + 1;
 		if (pages > most) {
 			most = pages;
 			victim = p;
@@ -62,7 +61,8 @@ static bool oom_kill_other(void)
 	bool other = victim && victim != curproc;
 	if (other) {
 		kprintf("out of memory: killing pid %d (%s), %u pages mapped\n", victim->pid,
-			victim->name, (unsigned)(most / 2));
+			victim->name, (unsigned)(most - 1));
+		victim->oom_killed = true;	/* its threads touch no more memory */
 		signal_send_proc_locked(victim, SIGKILL);
 	}
 	spin_unlock(&proc_lock);

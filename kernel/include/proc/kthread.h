@@ -83,7 +83,12 @@ typedef struct kthread {
 	uint64_t sig_blocked;		/* signal mask */
 	uint64_t sig_pending;		/* signals sent to this thread */
 	uint32_t tls[GDT_TLS_ENTRIES][2];	/* its TLS descriptors */
+	int utid;			/* user-visible id (gettid): the pid for a
+					 * process's first thread, else from the pid
+					 * space (proc_alloc_tid); 0 in kernel threads */
 	uint32_t clear_child_tid;	/* user address from set_tid_address */
+	uint32_t robust_list;		/* set_robust_list's head (user address) */
+	uint32_t robust_len;		/* and its length */
 	uint32_t syscall_nr;		/* of the system call in progress */
 	bool sig_interrupt;		/* a signal came: end cancellable sleeps */
 	int fault_sig, fault_code;	/* the last fault's signal and si_code */
@@ -91,6 +96,15 @@ typedef struct kthread {
 } kthread_t;
 
 void kthread_init(void);
+/* Called by kthread_exit in a user thread (one with an FPU area) while its
+ * address space is still there: the API layer fills it in at boot
+ * (thread_exit_user: clear_child_tid and the robust list), since api sits
+ * above proc.  NULL: nothing to do. */
+extern void (*kthread_user_exit_hook)(kthread_t *t);
+/* A user thread: one that has run, or will run, in user mode.  Such
+ * threads are never joined with kthread_join: a sibling or the reaper
+ * frees them (proc_reap_threads). */
+static inline bool kthread_is_user(const kthread_t *t) { return t->fpu_state != NULL; }
 /* A new thread of proc that will run func(arg1, arg2); not yet runnable
  * (call sched_make_runnable).  NULL when out of memory. */
 kthread_t *kthread_create(struct proc *proc, kthread_func_t func, long arg1,

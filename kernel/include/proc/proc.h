@@ -24,6 +24,7 @@
 #define PROC_MAX_PROCS 256	/* live and zombie processes at once */
 #define PROC_MAX_PID 32768	/* pids cycle through 1..PROC_MAX_PID-1 */
 #define PROC_NAME_MAX 32
+#define PROC_MAX_THREADS 256	/* live threads of one process */
 #define PID_IDLE 0
 #define PID_INIT 1
 #define PROC_DEFAULT_UMASK 022
@@ -44,6 +45,9 @@ typedef struct proc {
 	int status;		/* wait status once dead */
 	bool exiting;		/* proc_exit/proc_kill chose the status */
 	int pending_status;	/* that status */
+	bool oom_killed;	/* a fault found no memory: it is being killed */
+	struct kthread *execer;	/* the thread whose execve is ending the
+				 * others (exec_end_other_threads), or NULL */
 	struct proc *parent;
 	list_t children;	/* of proc.child_link */
 	list_t child_link;
@@ -93,6 +97,21 @@ proc_t *proc_lookup_locked(int pid);
 list_t *proc_list_locked(void);
 static inline proc_t *curproc_get(void) { return curthr_get()->proc; }
 #define curproc (curproc_get())
+
+/* Thread groups (clone with CLONE_THREAD).  A thread's user-visible id
+ * (kthread_t.utid) comes from the pid space, so thread ids and pids never
+ * collide, as on Linux: proc_alloc_tid returns an id that is neither a
+ * pid nor a live thread's id, or -EAGAIN; proc_lock held. */
+int proc_alloc_tid(void);
+/* The live (not exited) thread whose user id is tid, or NULL; proc_lock
+ * held, and the thread stays valid only while it is. */
+kthread_t *proc_thread_lookup_locked(int tid);
+/* Frees p's exited user threads other than the caller (they cannot free
+ * themselves: each ran on its own stack until its last switch). */
+void proc_reap_threads(proc_t *p);
+/* Cancels every thread of p but `keep` without choosing an exit status
+ * (exec's killing of the other threads); proc_lock held. */
+void proc_cancel_others_locked(proc_t *p, kthread_t *keep);
 
 /* Ends the calling process with exit code `code`. */
 void proc_exit(int code) __attribute__((noreturn));

@@ -1,8 +1,10 @@
 /* POSIX signals with Linux's numbers and i386 frame layout
  * (kernel/proc/signal.c).
  *
- * Signals are sent to a process (pending in the process) or a thread
- * (pending in the thread), and delivered when a thread of the process is
+ * Signals are sent to a process (pending in the process; one thread that
+ * does not block it is interrupted, and whichever unblocking thread
+ * returns to user mode first takes it) or a thread (tkill/tgkill and
+ * faults: pending in the thread), and delivered when a thread is
  * about to return to user mode: the lowest-numbered pending signal that
  * the thread does not block is taken, and its action -- default (ignore,
  * terminate), ignore, or a user handler run on a Linux-compatible frame
@@ -73,11 +75,16 @@ struct intr_frame;
 
 /* Sends sig to a thread; 0 or -EINVAL.  Safe in any thread. */
 int signal_send_thread(struct kthread *t, int sig);
-/* kill(2)'s targets: one pid, or a process group (pgid -1: every process
+/* kill(2)'s targets: one pid (or a thread id: its process) (pgid -1: every process
  * but init and the caller).  -ESRCH if nothing matched; sig 0 only
  * checks. */
 int signal_send_pid(int pid, int sig);
 int signal_send_group(int pgid, int sig);
+/* tkill/tgkill: sig to the live thread whose user id is tid (and whose
+ * process is tgid, unless tgid < 0).  -ESRCH if there is none; sig 0
+ * only checks.  A signal whose action is to terminate still ends the
+ * whole process, as any fatal signal does. */
+int signal_send_tid(int tgid, int tid, int sig);
 /* A fault the thread caused: deliver sig even if blocked or ignored;
  * the _fault variant also records si_code and si_addr for the handler. */
 void signal_force(struct kthread *t, int sig);
