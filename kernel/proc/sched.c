@@ -284,6 +284,23 @@ int sched_sleep_ms(uint32_t ms)
 	return rc;
 }
 
+int sched_sleep_locked_until(wait_queue_t *wq, uint64_t wake_tick)
+{
+	kthread_t *t = curthr;
+	list_t *pos;
+	list_for_each(pos, &sleep_timers)	/* keep the list sorted */
+		if (list_entry(pos, kthread_t, timer_link)->wake_tick > wake_tick)
+			break;
+	t->wake_tick = wake_tick;
+	t->timed_out = false;
+	list_insert_tail(pos, &t->timer_link);	/* i.e. before pos */
+	int rc = sched_sleep_locked(wq, true);
+	timer_remove(t);	/* woken or interrupted before the timer fired */
+	if (rc == 0 && t->timed_out)
+		rc = -ETIMEDOUT;
+	return rc;
+}
+
 void sched_tick(void)
 {
 	cpu_t *cpu = cpu_this();

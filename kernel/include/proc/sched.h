@@ -60,6 +60,10 @@ void sched_interrupt(kthread_t *thr);
 
 /* Sleeps for at least ms milliseconds; -EINTR if cancelled first. */
 int sched_sleep_ms(uint32_t ms);
+/* As sched_sleep_locked (cancellable), but the sleep also ends when the
+ * tick count reaches wake_tick: -ETIMEDOUT then, -EINTR when cancelled or
+ * interrupted, 0 after a wakeup. */
+int sched_sleep_locked_until(wait_queue_t *wq, uint64_t wake_tick);
 /* Called from the timer interrupt. */
 void sched_tick(void);
 
