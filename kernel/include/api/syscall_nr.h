@@ -172,13 +172,22 @@
 #define NR_pipe2 331
 #define NR_dup3 330
 #define NR_prlimit64 340
+#define NR_mq_open 277
+#define NR_mq_unlink 278
+#define NR_mq_timedsend 279
+#define NR_mq_timedreceive 280
+#define NR_mq_notify 281
+#define NR_mq_getsetattr 282
 #define NR_getrandom 355
+#define NR_memfd_create 356
 #define NR_statx 383
 #define NR_rseq 386
 #define NR_clock_gettime64 403
 #define NR_clock_settime64 404
 #define NR_clock_getres_time64 406
 #define NR_clock_nanosleep_time64 407
+#define NR_mq_timedsend_time64 418
+#define NR_mq_timedreceive_time64 419
 #define NR_faccessat2 439
 
 #define NR_SYSCALLS 450
