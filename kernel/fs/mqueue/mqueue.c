@@ -530,15 +530,28 @@ static const vnode_ops_t mq_queue_ops = {
 	.stat = mq_stat,
 };
 
+/* A queue has no pages: a mapping of one faults with SIGBUS, as a
+ * mapping past the end of a file does. */
 static int mq_no_pages(mmobj_t *o, pframe_t *pf)
 {
-	return -EINVAL;		/* a queue cannot be mapped */
+	return -EINVAL;
+}
+
+static uint32_t mq_fault_begin(mmobj_t *o, bool store)
+{
+	return 0;	/* no page is inside the "file" */
+}
+
+static void mq_fault_end(mmobj_t *o)
+{
 }
 
 static const mmobj_ops_t mq_mmobj_ops = {
 	.ref = vnode_mmobj_ref,
 	.put = vnode_mmobj_put,
 	.fill_page = mq_no_pages,
+	.fault_begin = mq_fault_begin,
+	.fault_end = mq_fault_end,
 };
 
 /* ---- the directory (dir locked by the VFS) ----------------------------- */

@@ -28,6 +28,7 @@
 #include <mqueue.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -665,6 +666,20 @@ static void test_fs(void)
 		UT_CHECK(dir_has("/dev/mqueue", n + 1), "shown again");
 		mq_close(q);
 	}
+	/* A queue has no pages: touching a mapping of one is SIGBUS. */
+	q = mq_open(n, O_RDWR);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		volatile char *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, q, 0);
+		if (m != MAP_FAILED)
+			(void)m[0];
+		_exit(m == MAP_FAILED ? 2 : 0);
+	}
+	int status;
+	ut_wait(pid, &status, 10000);
+	UT_CHECK_SIGNALED(status, SIGBUS, "touching a mapped queue");
+	mq_close(q);
 	UT_CHECK(mq_unlink(n) == 0, "unlink");
 	UT_CHECK(!dir_has("/dev/mqueue", n + 1), "gone from the directory");
 	if (mounted)
