@@ -21,7 +21,8 @@
  * Reading a queue's file gives Linux's status line (QSIZE, NOTIFY,
  * SIGNO, NOTIFY_PID); unlinking it is mq_unlink.
  *
- * Locks (order: the root's vn_mutex -> a queue's lock -> mq_count_lock):
+ * Locks (order: the root's vn_mutex -> a queue's lock -> mq_count_lock,
+ * proc_lock):
  * - the root's vn_mutex protects the entry list and its cookies (the VFS
  *   holds it around lookup, mknod and unlink; mq_open and mq_unlink take
  *   it themselves);
@@ -269,6 +270,20 @@ static int queue_wait(mqueue_t *q, kcond_t *c, const int64_t *deadline)
 	return rc == -ETIMEDOUT ? 0 : rc;	/* the clock decides, above */
 }
 
+/* Whether the process that registered for notification is still there:
+ * Linux ends a registration at any close by its owner, M-OS at the last
+ * close of the queue's open file (mq_release), so a registration can
+ * outlive its process while a forked child keeps the queue open; it is
+ * void then.  q->lock held (-> proc_lock). */
+static bool owner_alive(int pid)
+{
+	spin_lock(&proc_lock);
+	proc_t *p = proc_lookup_locked(pid);
+	bool alive = p && p->state == PROC_RUNNING && !p->exiting;
+	spin_unlock(&proc_lock);
+	return alive;
+}
+
 /* ---- the system calls ------------------------------------------------- */
 
 int mqueue_open(const char *name, uint32_t oflag, mode_t mode, const mq_attr_abi_t *attr)
@@ -367,7 +382,7 @@ long mqueue_send(int mqd, const void *msg, size_t len, uint32_t prio, const int6
 	q->mtime = q->ctime = vfs_time_now();
 	if (q->receivers > 0) {
 		kcond_broadcast(&q->can_recv);
-	} else if (q->curmsgs == 1 && q->notify_pid) {
+	} else if (q->curmsgs == 1 && q->notify_pid && owner_alive(q->notify_pid)) {
 		notify_pid = q->notify_pid;	/* a registration is used once */
 		notify_sig = q->notify_kind == SIGEV_SIGNAL ? q->notify_signo : 0;
 		q->notify_pid = 0;
@@ -445,7 +460,7 @@ int mqueue_notify(int mqd, const mq_sigevent_t *ev)
 	if (!ev) {
 		if (q->notify_pid == pid)
 			q->notify_pid = 0;
-	} else if (q->notify_pid) {
+	} else if (q->notify_pid && owner_alive(q->notify_pid)) {
 		rc = -EBUSY;
 	} else {
 		q->notify_pid = pid;

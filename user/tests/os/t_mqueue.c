@@ -570,6 +570,18 @@ static void test_notify(void)
 	UT_CHECK(mq_notify(q, &ev) == 0, "SIGEV_NONE was used up by the arrival");
 	UT_CHECK(mq_notify(q, NULL) == 0, "remove");
 
+	/* A registration ends with its process (Linux: at its close). */
+	fflush(NULL);
+	pid_t rp = fork();
+	if (rp == 0) {
+		struct sigevent cev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2 };
+		_exit(mq_notify(q, &cev) == 0 ? 0 : 1);
+	}
+	ut_wait(rp, &st, 10000);
+	UT_CHECK_EXITED(st, 0, "a child registers");
+	UT_CHECK(mq_notify(q, &ev) == 0, "free again once the child is gone: %s", strerror(errno));
+	UT_CHECK(mq_notify(q, NULL) == 0, "remove");
+
 	struct sigevent bad = { .sigev_notify = 99 };
 	UT_EXPECT_ERRNO(mq_notify(q, &bad), EINVAL);
 	struct sigevent badsig = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = 100 };
