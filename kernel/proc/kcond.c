@@ -21,7 +21,7 @@ static int wait_common(kcond_t *c, kmutex_t *m, bool cancellable, uint64_t wake_
 	if (m->holder != curthr)
 		panic("kcond '%s': waiting without holding mutex '%s'", c->name, m->name);
 	m->holder = sched_wakeup_locked(&m->waiters);
-	int rc = wake_tick ? sched_sleep_locked_until(&c->waiters, wake_tick)
+	int rc = wake_tick ? sched_timed_sleep_locked(&c->waiters, wake_tick)
 			   : sched_sleep_locked(&c->waiters, cancellable);
 	spin_unlock(&sched_lock);
 	kmutex_lock(m);

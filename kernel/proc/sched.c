@@ -266,11 +266,9 @@ void sched_interrupt(kthread_t *thr)
 	spin_unlock(&sched_lock);
 }
 
-int sched_sleep_ms(uint32_t ms)
+/* sched_lock held: arms t's timer for tick `wake`. */
+static void timer_insert(kthread_t *t, uint64_t wake)
 {
-	uint64_t wake = ticks_now() + ((uint64_t)ms * HZ + 999) / 1000;
-	spin_lock(&sched_lock);
-	kthread_t *t = curthr;
 	list_t *pos;
 	list_for_each(pos, &sleep_timers)	/* keep the list sorted */
 		if (list_entry(pos, kthread_t, timer_link)->wake_tick > wake)
@@ -278,26 +276,34 @@ int sched_sleep_ms(uint32_t ms)
 	t->wake_tick = wake;
 	t->timed_out = false;
 	list_insert_tail(pos, &t->timer_link);	/* i.e. before pos */
+}
+
+int sched_sleep_ms(uint32_t ms)
+{
+	uint64_t wake = ticks_now() + ((uint64_t)ms * HZ + 999) / 1000;
+	spin_lock(&sched_lock);
+	kthread_t *t = curthr;
+	timer_insert(t, wake);
 	int rc = sched_sleep_locked(&timed_sleepers, true);
 	timer_remove(t);	/* cancelled before the timer fired */
 	spin_unlock(&sched_lock);
 	return rc;
 }
 
-int sched_sleep_locked_until(wait_queue_t *wq, uint64_t wake_tick)
+int sched_timed_sleep_on(wait_queue_t *wq, spinlock_t *lock, uint64_t wake_tick)
 {
 	kthread_t *t = curthr;
-	list_t *pos;
-	list_for_each(pos, &sleep_timers)	/* keep the list sorted */
-		if (list_entry(pos, kthread_t, timer_link)->wake_tick > wake_tick)
-			break;
-	t->wake_tick = wake_tick;
-	t->timed_out = false;
-	list_insert_tail(pos, &t->timer_link);	/* i.e. before pos */
+	spin_lock(&sched_lock);
+	if (lock)
+		spin_unlock(lock);	/* we are on no queue yet, but hold sched_lock */
+	timer_insert(t, wake_tick);
 	int rc = sched_sleep_locked(wq, true);
-	timer_remove(t);	/* woken or interrupted before the timer fired */
+	timer_remove(t);	/* woken or cancelled before the timer fired */
 	if (rc == 0 && t->timed_out)
 		rc = -ETIMEDOUT;
+	spin_unlock(&sched_lock);
+	if (lock)
+		spin_lock(lock);
 	return rc;
 }
 
@@ -330,3 +336,13 @@ void sched_set_policy(kthread_t *thr, sched_policy_t policy)
 	spin_unlock(&sched_lock);
 }
 
+int sched_timed_sleep_locked(wait_queue_t *wq, uint64_t wake_tick)
+{
+	kthread_t *t = curthr;
+	timer_insert(t, wake_tick);
+	int rc = sched_sleep_locked(wq, true);
+	timer_remove(t);	/* woken or cancelled before the timer fired */
+	if (rc == 0 && t->timed_out)
+		rc = -ETIMEDOUT;
+	return rc;
+}
