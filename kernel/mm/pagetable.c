@@ -188,6 +188,19 @@ size_t pt_count_user_tables(pde_t *pd)
 	return n;
 }
 
+size_t pt_count_user_pages(pde_t *pd)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < PD_KERNEL_FIRST; i++) {
+		if (!(pd[i] & PTE_PRESENT) || (pd[i] & PDE_HUGE))
+			continue;
+		const pte_t *pt = pa_to_kva(pd[i] & PTE_ADDR_MASK);
+		for (int j = 0; j < PT_ENTRIES; j++)
+			n += pt[j] & PTE_PRESENT;
+	}
+	return n;
+}
+
 pde_t *pt_create_pd(void)
 {
 	pde_t *pd = frame_alloc();

@@ -30,7 +30,44 @@
 #include "mm/pframe.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
+#include "proc/sched.h"
+#include "proc/signal.h"
+#include "util/printf.h"
 #include "util/errno.h"
+
+#define VM_OOM_RETRIES 10	/* a fault with no memory is retried ... */
+#define VM_OOM_WAIT_MS 10	/* ... this long apart, then it fails */
+
+/* The OOM killer: sends SIGKILL to the user process with the most mapped
+ * pages (init only if there is no other), unless that is the caller;
+ * returns whether it was someone else (the caller then waits for the
+ * memory).  Run only when a fault found no memory at all. */
+static bool oom_kill_other(void)
+{
+	proc_t *victim = NULL;
+	size_t most = 0;
+	list_t *l;
+	spin_lock(&proc_lock);
+	list_for_each(l, proc_list_locked()) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		if (p->state != PROC_RUNNING || !p->vmmap || !p->pagedir)
+			continue;
+		/* init counts as smaller than anything else */
+		size_t pages = pt_count_user_pages(p->pagedir) * 2 + (p->pid != PID_INIT);
+		if (pages > most) {
+			most = pages;
+			victim = p;
+		}
+	}
+	bool other = victim && victim != curproc;
+	if (other) {
+		kprintf("out of memory: killing pid %d (%s), %u pages mapped\n", victim->pid,
+			victim->name, (unsigned)(most / 2));
+		signal_send_proc_locked(victim, SIGKILL);
+	}
+	spin_unlock(&proc_lock);
+	return other;
+}
 
 static mmobj_t *chain_bottom(mmobj_t *o)
 {
@@ -87,8 +124,18 @@ int vm_handle_fault(uint32_t addr, uint32_t error_code)
 	vmmap_t *map = curproc->vmmap;
 	if (!map || addr >= USER_END)
 		return -EFAULT;
-	kmutex_lock(&map->lock);
-	int rc = vm_fault_page(map, addr, error_code & PF_ERR_WRITE, NULL);
-	kmutex_unlock(&map->lock);
+	int rc;
+	for (int tries = 0;; tries++) {
+		kmutex_lock(&map->lock);
+		rc = vm_fault_page(map, addr, error_code & PF_ERR_WRITE, NULL);
+		kmutex_unlock(&map->lock);
+		/* Out of memory: the process holding the most pages dies, not
+		 * whoever asks next (mapped pages are evictable, so that may be
+		 * an idle process whose program text was taken); the others
+		 * wait for its memory. */
+		if (rc != -ENOMEM || tries == VM_OOM_RETRIES || !oom_kill_other() ||
+		    sched_sleep_ms(VM_OOM_WAIT_MS) < 0)
+			break;
+	}
 	return rc == -EAGAIN ? 0 : rc;	/* the access faults again, seeing the new state */
 }

@@ -46,6 +46,8 @@ bool pt_lookup(pde_t *pd, uint32_t va, paddr_t *pa, uint32_t *flags);
 /* Frees the page table covering user address va if it maps nothing;
  * returns whether it did. */
 bool pt_free_table_if_empty(pde_t *pd, uint32_t va);
+/* Present 4 KiB pages in the user half of pd. */
+size_t pt_count_user_pages(pde_t *pd);
 /* Page tables in the user half of pd. */
 size_t pt_count_user_tables(pde_t *pd);
 /* Frees the page tables of the user half of pd (not the pages mapped). */
