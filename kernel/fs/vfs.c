@@ -28,6 +28,8 @@
  */
 #include "fs/vfs.h"
 #include "fs/file.h"
+#include "fs/memfd.h"
+#include "fs/mqueue.h"
 #include "fs/namev.h"
 #include "fs/pipe.h"
 #include "fs/ramfs.h"
@@ -53,6 +55,7 @@
 static const fs_type_t fs_types[] = {
 	{ "ramfs", ramfs_mount, false },
 	{ "s5fs", s5fs_mount, true },
+	{ "mqueue", mqueue_fs_mount, false },
 };
 
 static spinlock_t mount_lock = SPINLOCK_INIT("mount table, vn_mounted, fs_covered");
@@ -388,6 +391,8 @@ void vfs_init(void)
 	file_init();
 	namev_init();
 	pipe_init();
+	mqueue_init();
+	memfd_init();
 	proc_fs_ops = &vfs_proc_ops;
 	if (!curproc->files)
 		curproc->files = fdtable_create();

@@ -14,13 +14,15 @@ void kcond_init(kcond_t *c, const char *name)
 	wait_queue_init(&c->waiters);
 }
 
-static int wait_common(kcond_t *c, kmutex_t *m, bool cancellable)
+/* wake_tick 0: no time limit. */
+static int wait_common(kcond_t *c, kmutex_t *m, bool cancellable, uint64_t wake_tick)
 {
 	spin_lock(&sched_lock);
 	if (m->holder != curthr)
 		panic("kcond '%s': waiting without holding mutex '%s'", c->name, m->name);
 	m->holder = sched_wakeup_locked(&m->waiters);
-	int rc = sched_sleep_locked(&c->waiters, cancellable);
+	int rc = wake_tick ? sched_timed_sleep_locked(&c->waiters, wake_tick)
+			   : sched_sleep_locked(&c->waiters, cancellable);
 	spin_unlock(&sched_lock);
 	kmutex_lock(m);
 	return rc;
@@ -28,12 +30,17 @@ static int wait_common(kcond_t *c, kmutex_t *m, bool cancellable)
 
 void kcond_wait(kcond_t *c, kmutex_t *m)
 {
-	wait_common(c, m, false);
+	wait_common(c, m, false, 0);
 }
 
 int kcond_wait_cancellable(kcond_t *c, kmutex_t *m)
 {
-	return wait_common(c, m, true);
+	return wait_common(c, m, true, 0);
+}
+
+int kcond_wait_until(kcond_t *c, kmutex_t *m, uint64_t wake_tick)
+{
+	return wait_common(c, m, true, wake_tick);
 }
 
 void kcond_signal(kcond_t *c)

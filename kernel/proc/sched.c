@@ -407,6 +407,17 @@ int sched_timed_sleep_on(wait_queue_t *wq, spinlock_t *lock, uint64_t wake_tick)
 	return rc;
 }
 
+int sched_timed_sleep_locked(wait_queue_t *wq, uint64_t wake_tick)
+{
+	kthread_t *t = curthr;
+	timer_insert(t, wake_tick);
+	int rc = sched_sleep_locked(wq, true);
+	timer_remove(t);	/* woken or cancelled before the timer fired */
+	if (rc == 0 && t->timed_out)
+		rc = -ETIMEDOUT;
+	return rc;
+}
+
 void sched_tick(void)
 {
 	cpu_t *cpu = cpu_this();

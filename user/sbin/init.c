@@ -3,7 +3,8 @@
  * console open as file descriptors 0, 1 and 2.
  *
  * Normal mode (`init`): mount ramfs on /dev and /dev/shm unless they are
- * there already, then run a shell on every terminal that opens: the
+ * there already, and the message queues' file system on /dev/mqueue (as
+ * Linux distributions do), then run a shell on every terminal that opens: the
  * serial console /dev/ttyS0 and the VGA terminals /dev/tty0.. (or the
  * ones listed in INIT_TTYS="/dev/ttyS0 /dev/tty1"); failing all of them,
  * on the console init was given.  The shell is /bin/sh, or INIT_SHELL.  Each shell is a session
@@ -71,13 +72,24 @@ static void mount_ramfs(const char *dir)
 		ul_warnerr("mount %s", dir);
 }
 
-/* /dev unless it already has devices; /dev/shm unless a mount point. */
+/* The POSIX message queues on /dev/mqueue (EBUSY: there already). */
+static void mount_mqueue(void)
+{
+	if (mkdir("/dev/mqueue", 01777) < 0 && errno != EEXIST)
+		ul_warnerr("mkdir /dev/mqueue");
+	else if (mount("mqueue", "/dev/mqueue", "mqueue", 0, NULL) < 0 && errno != EBUSY)
+		ul_warnerr("mount /dev/mqueue");
+}
+
+/* /dev unless it already has devices; /dev/shm unless a mount point;
+ * /dev/mqueue. */
 static void mount_filesystems(void)
 {
 	struct stat dev, shm;
 
 	if (access("/dev/null", F_OK) < 0)
 		mount_ramfs("/dev");
+	mount_mqueue();
 	if (mkdir("/dev/shm", 01777) < 0 && errno != EEXIST) {
 		ul_warnerr("mkdir /dev/shm");
 		return;

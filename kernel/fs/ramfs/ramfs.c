@@ -643,6 +643,14 @@ static const fs_ops_t ramfs_fs_ops = {
 	.unmount = ramfs_unmount,
 };
 
+int ramfs_create_unnamed(fs_t *fs, mode_t mode, vnode_t **out)
+{
+	int rc = new_vnode(fs, mode, NODEV, out);
+	if (rc == 0)
+		RI(*out)->nlink = 0;	/* freed with its last reference */
+	return rc;
+}
+
 int ramfs_mount(struct blockdev *bd, fs_t **out)
 {
 	ramfs_t *rfs = kzalloc(sizeof(*rfs));

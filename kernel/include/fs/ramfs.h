@@ -11,3 +11,6 @@
 
 /* Builds a new, empty ramfs (it has no device: bd is NULL). */
 int ramfs_mount(struct blockdev *bd, fs_t **out);
+/* A new regular file of fs in no directory (memfd_create), referenced
+ * once: it lives until its last reference goes. */
+int ramfs_create_unnamed(fs_t *fs, mode_t mode, vnode_t **out);

@@ -85,6 +85,10 @@ int sched_sleep_ms(uint32_t ms);
  * tick wake_tick (ticks_now()): then -ETIMEDOUT.  A wakeup wins over a
  * timeout that fires later, so 0 means woken. */
 int sched_timed_sleep_on(wait_queue_t *wq, spinlock_t *lock, uint64_t wake_tick);
+/* As sched_timed_sleep_on with sched_lock already held by the caller (who
+ * keeps it), as sched_sleep_locked: kcond hands its mutex on inside the
+ * same sched_lock section. */
+int sched_timed_sleep_locked(wait_queue_t *wq, uint64_t wake_tick);
 /* Called from the timer interrupt. */
 void sched_tick(void);
 

@@ -43,6 +43,7 @@
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define EOVERFLOW 75
+#define EMSGSIZE 90
 #define EOPNOTSUPP 95
 #define ENOTSUP EOPNOTSUPP
 #define ETIMEDOUT 110
