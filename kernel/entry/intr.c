@@ -16,6 +16,7 @@
 #include "main/cpu.h"
 #include "main/io.h"
 #include "drivers/pic.h"
+#include "drivers/pit.h"
 #include "util/debug.h"
 #include "util/printf.h"
 #include "util/errno.h"
@@ -191,6 +192,80 @@ static void user_exception(intr_frame_t *f, uint32_t fault_addr)
 	signal_force_fault(t, sig, fault_code(f), f->vector == EXC_PAGE_FAULT ? fault_addr : f->eip);
 }
 
+/*
+ * Out of memory: a user fault that cannot get a frame kills its process,
+ * except init's.  As on Linux, init is never the OOM killer's victim:
+ * its fault sleeps OOM_RETRY_MS and retries, giving the process that
+ * took the memory time to fault, die and give it back (init may only
+ * have needed its own text back, evicted meanwhile).  If nothing frees
+ * memory within OOM_WAIT_MS, the user process that resolved the most
+ * faults in its last one-second window (proc_t.oom_faults) is killed for
+ * it.  init_oom_since is under proc_lock.
+ */
+#define OOM_WAIT_MS 2000
+#define OOM_RETRY_MS 10
+#define OOM_WINDOW_TICKS HZ
+static uint64_t init_oom_since;	/* 0: init's faults succeed */
+
+/* A resolved user fault: counted in the process's current window (only
+ * its own threads write these fields). */
+static void oom_count_fault(proc_t *p)
+{
+	uint64_t now = ticks_now();
+	if (now - p->oom_window >= OOM_WINDOW_TICKS) {
+		p->oom_window = now;
+		p->oom_faults = 0;
+	}
+	p->oom_faults++;
+	if (p->pid == PID_INIT && init_oom_since)
+		init_oom_since = 0;	/* a racy clear is harmless: a hint */
+}
+
+/* proc_lock held: the user process, not init, with the most recent
+ * faults; NULL if none. */
+static proc_t *oom_choose_locked(uint64_t now)
+{
+	proc_t *best = NULL;
+	uint32_t best_faults = 0;
+	list_t *l;
+	list_for_each(l, proc_list_locked()) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		if (p->pid <= PID_INIT || !p->vmmap || p->state != PROC_RUNNING || p->exiting)
+			continue;
+		uint32_t faults = now - p->oom_window < 2 * OOM_WINDOW_TICKS ? p->oom_faults : 0;
+		if (!best || faults > best_faults) {
+			best = p;
+			best_faults = faults;
+		}
+	}
+	return best;
+}
+
+/* me's fault cannot get a frame: true if it should sleep and retry. */
+static bool oom_init_waits(proc_t *me)
+{
+	if (me->pid != PID_INIT)
+		return false;
+	uint64_t now = ticks_now();
+	bool wait = true;
+	spin_lock(&proc_lock);
+	if (!init_oom_since) {
+		init_oom_since = now;
+	} else if (now - init_oom_since >= pit_ms_to_ticks(OOM_WAIT_MS)) {
+		proc_t *v = oom_choose_locked(now);
+		if (v) {
+			kprintf("pid %d (%s): out of memory (init waits for a page): killed\n",
+				v->pid, v->name);
+			proc_kill_locked(v, W_EXITCODE(0, SIGKILL));
+			init_oom_since = now;
+		} else {
+			wait = false;
+		}
+	}
+	spin_unlock(&proc_lock);
+	return wait;
+}
+
 /* Page faults: user addresses go to the VM; what it cannot resolve is
  * SIGSEGV (no mapping, or not allowed), SIGKILL (no memory) or SIGBUS
  * (no page: past the end of a file, an I/O error) in user mode, -EFAULT
@@ -206,8 +281,17 @@ static void page_fault(intr_frame_t *f)
 		intr_enable();	/* filling a page may sleep */
 		rc = vm_handle_fault(addr, f->error);
 		intr_disable();
-		if (rc == 0)
+		if (rc == 0) {
+			if (from_user)
+				oom_count_fault(t->proc);
 			return;
+		}
+	}
+	if (from_user && rc == -ENOMEM && oom_init_waits(t->proc)) {
+		intr_enable();
+		sched_sleep_ms(OOM_RETRY_MS);	/* then the access faults again */
+		intr_disable();
+		return;
 	}
 	if (from_user && rc == -ENOMEM) {
 		/* No memory for a page it may use: killed, as by an OOM killer. */

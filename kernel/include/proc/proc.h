@@ -60,6 +60,8 @@ typedef struct proc {
 	uint32_t umask;
 	k_sigaction_t sigactions[NSIG + 1];	/* under proc_lock */
 	uint64_t sig_pending;		/* process-directed, under proc_lock */
+	uint32_t oom_faults;	/* user faults resolved since oom_window (entry/intr.c) */
+	uint64_t oom_window;	/* tick its one-second window began */
 } proc_t;
 
 /* Frees a process's address space (vmmap) when it is reaped; the VM sets
