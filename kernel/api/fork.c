@@ -3,7 +3,8 @@
  * glibc's fork() uses).  The child gets a copy-on-write clone of the
  * address space, a copy of the descriptor table, the signal actions (by
  * proc_create) and mask, the FPU and TLS state of the calling thread, and
- * the caller's user registers with eax = 0.
+ * the caller's user registers with eax = 0.  Timers are not inherited
+ * (proc_create starts without); the alternate signal stack is.
  */
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
@@ -77,6 +78,9 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
 	__asm__ volatile("fxsave (%0)" : : "r"(t->fpu_state) : "memory");
 	memcpy(t->tls, me->tls, sizeof(t->tls));
 	t->sig_blocked = me->sig_blocked;
+	t->altstack_sp = me->altstack_sp;	/* sigaltstack is inherited */
+	t->altstack_size = me->altstack_size;
+	t->altstack_flags = me->altstack_flags;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tidptr;
 	intr_frame_t *cf = kthread_user_frame_slot(t);

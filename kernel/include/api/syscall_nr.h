@@ -51,6 +51,8 @@
 #define NR_getpgrp 65
 #define NR_setsid 66
 #define NR_sigaction 67
+#define NR_sigsuspend 72
+#define NR_sigpending 73
 #define NR_setrlimit 75
 #define NR_getrlimit 76
 #define NR_getrusage 77
@@ -67,6 +69,8 @@
 #define NR_fchmod 94
 #define NR_statfs 99
 #define NR_socketcall 102
+#define NR_setitimer 104
+#define NR_getitimer 105
 #define NR_stat 106
 #define NR_lstat 107
 #define NR_fstat 108
@@ -140,6 +144,11 @@
 #define NR_get_thread_area 244
 #define NR_exit_group 252
 #define NR_set_tid_address 258
+#define NR_timer_create 259
+#define NR_timer_settime 260
+#define NR_timer_gettime 261
+#define NR_timer_getoverrun 262
+#define NR_timer_delete 263
 #define NR_clock_settime 264
 #define NR_clock_gettime 265
 #define NR_clock_getres 266
@@ -179,6 +188,9 @@
 #define NR_clock_settime64 404
 #define NR_clock_getres_time64 406
 #define NR_clock_nanosleep_time64 407
+#define NR_timer_gettime64 408
+#define NR_timer_settime64 409
+#define NR_rt_sigtimedwait_time64 421
 #define NR_faccessat2 439
 
 #define NR_SYSCALLS 450
