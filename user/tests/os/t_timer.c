@@ -19,7 +19,9 @@
  *    CLOCK_THREAD_CPUTIME_ID, times, getrusage) and sleeping adds almost
  *    none; a child's time reaches wait4's rusage, RUSAGE_CHILDREN and
  *    tms_cutime once it is reaped; errors;
- *  - clock_nanosleep with TIMER_ABSTIME on MONOTONIC and REALTIME.
+ *  - clock_nanosleep with TIMER_ABSTIME on MONOTONIC and REALTIME;
+ *  - `sh -c 'sleep 1 & wait'` ($SHELL_BIN, default /bin/sh) takes >= 1 s
+ *    and little CPU time: the shell sleeps in wait, it does not poll.
  *
  * Times are measured on CLOCK_MONOTONIC; lower bounds are tight, upper
  * bounds loose (the tests run under TCG on a loaded machine).
@@ -411,6 +413,7 @@ static void test_timer_periodic(void)
 	usr1s = 0;
 	block(SIGUSR1, SIG_UNBLOCK);
 	UT_CHECK(usr1s == 1, "one signal after being blocked (%d)", (int)usr1s);
+	UT_NOTE("periodic 20 ms timer blocked 300 ms: si_overrun %d", last_overrun);
 	UT_CHECK(last_overrun >= 5 && last_overrun <= 20, "si_overrun %d (about 14 expected)",
 		 last_overrun);
 	UT_CHECK(overrun_in_handler == last_overrun, "timer_getoverrun %d == si_overrun %d",
@@ -560,6 +563,8 @@ static void test_cputime(void)
 	getrusage(RUSAGE_SELF, &ru1);
 	clock_t c1 = times(&tm1);
 	long long user = tv_ns(ru1.ru_utime) - tv_ns(ru0.ru_utime);
+	UT_NOTE("computing: CPU clock +%lld ms in %lld ms, user time +%lld ms, tms_utime +%ld",
+		(p1 - p0) / MS, (w1 - w0) / MS, user / MS, (long)(tm1.tms_utime - tm0.tms_utime));
 	UT_CHECK(p1 - p0 >= 200 * MS, "process CPU clock reached 200 ms (%lld ms in %lld ms)",
 		 (p1 - p0) / MS, (w1 - w0) / MS);
 	UT_CHECK(p1 - p0 <= w1 - w0 + 30 * MS, "CPU time %lld ms <= wall time %lld ms",
@@ -579,6 +584,7 @@ static void test_cputime(void)
 	p1 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	getrusage(RUSAGE_SELF, &ru1);
 	c1 = times(&tm1);
+	UT_NOTE("a 200 ms sleep: CPU clock +%lld ms", (p1 - p0) / MS);
 	UT_CHECK(p1 - p0 < 50 * MS, "a 200 ms sleep used %lld ms of CPU", (p1 - p0) / MS);
 	long long used = tv_ns(ru1.ru_utime) + tv_ns(ru1.ru_stime) - tv_ns(ru0.ru_utime) -
 		tv_ns(ru0.ru_stime);
@@ -617,6 +623,36 @@ static void test_cputime(void)
 	struct timespec ts = { 0, 1000 };
 	UT_CHECK(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &ts, NULL) == EINVAL,
 		 "clock_nanosleep on the thread's CPU clock is EINVAL");
+}
+
+/* A shell waiting for a background job sleeps: `sleep 1 & wait` takes
+ * >= 1 s and little CPU (the shell's and sleep's, through wait4). */
+static void test_shell_wait(void)
+{
+	const char *sh = getenv("SHELL_BIN");
+	if (!sh || !*sh)
+		sh = "/bin/sh";
+	if (access(sh, X_OK) != 0) {
+		UT_NOTE("no %s: the shell check is not run", sh);
+		return;
+	}
+	long long t0 = now_ns(CLOCK_MONOTONIC);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(sh, sh, "-c", "sleep 1 & wait", (char *)NULL);
+		_exit(127);
+	}
+	struct rusage ru;
+	int st = 0;
+	UT_CHECK(pid > 0 && wait4(pid, &st, 0, &ru) == pid && WIFEXITED(st) &&
+		 WEXITSTATUS(st) == 0, "%s -c 'sleep 1 & wait': %s", sh, ut_status_str(st));
+	long long el = now_ns(CLOCK_MONOTONIC) - t0;
+	long long cpu = tv_ns(ru.ru_utime) + tv_ns(ru.ru_stime);
+	UT_CHECK(el >= 1000 * MS && el < 10000 * MS, "'sleep 1 & wait' took %lld ms", el / MS);
+	UT_NOTE("'sleep 1 & wait': %lld ms, %lld ms of CPU", el / MS, cpu / MS);
+	UT_CHECK(cpu < 400 * MS, "'sleep 1 & wait' used %lld ms of CPU: the shell does not spin",
+		 cpu / MS);
 }
 
 /* ---------------- clock_nanosleep TIMER_ABSTIME ---------------- */
@@ -660,5 +696,6 @@ int main(int argc, char **argv)
 	test_timer_errors();
 	test_cputime();
 	test_abs_sleep();
+	test_shell_wait();
 	return ut_done("t_timer");
 }
