@@ -19,6 +19,7 @@
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
+#include "proc/timer.h"
 #include "util/errno.h"
 #include "util/random.h"
 #include "util/string.h"
@@ -286,6 +287,7 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	set_name(p, path);
 	fdtable_close_on_exec(p->files);
 	signal_reset_on_exec(p);
+	proc_timers_exec(p);
 	kthread_fpu_init(t);	/* and into the registers, not just the save area */
 	__asm__ volatile("fxrstor (%0)" : : "r"(t->fpu_state) : "memory");
 	memset(t->tls, 0, sizeof(t->tls));

@@ -6,6 +6,8 @@
  * FPU and TLS state of the calling thread (or CLONE_SETTLS's descriptor),
  * its scheduling attributes (policy, priority, nice, affinity: reset by
  * SCHED_RESET_ON_FORK), and the caller's user registers with eax = 0.
+ * Timers are not inherited (proc_create starts without); the alternate
+ * signal stack is.
  */
 #include "api/syscall_handlers.h"
 #include "api/thread.h"
@@ -69,6 +71,9 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
 	memcpy(t->tls, me->tls, sizeof(t->tls));
 	t->sig_blocked = me->sig_blocked;
 	sched_fork_attrs(me, t);	/* policy, priority, nice, affinity */
+	t->altstack_sp = me->altstack_sp;	/* sigaltstack is inherited */
+	t->altstack_size = me->altstack_size;
+	t->altstack_flags = me->altstack_flags;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tidptr;
 	if (flags & CLONE_SETTLS) {

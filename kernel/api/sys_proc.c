@@ -4,6 +4,7 @@
  * the thread calls (gettid, set_tid_address, robust lists, tkill,
  * tgkill) are in thread.c.
  */
+#include "api/cputime.h"
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
 #include "proc/kthread.h"
@@ -18,29 +19,35 @@
 #define KERNEL_SIGSET_SIZE 8
 
 
-static long wait_common(int32_t pid, uint32_t user_status, uint32_t options)
+static long wait_common(int32_t pid, uint32_t user_status, uint32_t options,
+			uint32_t user_rusage)
 {
 	if (options & ~WAIT_OPTIONS_KNOWN)
 		return -EINVAL;
 	if (pid < -1 || pid == 0)	/* process-group waits: any child for now */
 		pid = -1;
 	int status = 0;
-	int rc = proc_waitpid(pid, &status, options & WNOHANG);
+	uint64_t cputime[2];
+	int rc = proc_waitpid_cputime(pid, &status, options & WNOHANG, cputime);
 	if (rc > 0 && user_status && copy_to_user((void *)user_status, &status, sizeof(status)) < 0)
+		return -EFAULT;
+	if (rc > 0 && user_rusage && rusage_put(user_rusage, cputime[0], cputime[1]) < 0)
 		return -EFAULT;
 	return rc;
 }
 
 SYSCALL(waitpid)
 {
-	return wait_common((int32_t)a1, a2, a3);
+	return wait_common((int32_t)a1, a2, a3, 0);
 }
 
+/* The rusage is the reaped child's CPU time (with its reaped children's),
+ * the other fields 0; all zero when nothing was reaped. */
 SYSCALL(wait4)
 {
-	if (a4 && clear_user((void *)a4, 72) < 0)	/* struct rusage: all zero */
+	if (a4 && clear_user((void *)a4, 72) < 0)	/* struct rusage */
 		return -EFAULT;
-	return wait_common((int32_t)a1, a2, a3);
+	return wait_common((int32_t)a1, a2, a3, a4);
 }
 
 SYSCALL(getpid) { return curproc->pid; }

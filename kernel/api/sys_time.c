@@ -15,6 +15,7 @@
  * when it starts, so (unlike Linux) setting REALTIME during an absolute
  * REALTIME sleep does not move its end.
  */
+#include "api/cputime.h"
 #include "api/linux_abi.h"
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
@@ -45,9 +46,11 @@ static long clock_read(uint32_t clock, int64_t *ns)
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = clock_monotonic_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:	/* ticks charged to the caller (proc/timer.c) */
+		*ns = cputime_clock_ns(clock == CLOCK_THREAD_CPUTIME_ID);
 		return 0;
 	default:
 		return -EINVAL;
@@ -237,9 +240,18 @@ SYSCALL(nanosleep)
 
 #define TIMER_ABSTIME 1
 
+/* Sleeps are measured on the wall or monotonic clock; Linux refuses the
+ * thread's CPU clock, M-OS the process's too (it cannot wake on it). */
+static bool sleep_clock_ok(uint32_t clock)
+{
+	return clock != CLOCK_PROCESS_CPUTIME_ID && clock != CLOCK_THREAD_CPUTIME_ID;
+}
+
 SYSCALL(clock_nanosleep)
 {
 	int64_t ns;
+	if (!sleep_clock_ok(a1))
+		return -EINVAL;
 	long rc = read_ts32(a3, &ns);
 	if (rc)
 		return rc;
@@ -256,6 +268,8 @@ SYSCALL(clock_nanosleep)
 SYSCALL(clock_nanosleep_time64)
 {
 	struct linux_timespec64 ts;
+	if (!sleep_clock_ok(a1))
+		return -EINVAL;
 	if (copy_from_user(&ts, (void *)a3, sizeof(ts)) < 0)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)

@@ -50,6 +50,14 @@ int64_t clock_realtime_ns(void)
 	return ns;
 }
 
+int64_t clock_realtime_offset_ns(void)
+{
+	spin_lock(&clock_lock);
+	int64_t ns = realtime_offset_ns;
+	spin_unlock(&clock_lock);
+	return ns;
+}
+
 int64_t clock_realtime_sec(void)
 {
 	return clock_realtime_ns() / NSEC_PER_SEC;

@@ -25,6 +25,7 @@
 
 static volatile uint64_t ticks;
 void (*pit_tick_hook)(void);
+void (*pit_cputime_hook)(bool from_user);
 
 static spinlock_t pit_timer_lock = SPINLOCK_INIT("PIT one-shot timer list");
 static list_t pending = LIST_INIT(pending);	/* pit_timer_t.link, by deadline */
@@ -54,6 +55,8 @@ static void pit_interrupt(intr_frame_t *f)
 	run_expired_timers(ticks);
 	if (pit_tick_hook)
 		pit_tick_hook();
+	if (pit_cputime_hook)
+		pit_cputime_hook(intr_from_user(f));
 }
 
 void pit_init(void)

@@ -34,6 +34,7 @@
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/timer.h"
 #include "util/debug.h"
 #include "util/printf.h"
 
@@ -113,6 +114,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	proc_init();
 	kthread_init();
 	sched_init();
+	timer_init();
 	vmmap_init();
 	syscall_init();
 	clock_init();

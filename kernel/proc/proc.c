@@ -12,6 +12,7 @@
  */
 #include "proc/proc.h"
 #include "proc/kthread.h"
+#include "proc/timer.h"
 #include "mm/kmalloc.h"
 #include "mm/slab.h"
 #include "util/debug.h"
@@ -313,6 +314,7 @@ static void proc_reap(proc_t *p)
 
 void proc_release_resources(proc_t *p)
 {
+	proc_timers_exit(p);	/* idempotent */
 	if (proc_fs_ops)
 		proc_fs_ops->release(p);	/* idempotent */
 	if (p->vmmap) {
@@ -349,6 +351,11 @@ void proc_abandon(proc_t *p)
 
 int proc_waitpid(int pid, int *status, int options)
 {
+	return proc_waitpid_cputime(pid, status, options, NULL);
+}
+
+int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2])
+{
 	proc_t *me = curproc;
 	spin_lock(&proc_lock);
 	for (;;) {
@@ -373,6 +380,12 @@ int proc_waitpid(int pid, int *status, int options)
 			list_remove(&dead->child_link);
 			list_remove(&dead->all_link);
 			nprocs--;
+			uint64_t cut = me->cutime_ticks, cst = me->cstime_ticks;
+			cputime_reaped(me, dead);
+			if (cputime) {	/* the child's and its children's */
+				cputime[0] = me->cutime_ticks - cut;
+				cputime[1] = me->cstime_ticks - cst;
+			}
 			spin_unlock(&proc_lock);
 			int reaped = dead->pid;
 			if (status)

@@ -10,21 +10,29 @@
  * fpstate points at.  rt_sigreturn finds the frame at esp - 4 (the
  * handler's `ret` popped pretcode) and restores registers, FPU state and
  * the mask, accepting only user segments and user-changeable flags.
+ *
+ * An SA_ONSTACK handler's frame goes on the thread's alternate stack
+ * (sigaltstack) unless it is already there.  sigsuspend swaps the mask
+ * for the wait and leaves the old one in sig_saved_mask for the handler's
+ * frame to return to; sigtimedwait takes a signal of its set off the
+ * pending sets itself (sig_waiting makes a sender wake it as if the set
+ * were unblocked).  A siginfo's timer fields come from proc/timer.c.
  */
 #include "proc/signal.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/timer.h"
 #include "api/syscall_nr.h"
 #include "api/usercopy.h"
 #include "boot/gdt.h"
+#include "drivers/pit.h"
 #include "entry/intr.h"
 #include "util/debug.h"
 #include "util/errno.h"
 #include "util/printf.h"
 #include "util/string.h"
 
-#define SIGINFO_SIZE 128
 #define FXSAVE_SIZE 512
 #define FPSTATE_ALIGN 64
 #define STACK_ALIGN 16
@@ -34,6 +42,7 @@
 #define MXCSR_VALID_MASK 0x0000FFBFu
 #define INT80_LEN 2
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define NSEC_PER_TICK (1000000000ll / HZ)
 
 struct sigcontext {
 	uint16_t gs, gsh, fs, fsh, es, esh, ds, dsh;
@@ -55,9 +64,8 @@ struct ucontext {
 } __packed;
 
 struct siginfo {
-	int32_t si_signo, si_errno, si_code;
-	uint32_t si_addr_or_pid;
-	uint8_t pad[SIGINFO_SIZE - 16];
+	ksiginfo_t head;
+	uint8_t pad[SIGINFO_SIZE - sizeof(ksiginfo_t)];
 } __packed;
 
 struct rt_sigframe {
@@ -114,6 +122,28 @@ static bool ignored(proc_t *p, int sig)
 	return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && default_action(sig) == ACT_IGNORE));
 }
 
+/* proc_lock held: does every thread of p block sig (or wait for it in
+ * sigtimedwait)?  Then an ignored signal is kept pending, as on Linux,
+ * for sigpending and sigwait to see. */
+static bool blocked_by_all(proc_t *p, int sig)
+{
+	list_t *l;
+	bool any = false;
+	spin_lock(&sched_lock);
+	list_for_each(l, &p->threads) {
+		kthread_t *t = list_entry(l, kthread_t, proc_link);
+		if (t->state == KT_EXITED)
+			continue;
+		any = true;
+		if (!((t->sig_blocked | t->sig_waiting) & SIGBIT(sig))) {
+			any = false;
+			break;
+		}
+	}
+	spin_unlock(&sched_lock);
+	return any;
+}
+
 /* proc_lock held. */
 static void send_locked(proc_t *p, int sig)
 {
@@ -125,15 +155,15 @@ static void send_locked(proc_t *p, int sig)
 			proc_kill_locked(p, W_EXITCODE(0, sig));
 		return;
 	}
-	if (ignored(p, sig))
+	if (ignored(p, sig) && !blocked_by_all(p, sig))
 		return;
 	p->sig_pending |= SIGBIT(sig);
 	/* One thread that does not block it is told (any thread that does
 	 * not block it may take it); if all block it, it waits. */
 	list_for_each(l, &p->threads) {
 		kthread_t *t = list_entry(l, kthread_t, proc_link);
-		if (!(t->sig_blocked & SIGBIT(sig)) && t->state != KT_EXITED) {
-			sched_interrupt(t);
+		if (!(t->sig_blocked & ~t->sig_waiting & SIGBIT(sig)) && t->state != KT_EXITED) {
+			sched_interrupt(t);	/* it may act on it, or sigtimedwait takes it */
 			break;
 		}
 	}
@@ -146,7 +176,7 @@ static void reroute_locked(proc_t *p, kthread_t *from, uint64_t sigs)
 	list_t *l;
 	list_for_each(l, &p->threads) {
 		kthread_t *t = list_entry(l, kthread_t, proc_link);
-		if (t != from && t->state != KT_EXITED && (sigs & ~t->sig_blocked))
+		if (t != from && t->state != KT_EXITED && (sigs & ~(t->sig_blocked & ~t->sig_waiting)))
 			sched_interrupt(t);
 	}
 }
@@ -238,7 +268,7 @@ int signal_send_thread(kthread_t *t, int sig)
 		return 0;
 	spin_lock(&sched_lock);
 	t->sig_pending |= SIGBIT(sig);
-	bool wake = !(t->sig_blocked & SIGBIT(sig));
+	bool wake = !(t->sig_blocked & ~t->sig_waiting & SIGBIT(sig));
 	spin_unlock(&sched_lock);
 	if (wake)
 		sched_interrupt(t);
@@ -266,14 +296,17 @@ void signal_force(kthread_t *t, int sig)
 	spin_unlock(&sched_lock);
 }
 
-/* Takes the next deliverable signal off the pending sets; 0 if none. */
-static int take_signal(kthread_t *t, k_sigaction_t *action)
+/* Takes the lowest pending signal of `allowed` off the pending sets,
+ * with its action and what the handler is told; 0 if none (and then,
+ * with clear_interrupt, the sleep-interrupting flag is cleared). */
+static int take_signal_from(kthread_t *t, uint64_t allowed, bool clear_interrupt,
+			    k_sigaction_t *action, ksiginfo_t *info)
 {
 	proc_t *p = t->proc;
 	int sig = 0;
 	spin_lock(&proc_lock);
 	spin_lock(&sched_lock);
-	uint64_t ready = (t->sig_pending | p->sig_pending) & ~t->sig_blocked;
+	uint64_t ready = (t->sig_pending | p->sig_pending) & allowed;
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
 		t->sig_pending &= ~SIGBIT(sig);
@@ -281,12 +314,28 @@ static int take_signal(kthread_t *t, k_sigaction_t *action)
 		*action = p->sigactions[sig];
 		if (action->flags & SA_RESETHAND)
 			p->sigactions[sig].handler = SIG_DFL;
-	} else {
+	} else if (clear_interrupt) {
 		t->sig_interrupt = false;
 	}
 	spin_unlock(&sched_lock);
+	if (sig) {
+		memset(info, 0, sizeof(*info));
+		info->si_signo = sig;
+		if (sig == t->fault_sig) {	/* a fault: say where and why */
+			info->si_code = t->fault_code;
+			info->si_fields[0] = t->fault_addr;
+		} else {
+			timer_signal_taken(p, sig, info);
+		}
+	}
 	spin_unlock(&proc_lock);
 	return sig;
+}
+
+/* The next deliverable signal; 0 if none. */
+static int take_signal(kthread_t *t, k_sigaction_t *action, ksiginfo_t *info)
+{
+	return take_signal_from(t, ~t->sig_blocked, true, action, info);
 }
 
 bool signal_pending(kthread_t *t)
@@ -306,14 +355,39 @@ static void fill_sigcontext(struct sigcontext *sc, const intr_frame_t *f,
 	sc->ss = f->user_ss; sc->fpstate = fpstate; sc->oldmask = (uint32_t)oldmask;
 }
 
+static bool on_altstack(const kthread_t *t, uint32_t sp)
+{
+	return t->altstack_size && sp - t->altstack_sp < t->altstack_size;
+}
+
+/* Where the frame goes: the alternate stack's top for an SA_ONSTACK
+ * handler when there is one and the thread is not on it already, else
+ * below the interrupted stack. */
+static uint32_t frame_base(kthread_t *t, const k_sigaction_t *a, uint32_t user_esp)
+{
+	if (!(a->flags & SA_ONSTACK) || !t->altstack_size || on_altstack(t, user_esp))
+		return user_esp;
+	return t->altstack_sp + t->altstack_size;
+}
+
+/* The uc_stack of a frame: the alternate stack as it was, its flags as
+ * x86 Linux records them (SS_DISABLE, SS_ONSTACK or 0: not
+ * SS_AUTODISARM, so rt_sigreturn re-arms it without). */
+static void fill_stack(const kthread_t *t, struct ucontext *uc, uint32_t user_esp)
+{
+	uc->ss_sp = t->altstack_sp;
+	uc->ss_size = t->altstack_size;
+	uc->ss_flags = !t->altstack_size ? SS_DISABLE : on_altstack(t, user_esp) ? SS_ONSTACK : 0;
+}
+
 /* Writes the frame (rt or old style, as the handler was installed) below
- * the interrupted stack; returns the new esp, or 0 if the user stack
- * cannot take it. */
+ * the interrupted stack or on the alternate stack; returns the new esp,
+ * or 0 if the user stack cannot take it. */
 static uint32_t write_frame(int sig, const k_sigaction_t *a, const intr_frame_t *f,
-			    uint64_t mask)
+			    uint64_t mask, const ksiginfo_t *info)
 {
 	kthread_t *t = curthr;
-	uint32_t fpstate = ALIGN_DOWN(f->user_esp - FXSAVE_SIZE, FPSTATE_ALIGN);
+	uint32_t fpstate = ALIGN_DOWN(frame_base(t, a, f->user_esp) - FXSAVE_SIZE, FPSTATE_ALIGN);
 	bool rt = a->flags & SA_SIGINFO;
 	size_t size = rt ? sizeof(struct rt_sigframe) : sizeof(struct sigframe);
 	uint32_t sp = ALIGN_DOWN(fpstate - size + 4, STACK_ALIGN) - 4;	/* esp+4 aligned */
@@ -328,11 +402,8 @@ static uint32_t write_frame(int sig, const k_sigaction_t *a, const intr_frame_t 
 		fr.sig = sig;
 		fr.pinfo = sp + offsetof(struct rt_sigframe, info);
 		fr.puc = sp + offsetof(struct rt_sigframe, uc);
-		fr.info.si_signo = sig;
-		if (sig == t->fault_sig) {	/* a fault: say where and why */
-			fr.info.si_code = t->fault_code;
-			fr.info.si_addr_or_pid = t->fault_addr;
-		}
+		memcpy(&fr.info, info, sizeof(*info));
+		fill_stack(t, &fr.uc, f->user_esp);
 		fill_sigcontext(&fr.uc.mcontext, f, fpstate, mask);
 		fr.uc.sigmask = mask;
 		memcpy(fr.retcode, rt_sigreturn_code, sizeof(fr.retcode));
@@ -355,12 +426,19 @@ static uint32_t write_frame(int sig, const k_sigaction_t *a, const intr_frame_t 
 
 /* Builds the frame and points the user context at the handler; false if
  * the user stack cannot take it. */
-static bool setup_frame(int sig, const k_sigaction_t *a, intr_frame_t *f)
+static bool setup_frame(int sig, const k_sigaction_t *a, intr_frame_t *f,
+			const ksiginfo_t *info)
 {
 	kthread_t *t = curthr;
-	uint32_t sp = write_frame(sig, a, f, t->sig_blocked);
+	/* After sigsuspend the handler returns to the mask it replaced. */
+	uint64_t mask = t->sig_restore_mask ? t->sig_saved_mask : t->sig_blocked;
+	uint32_t sp = write_frame(sig, a, f, mask, info);
 	if (!sp)
 		return false;
+	if ((a->flags & SA_ONSTACK) && (t->altstack_flags & SS_AUTODISARM) &&
+	    on_altstack(t, sp))
+		t->altstack_sp = t->altstack_size = t->altstack_flags = 0;
+	t->sig_restore_mask = false;
 	kthread_fpu_init(t);	/* the handler starts with a clean FPU */
 	__asm__ volatile("fxrstor (%0)" : : "r"(t->fpu_state) : "memory");
 	f->user_esp = sp;
@@ -402,18 +480,19 @@ void signal_deliver(intr_frame_t *f)
 {
 	kthread_t *t = curthr;
 	k_sigaction_t a;
+	ksiginfo_t info;
 	int sig;
 
 	if (!t->fpu_state)
 		return;
-	while ((sig = take_signal(t, &a)) != 0) {
+	while ((sig = take_signal(t, &a, &info)) != 0) {
 		if (a.handler == SIG_IGN ||
 		    (a.handler == SIG_DFL && default_action(sig) == ACT_IGNORE))
 			continue;
 		if (a.handler == SIG_DFL)
 			proc_exit_status(W_EXITCODE(0, sig));
 		restart_or_eintr(f, &a);
-		if (!setup_frame(sig, &a, f)) {
+		if (!setup_frame(sig, &a, f, &info)) {
 			kprintf("pid %d (%s): cannot deliver signal %d: bad user stack, killed by SIGSEGV\n",
 				t->proc->pid, t->proc->name, sig);
 			proc_exit_status(W_EXITCODE(0, SIGSEGV));
@@ -421,9 +500,16 @@ void signal_deliver(intr_frame_t *f)
 		return;	/* one handler frame at a time */
 	}
 	/* No handler ran (the signal was ignored, or none came): an
-	 * interrupted restartable call simply runs again. */
+	 * interrupted restartable call simply runs again, and a sigsuspend
+	 * mask is replaced by the one it stood in for. */
 	if (f->vector == INTR_SYSCALL && (int32_t)f->eax == -ERESTARTSYS)
 		restart_syscall(f);
+	if (t->sig_restore_mask) {
+		spin_lock(&sched_lock);
+		t->sig_blocked = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+		spin_unlock(&sched_lock);
+	}
 }
 
 int signal_sigaction(int sig, const k_sigaction_t *act, k_sigaction_t *old)
@@ -532,6 +618,10 @@ long signal_sigreturn(intr_frame_t *f, bool rt)
 		if (copy_from_user(&fr, (void *)frame, sizeof(fr)) < 0 ||
 		    !restore_context(f, &fr.uc.mcontext, fr.uc.sigmask))
 			bad_frame(frame);
+		/* The alternate stack as the frame recorded it (undoes
+		 * SS_AUTODISARM); refused, as on Linux, if still on it. */
+		linux_stack_t st = { fr.uc.ss_sp, fr.uc.ss_flags, fr.uc.ss_size };
+		signal_altstack(&st, NULL, f->user_esp);
 	} else {
 		uint32_t frame = f->user_esp - 8;	/* ret, then the restorer's pop */
 		struct sigframe fr;
@@ -544,6 +634,8 @@ long signal_sigreturn(intr_frame_t *f, bool rt)
 
 void signal_reset_on_exec(proc_t *p)
 {
+	kthread_t *t = curthr;
+	t->altstack_sp = t->altstack_size = t->altstack_flags = 0;
 	spin_lock(&proc_lock);
 	for (int sig = 1; sig <= NSIG; sig++) {
 		k_sigaction_t *a = &p->sigactions[sig];
@@ -552,4 +644,118 @@ void signal_reset_on_exec(proc_t *p)
 		a->handler = keep_ignored;
 	}
 	spin_unlock(&proc_lock);
+}
+
+uint64_t signal_pending_set(void)
+{
+	kthread_t *t = curthr;
+	spin_lock(&proc_lock);
+	spin_lock(&sched_lock);
+	uint64_t set = (t->sig_pending | t->proc->sig_pending) & t->sig_blocked;
+	spin_unlock(&sched_lock);
+	spin_unlock(&proc_lock);
+	return set;
+}
+
+/* sched_lock held: may the thread sleep, nothing deliverable having come?
+ * Then a stale "interrupted" flag is cleared so that the sleep waits; a
+ * signal sent after this check sets it again and ends the sleep. */
+static bool quiet_locked(kthread_t *t, uint64_t also)
+{
+	if (t->cancelled || ((t->sig_pending | t->proc->sig_pending) & (~t->sig_blocked | also)))
+		return false;
+	t->sig_interrupt = false;
+	return true;
+}
+
+long signal_suspend(uint64_t mask)
+{
+	kthread_t *t = curthr;
+	wait_queue_t never;	/* only a signal or a cancel ends the wait */
+	wait_queue_init(&never);
+	spin_lock(&sched_lock);
+	t->sig_saved_mask = t->sig_blocked;
+	t->sig_restore_mask = true;
+	t->sig_blocked = mask & ~UNBLOCKABLE;
+	while (quiet_locked(t, 0))
+		sched_sleep_locked(&never, true);
+	spin_unlock(&sched_lock);
+	return -EINTR;	/* signal_deliver runs the handler, then restores */
+}
+
+long signal_timedwait(uint64_t set, int64_t timeout_ns, ksiginfo_t *info)
+{
+	kthread_t *t = curthr;
+	k_sigaction_t unused;
+	uint64_t deadline = 0;
+	long rc;
+	set &= ~UNBLOCKABLE;
+	if (timeout_ns > 0)
+		deadline = ticks_now() + (uint64_t)((timeout_ns + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
+	spin_lock(&sched_lock);
+	t->sig_waiting = set;	/* kept pending even if ignored meanwhile */
+	spin_unlock(&sched_lock);
+	for (;;) {
+		int sig = take_signal_from(t, set, false, &unused, info);
+		if (sig) {
+			rc = sig;
+			break;
+		}
+		uint64_t now = ticks_now();
+		if (timeout_ns == 0 || (timeout_ns > 0 && now >= deadline)) {
+			rc = -EAGAIN;
+			break;
+		}
+		spin_lock(&sched_lock);
+		bool quiet = quiet_locked(t, set);
+		spin_unlock(&sched_lock);
+		if (!quiet) {
+			if (signal_pending(t) || t->cancelled) {	/* another one: handle it */
+				rc = -EINTR;
+				break;
+			}
+			continue;	/* one of set: take it */
+		}
+		if (timeout_ns < 0) {
+			wait_queue_t never;
+			wait_queue_init(&never);
+			sched_cancellable_sleep_on(&never, NULL);
+		} else {
+			uint64_t left = deadline - now;
+			sched_sleep_ms((uint32_t)MIN(left * MS_PER_SEC / HZ, 0x7fffffffull));
+		}
+	}
+	spin_lock(&sched_lock);
+	t->sig_waiting = 0;
+	spin_unlock(&sched_lock);
+	return rc;
+}
+
+long signal_altstack(const linux_stack_t *ss, linux_stack_t *old, uint32_t user_esp)
+{
+	kthread_t *t = curthr;
+	bool on = on_altstack(t, user_esp);
+	if (old) {
+		old->ss_sp = t->altstack_sp;
+		old->ss_size = t->altstack_size;
+		old->ss_flags = !t->altstack_size ? SS_DISABLE
+			: (int32_t)(t->altstack_flags | (on ? SS_ONSTACK : 0));
+	}
+	if (!ss)
+		return 0;
+	if (on)
+		return -EPERM;
+	uint32_t mode = (uint32_t)ss->ss_flags & ~SS_AUTODISARM;
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		t->altstack_sp = t->altstack_size = t->altstack_flags = 0;
+		return 0;
+	}
+	if (ss->ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	t->altstack_sp = ss->ss_sp;
+	t->altstack_size = ss->ss_size;
+	t->altstack_flags = (uint32_t)ss->ss_flags & SS_AUTODISARM;
+	return 0;
 }

@@ -52,6 +52,8 @@
 #define NR_getpgrp 65
 #define NR_setsid 66
 #define NR_sigaction 67
+#define NR_sigsuspend 72
+#define NR_sigpending 73
 #define NR_setrlimit 75
 #define NR_getrlimit 76
 #define NR_getrusage 77
@@ -70,6 +72,8 @@
 #define NR_setpriority 97
 #define NR_statfs 99
 #define NR_socketcall 102
+#define NR_setitimer 104
+#define NR_getitimer 105
 #define NR_stat 106
 #define NR_lstat 107
 #define NR_fstat 108
@@ -144,6 +148,11 @@
 #define NR_get_thread_area 244
 #define NR_exit_group 252
 #define NR_set_tid_address 258
+#define NR_timer_create 259
+#define NR_timer_settime 260
+#define NR_timer_gettime 261
+#define NR_timer_getoverrun 262
+#define NR_timer_delete 263
 #define NR_clock_settime 264
 #define NR_clock_gettime 265
 #define NR_clock_getres 266
@@ -193,8 +202,11 @@
 #define NR_clock_settime64 404
 #define NR_clock_getres_time64 406
 #define NR_clock_nanosleep_time64 407
+#define NR_timer_gettime64 408
+#define NR_timer_settime64 409
 #define NR_mq_timedsend_time64 418
 #define NR_mq_timedreceive_time64 419
+#define NR_rt_sigtimedwait_time64 421
 #define NR_futex_time64 422
 #define NR_sched_rr_get_interval_time64 423
 #define NR_faccessat2 439

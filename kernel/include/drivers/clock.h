@@ -22,6 +22,8 @@ int64_t clock_monotonic_ns(void);
  * 00:00:00 UTC. */
 int64_t clock_realtime_ns(void);
 int64_t clock_realtime_sec(void);
+/* REALTIME - MONOTONIC: turns a wall-clock time into an uptime. */
+int64_t clock_realtime_offset_ns(void);
 void clock_realtime_ts(ktimespec_t *ts);
 
 /* A time the wall clock may be set to: not negative, tv_nsec in range,

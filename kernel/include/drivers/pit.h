@@ -11,6 +11,9 @@ uint64_t ticks_now(void);
 uint64_t uptime_ms(void);
 /* Called on every tick after the counter advances (the scheduler's hook). */
 extern void (*pit_tick_hook)(void);
+/* Called on every tick after pit_tick_hook, saying whether the tick
+ * interrupted user mode (CPU-time accounting, kernel/proc/timer.c). */
+extern void (*pit_cputime_hook)(bool from_user);
 /* Busy-waits at least ms milliseconds (interrupts must be on). */
 void pit_delay_ms(uint32_t ms);
 /* Ticks covering at least ms milliseconds (at least one). */

@@ -93,6 +93,15 @@ typedef struct kthread {
 	bool sig_interrupt;		/* a signal came: end cancellable sleeps */
 	int fault_sig, fault_code;	/* the last fault's signal and si_code */
 	uint32_t fault_addr;		/* and its address (si_addr) */
+	uint64_t sig_saved_mask;	/* sigsuspend: the mask to restore */
+	bool sig_restore_mask;		/* ... once a handler frame is built */
+	uint64_t sig_waiting;		/* sigtimedwait's set: kept though ignored */
+	uint32_t altstack_sp, altstack_size;	/* sigaltstack; size 0: none */
+	uint32_t altstack_flags;	/* SS_AUTODISARM */
+
+	/* CPU time (kernel/proc/timer.c): timer ticks that found the thread
+	 * running in user mode and in the kernel; under sched_lock. */
+	uint64_t utime_ticks, stime_ticks;
 } kthread_t;
 
 void kthread_init(void);

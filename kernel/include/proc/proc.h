@@ -64,6 +64,8 @@ typedef struct proc {
 	uint32_t umask;
 	k_sigaction_t sigactions[NSIG + 1];	/* under proc_lock */
 	uint64_t sig_pending;		/* process-directed, under proc_lock */
+	struct proc_timers *timers;	/* alarm, itimers, POSIX timers (proc/timer.c); NULL: none yet */
+	uint64_t cutime_ticks, cstime_ticks;	/* reaped children's CPU time, under proc_lock */
 } proc_t;
 
 /* Frees a process's address space (vmmap) when it is reaped; the VM sets
@@ -139,6 +141,9 @@ void proc_kill_all(void);
 /* pid -1: any child.  Returns the reaped pid, 0 (WNOHANG and none dead),
  * -ECHILD, or -EINTR. */
 int proc_waitpid(int pid, int *status, int options);
+/* The same, also giving the reaped child's CPU time (with its reaped
+ * children's) in ticks: user, system. */
+int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2]);
 size_t proc_count(void);
 /* Tests: where pid allocation resumes (to exercise wrap-around). */
 void proc_set_next_pid(int pid);

@@ -15,7 +15,9 @@
  * for now (there is no job-control stop yet).
  *
  * Action tables and process-pending sets are under proc_lock; thread
- * pending sets and masks under sched_lock. */
+ * pending sets, masks and sig_waiting under sched_lock; a thread's
+ * alternate stack and sigsuspend's saved mask are its own (only it
+ * touches them). */
 #pragma once
 #include "util/types.h"
 
@@ -42,6 +44,8 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGWINCH 28
 
 #define SIG_DFL 0u
@@ -72,6 +76,17 @@ typedef struct k_sigaction {
 struct proc;
 struct kthread;
 struct intr_frame;
+
+/* What a handler (SA_SIGINFO) or sigtimedwait learns about a signal: the
+ * head of Linux's siginfo_t and the first words of its union (kill:
+ * pid, uid; timers: timer id, overrun, sigval; faults: address). */
+typedef struct ksiginfo {
+	int32_t si_signo, si_errno, si_code;
+	uint32_t si_fields[3];
+} ksiginfo_t;
+#define SIGINFO_SIZE 128	/* Linux's siginfo_t */
+#define SI_USER 0
+#define SI_TIMER (-2)
 
 /* Sends sig to a thread; 0 or -EINVAL.  Safe in any thread. */
 int signal_send_thread(struct kthread *t, int sig);
@@ -117,5 +132,23 @@ int signal_sigprocmask(int how, const uint64_t *set, uint64_t *old);
 /* rt_sigreturn (rt) and sigreturn: restore the context saved in the
  * handler's frame, found from the user esp. */
 long signal_sigreturn(struct intr_frame *frame, bool rt);
-/* exec: handlers become SIG_DFL (ignored stay ignored). */
+/* exec: handlers become SIG_DFL (ignored stay ignored), no alternate
+ * stack. */
 void signal_reset_on_exec(struct proc *p);
+
+/* rt_sigpending: the pending signals the caller blocks. */
+uint64_t signal_pending_set(void);
+/* rt_sigsuspend: waits with mask until a signal is delivered; the old
+ * mask comes back when its handler returns.  Always -EINTR. */
+long signal_suspend(uint64_t mask);
+/* rt_sigtimedwait: takes a pending signal of set (info filled), waiting
+ * at most timeout_ns (< 0: for ever).  -EAGAIN on timeout, -EINTR when
+ * another signal is to be handled. */
+long signal_timedwait(uint64_t set, int64_t timeout_ns, ksiginfo_t *info);
+/* sigaltstack on the caller's thread (user esp for the EPERM check). */
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+typedef struct linux_stack { uint32_t ss_sp; int32_t ss_flags; uint32_t ss_size; } linux_stack_t;
+long signal_altstack(const linux_stack_t *ss, linux_stack_t *old, uint32_t user_esp);
