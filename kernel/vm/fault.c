@@ -18,6 +18,10 @@
  * file is SIGBUS (-ENXIO here), and truncate cannot run between the size
  * check and the mapping (it unmaps what it removes, afterwards).
  *
+ * A fault that finds no memory asks the OOM killer (vm/oom.c) to free
+ * some by killing the biggest process, and waits for it; only if it is
+ * itself the biggest does it fail (-ENOMEM: SIGKILL).
+ *
  * map->lock serialises faults and layout changes of one address space;
  * it is a kmutex because filling a page may sleep on the disk.  Lock
  * order: map->lock -> the file's fault bracket (its vn_mutex) -> the
@@ -31,43 +35,11 @@
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
-#include "proc/signal.h"
-#include "util/printf.h"
 #include "util/errno.h"
+#include "vm/oom.h"
 
 #define VM_OOM_RETRIES 10	/* a fault with no memory is retried ... */
 #define VM_OOM_WAIT_MS 10	/* ... this long apart, then it fails */
-
-/* The OOM killer: sends SIGKILL to the user process with the most mapped
- * pages, never init (as Linux), unless that is the caller; returns
- * whether it was someone else (the caller then waits for the memory).
- * Run only when a fault found no memory at all. */
-static bool oom_kill_other(void)
-{
-	proc_t *victim = NULL;
-	size_t most = 0;
-	list_t *l;
-	spin_lock(&proc_lock);
-	list_for_each(l, proc_list_locked()) {
-		proc_t *p = list_entry(l, proc_t, all_link);
-		if (p->state != PROC_RUNNING || !p->vmmap || !p->pagedir || p->pid == PID_INIT)
-			continue;
-		size_t pages = pt_count_user_pages(p->pagedir) + 1;
-		if (pages > most) {
-			most = pages;
-			victim = p;
-		}
-	}
-	bool other = victim && victim != curproc;
-	if (other) {
-		kprintf("out of memory: killing pid %d (%s), %u pages mapped\n", victim->pid,
-			victim->name, (unsigned)(most - 1));
-		victim->oom_killed = true;	/* its threads touch no more memory */
-		signal_send_proc_locked(victim, SIGKILL);
-	}
-	spin_unlock(&proc_lock);
-	return other;
-}
 
 static mmobj_t *chain_bottom(mmobj_t *o)
 {
@@ -133,7 +105,7 @@ int vm_handle_fault(uint32_t addr, uint32_t error_code)
 		 * whoever asks next (mapped pages are evictable, so that may be
 		 * an idle process whose program text was taken); the others
 		 * wait for its memory. */
-		if (rc != -ENOMEM || tries == VM_OOM_RETRIES || !oom_kill_other() ||
+		if (rc != -ENOMEM || tries == VM_OOM_RETRIES || !vm_oom_kill_other() ||
 		    sched_sleep_ms(VM_OOM_WAIT_MS) < 0)
 			break;
 	}
