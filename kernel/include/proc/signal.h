@@ -14,8 +14,8 @@
  * SIGKILL cannot be caught, blocked or ignored.  Stop signals are ignored
  * for now (there is no job-control stop yet).
  *
- * Every send may carry a siginfo (kill's SI_USER, sigqueue's value...),
- * kept on the pending set's queue: real-time
+ * Every send may carry a siginfo (kill's SI_USER, sigqueue's value, a
+ * message queue's SI_MESGQ...), kept on the pending set's queue: real-time
  * signals (SIGRTMIN and up) queue every instance, in order, each with its
  * own siginfo; a standard signal already pending is not queued again.  A
  * pending signal without a queued siginfo (timers, faults, SIGCHLD) gets
@@ -101,7 +101,7 @@ typedef struct ksiginfo {
 #define SIGRTMIN 32		/* from here on, every instance is queued */
 #define SIGQUEUE_MAX 1024	/* queued siginfos per process (sigqueue: EAGAIN) */
 
-/* Queue a signal with the siginfo it carries (rt_sigqueueinfo):
+/* Queue a signal with the siginfo it carries (rt_sigqueueinfo, mq_notify):
  * to process pid, or (tid > 0) to the live thread tid of process tgid
  * (tgid < 0: any).  A signal at or above SIGRTMIN gets a queue entry per
  * send, taken in order; a standard one already pending is not queued
