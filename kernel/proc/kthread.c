@@ -127,6 +127,7 @@ void kthread_exit(void *retval)
 		if (kthread_user_exit_hook && p->vmmap)
 			kthread_user_exit_hook(t);
 		timer_thread_exit(t);	/* its SIGEV_THREAD_ID timers signal no one */
+		signal_thread_free(t);	/* its queued siginfos (late ones: at destroy) */
 		proc_reap_threads(p);	/* free siblings that exited before */
 	}
 	spin_lock(&proc_lock);

@@ -112,8 +112,8 @@ int signal_queue_info(int tgid, int tid, int sig, const ksiginfo_t *info);
 void signal_send_thread_locked(struct kthread *t, int sig);
 /* proc_lock held: is sig pending in t (or, t NULL, in p's own set)? */
 bool signal_is_pending_locked(struct proc *p, struct kthread *t, int sig);
-/* Free the queued siginfos of a thread being destroyed, of a process
- * being released (idempotent). */
+/* Free the queued siginfos of a thread that exits or is destroyed, of
+ * a process being released (idempotent). */
 void signal_thread_free(struct kthread *t);
 void signal_proc_free(struct proc *p);
 

@@ -12,6 +12,9 @@
  *  - sigqueue to a child (which sees the parent's pid);
  *  - rt_sigqueueinfo's rules as Linux: a si_code >= 0 or SI_TKILL only
  *    to oneself (EPERM otherwise), EINVAL, ESRCH, EFAULT;
+ *  - a process and a thread that end with instances still queued (the
+ *    kernel frees them: runall's leak check); on M-OS, 1024 queued
+ *    instances per process, then EAGAIN (Linux: RLIMIT_SIGPENDING);
  *  - pthread_sigqueue (rt_tgsigqueueinfo) reaches the named thread,
  *    waking its sigtimedwait, with its value; EINVAL for ids <= 0, ESRCH for a thread of another
  *    process.
@@ -304,6 +307,47 @@ static void test_thread(void)
 	unblock(sig);
 }
 
+static void *queue_to_self(void *arg)
+{
+	(void)arg;
+	union sigval sv = { .sival_int = 1 };
+	for (int i = 0; i < 3; i++)
+		pthread_sigqueue(pthread_self(), SIGRTMIN + 5, sv);
+	return NULL;
+}
+
+/* In a child: instances left queued in a thread that ends and in the
+ * process when it exits; exit code 0 when all went as expected. */
+static void c_leave_queued(void *arg)
+{
+	(void)arg;
+	block(SIGRTMIN + 5);
+	pthread_t th;
+	if (pthread_create(&th, NULL, queue_to_self, NULL) != 0)
+		_exit(1);
+	pthread_join(th, NULL);
+	siginfo_t si;
+	if (take(SIGRTMIN + 5, &si) != 0)	/* they were the thread's */
+		_exit(2);
+	int n = 0;
+	while (queue_int(getpid(), SIGRTMIN + 5, n) == 0 && n < 5000)
+		n++;
+	int e = errno;
+	if (ut_is_mos() && (n != 1024 || e != EAGAIN)) {
+		printf("queued %d before %s, expected 1024 then EAGAIN\n", n, strerror(e));
+		_exit(3);
+	}
+	if (n < 10)
+		_exit(4);
+	_exit(0);	/* with all of them still queued */
+}
+
+static void test_left_queued(void)
+{
+	UT_CHECK_EXITED(ut_run_child(c_leave_queued, NULL), 0,
+			"instances left queued in an ended thread and an exiting process (and the limit)");
+}
+
 int main(void)
 {
 	test_self();
@@ -313,5 +357,6 @@ int main(void)
 	test_child();
 	test_errors();
 	test_thread();
+	test_left_queued();
 	return ut_done("t_sigqueue");
 }
