@@ -5,6 +5,11 @@
  * does the work; this file checks and copies what user space passes, in
  * Linux's order (sigsetsize, then pointers, then values).  The old calls
  * (sigsuspend, sigpending) see only signals 1-32, as on Linux.
+ *
+ * rt_sigqueueinfo and rt_tgsigqueueinfo (sigqueue(3), pthread_sigqueue)
+ * send a signal with the caller's siginfo; as on Linux, only a negative
+ * si_code other than SI_TKILL may go to another thread or process (the
+ * others would impersonate the kernel or kill): EPERM.
  */
 #include "api/linux_abi.h"
 #include "api/syscall_handlers.h"
@@ -110,4 +115,35 @@ SYSCALL(sigaltstack)
 	if (rc == 0 && a2 && copy_to_user((void *)a2, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	return rc;
+}
+
+/* The caller's siginfo for the queueing calls; the signal number is the
+ * call's.  -EFAULT, or -EPERM if it may not go to tid. */
+static long queued_info(uint32_t user, int tid, ksiginfo_t *info)
+{
+	if (copy_from_user(info, (void *)user, sizeof(*info)) < 0)
+		return -EFAULT;
+	if ((info->si_code >= 0 || info->si_code == SI_TKILL) && tid != curthr->utid)
+		return -EPERM;
+	return 0;
+}
+
+/* rt_sigqueueinfo(pid, sig, info) */
+SYSCALL(rt_sigqueueinfo)
+{
+	ksiginfo_t info;
+	long rc = queued_info(a3, (int)a1, &info);
+	return rc ? rc : signal_queue_info((int)a1, 0, (int)a2, &info);
+}
+
+/* rt_tgsigqueueinfo(tgid, tid, sig, info) */
+SYSCALL(rt_tgsigqueueinfo)
+{
+	ksiginfo_t info;
+	if (copy_from_user(&info, (void *)a4, sizeof(info)) < 0)
+		return -EFAULT;
+	if ((int32_t)a1 <= 0 || (int32_t)a2 <= 0)
+		return -EINVAL;
+	long rc = queued_info(a4, (int)a2, &info);
+	return rc ? rc : signal_queue_info((int)a1, (int)a2, (int)a3, &info);
 }

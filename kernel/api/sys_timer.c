@@ -8,7 +8,10 @@
  * and raw clocks have none: EOPNOTSUPP, as Linux; CPU-time clocks are not
  * supported yet: EINVAL).  An absolute REALTIME expiry is turned into an
  * uptime when it is set, so (unlike Linux) setting the clock afterwards
- * does not move it.  SIGEV_THREAD_ID needs threads: EINVAL for now.
+ * does not move it.  SIGEV_THREAD_ID names a thread of the caller's
+ * process (else EINVAL, as Linux); the kernel treats SIGEV_THREAD (which
+ * glibc never passes: it builds it on SIGEV_THREAD_ID) as SIGEV_SIGNAL,
+ * as Linux does.
  */
 #include "api/linux_abi.h"
 #include "api/cputime.h"
@@ -149,6 +152,16 @@ static long timer_clock_ok(uint32_t clock)
 	}
 }
 
+/* Is tid a live thread of the calling process? */
+static bool own_thread(int tid)
+{
+	spin_lock(&proc_lock);
+	kthread_t *t = tid > 0 ? proc_thread_lookup_locked(tid) : NULL;
+	bool mine = t && t->proc == curproc;
+	spin_unlock(&proc_lock);
+	return mine;
+}
+
 SYSCALL(timer_create)
 {
 	long rc = timer_clock_ok(a1);
@@ -157,14 +170,19 @@ SYSCALL(timer_create)
 	struct linux_sigevent ev = { 0, SIGALRM, SIGEV_SIGNAL, 0, { 0 } };
 	if (a2 && copy_from_user(&ev, (void *)a2, sizeof(ev)) < 0)
 		return -EFAULT;
-	if (ev.sigev_notify == SIGEV_SIGNAL) {
+	if (ev.sigev_notify == SIGEV_THREAD)
+		ev.sigev_notify = SIGEV_SIGNAL;
+	if (ev.sigev_notify == SIGEV_THREAD_ID && !own_thread(ev.sigev_tid))
+		return -EINVAL;
+	if (ev.sigev_notify == SIGEV_SIGNAL || ev.sigev_notify == SIGEV_THREAD_ID) {
 		if (ev.sigev_signo < 1 || ev.sigev_signo > NSIG)
 			return -EINVAL;
 	} else if (ev.sigev_notify != SIGEV_NONE) {
-		return -EINVAL;	/* SIGEV_THREAD_ID: no threads yet */
+		return -EINVAL;
 	}
 	int id;
-	rc = ptimer_create((int)a1, ev.sigev_notify, ev.sigev_signo, ev.sigev_value, !a2, &id);
+	rc = ptimer_create((int)a1, ev.sigev_notify, ev.sigev_signo, ev.sigev_tid,
+			   ev.sigev_value, !a2, &id);
 	if (rc)
 		return rc;
 	if (copy_to_user((void *)a3, &id, sizeof(id)) < 0) {

@@ -185,6 +185,8 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(sigpending, sigpending),
 	ENTRY(rt_sigtimedwait, rt_sigtimedwait),
 	ENTRY(rt_sigtimedwait_time64, rt_sigtimedwait_time64),
+	ENTRY(rt_sigqueueinfo, rt_sigqueueinfo),
+	ENTRY(rt_tgsigqueueinfo, rt_tgsigqueueinfo),
 	ENTRY(sigaltstack, sigaltstack),
 };
 

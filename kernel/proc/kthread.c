@@ -15,6 +15,8 @@
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/signal.h"
+#include "proc/timer.h"
 #include "entry/intr.h"
 #include "mm/kva.h"
 #include "mm/slab.h"
@@ -56,6 +58,7 @@ static void kthread_setup(kthread_t *t, proc_t *proc)
 	list_init(&t->proc_link);
 	list_init(&t->run_link);
 	list_init(&t->timer_link);
+	list_init(&t->sig_queue);
 	wait_queue_init(&t->joinq);
 	t->state = KT_RUNNABLE;
 	sched_thread_init(t);
@@ -123,6 +126,8 @@ void kthread_exit(void *retval)
 		 * other thread to be gone): clear_child_tid, robust list. */
 		if (kthread_user_exit_hook && p->vmmap)
 			kthread_user_exit_hook(t);
+		timer_thread_exit(t);	/* its SIGEV_THREAD_ID timers signal no one */
+		signal_thread_free(t);	/* its queued siginfos (late ones: at destroy) */
 		proc_reap_threads(p);	/* free siblings that exited before */
 	}
 	spin_lock(&proc_lock);
@@ -197,6 +202,7 @@ void kthread_destroy(kthread_t *thr)
 	list_remove(&thr->proc_link);
 	nthreads--;
 	spin_unlock(&proc_lock);
+	signal_thread_free(thr);
 	kva_free_guarded(thr->kstack, KTHREAD_STACK_PAGES);
 	if (thr->fpu_state)
 		slab_free(fpu_cache, thr->fpu_state);

@@ -13,6 +13,7 @@
 #include "proc/proc.h"
 #include "proc/kthread.h"
 #include "proc/timer.h"
+#include "proc/signal.h"
 #include "mm/kmalloc.h"
 #include "mm/slab.h"
 #include "util/debug.h"
@@ -72,6 +73,7 @@ static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
 	list_init(&p->children);
 	list_init(&p->child_link);
 	list_init(&p->threads);
+	list_init(&p->sig_queue);
 	wait_queue_init(&p->child_wait);
 	p->pagedir = kernel_pd;
 	p->state = PROC_RUNNING;
@@ -315,6 +317,7 @@ static void proc_reap(proc_t *p)
 void proc_release_resources(proc_t *p)
 {
 	proc_timers_exit(p);	/* idempotent */
+	signal_proc_free(p);	/* idempotent */
 	if (proc_fs_ops)
 		proc_fs_ops->release(p);	/* idempotent */
 	if (p->vmmap) {

@@ -17,6 +17,13 @@
  * frame to return to; sigtimedwait takes a signal of its set off the
  * pending sets itself (sig_waiting makes a sender wake it as if the set
  * were unblocked).  A siginfo's timer fields come from proc/timer.c.
+ *
+ * Siginfo queues (Linux's sigqueue lists): each pending set (a process's,
+ * a thread's) has a list of sigq_t, under proc_lock, counted per process
+ * in sigq_count.  An entry of signal s is there only while s's bit is set
+ * in that set; the bit stays set while another entry of s (or another
+ * timer's signal s, proc/timer.c) is left.  Entries are allocated before
+ * proc_lock is taken and freed after it is dropped.
  */
 #include "proc/signal.h"
 #include "proc/kthread.h"
@@ -28,6 +35,7 @@
 #include "boot/gdt.h"
 #include "drivers/pit.h"
 #include "entry/intr.h"
+#include "mm/kmalloc.h"
 #include "util/debug.h"
 #include "util/errno.h"
 #include "util/printf.h"
@@ -97,6 +105,12 @@ static const uint8_t sigreturn_code[8] = {
 	0x58, 0xb8, NR_sigreturn & 0xff, (NR_sigreturn >> 8) & 0xff, 0, 0, 0xcd, 0x80
 };
 
+/* A queued instance of a signal and the siginfo it carries. */
+typedef struct sigq {
+	list_t link;		/* on a proc's or thread's sig_queue */
+	ksiginfo_t info;
+} sigq_t;
+
 enum default_action { ACT_TERMINATE, ACT_IGNORE };
 
 static enum default_action default_action(int sig)
@@ -144,19 +158,55 @@ static bool blocked_by_all(proc_t *p, int sig)
 	return any;
 }
 
-/* proc_lock held. */
-static void send_locked(proc_t *p, int sig)
+/* proc_lock held: puts q (if any) on queue, whose set had `was` pending
+ * before this send; true if it took q.  A standard signal already
+ * pending keeps its first siginfo; past SIGQUEUE_MAX the siginfo is
+ * lost (the signal is still sent, as Linux does for kill). */
+static bool enqueue_locked(proc_t *p, list_t *queue, uint64_t was, int sig, sigq_t *q)
+{
+	if (!q || (sig < SIGRTMIN && (was & SIGBIT(sig))) || p->sigq_count >= SIGQUEUE_MAX)
+		return false;
+	list_insert_tail(queue, &q->link);
+	p->sigq_count++;
+	return true;
+}
+
+/* proc_lock held: moves every entry of the signals in `sigs` from queue
+ * to `dead` (freed by the caller with free_sigqs). */
+static void drop_queued_locked(proc_t *p, list_t *queue, uint64_t sigs, list_t *dead)
+{
+	list_t *l, *tmp;
+	list_for_each_safe(l, tmp, queue) {
+		sigq_t *q = list_entry(l, sigq_t, link);
+		if (sigs & SIGBIT(q->info.si_signo)) {
+			list_remove(&q->link);
+			p->sigq_count--;
+			list_insert_tail(dead, &q->link);
+		}
+	}
+}
+
+static void free_sigqs(list_t *dead)
+{
+	list_t *l;
+	while ((l = list_pop_head(dead)) != NULL)
+		kfree(list_entry(l, sigq_t, link));
+}
+
+/* proc_lock held; true if it took q. */
+static bool send_locked(proc_t *p, int sig, sigq_t *q)
 {
 	list_t *l;
 	if (p->state == PROC_DEAD)
-		return;
+		return false;
 	if (sig == SIGKILL || !p->vmmap) {	/* kernel processes only die */
 		if (sig == SIGKILL || default_action(sig) == ACT_TERMINATE)
 			proc_kill_locked(p, W_EXITCODE(0, sig));
-		return;
+		return false;
 	}
 	if (ignored(p, sig) && !blocked_by_all(p, sig))
-		return;
+		return false;
+	bool took = enqueue_locked(p, &p->sig_queue, p->sig_pending, sig, q);
 	p->sig_pending |= SIGBIT(sig);
 	/* One thread that does not block it is told (any thread that does
 	 * not block it may take it); if all block it, it waits. */
@@ -167,6 +217,7 @@ static void send_locked(proc_t *p, int sig)
 			break;
 		}
 	}
+	return took;
 }
 
 /* proc_lock held: process-directed signals in `sigs` that `from` has just
@@ -181,59 +232,123 @@ static void reroute_locked(proc_t *p, kthread_t *from, uint64_t sigs)
 	}
 }
 
-/* proc_lock held: a signal to one thread of a live process. */
-static void send_thread_locked(kthread_t *t, int sig)
+/* proc_lock held: a signal to one thread of a live process; true if it
+ * took q. */
+static bool send_thread_locked(kthread_t *t, int sig, sigq_t *q)
 {
 	proc_t *p = t->proc;
-	if (sig == SIGKILL || !p->vmmap) {
-		send_locked(p, sig);	/* the whole process dies */
-		return;
-	}
+	if (sig == SIGKILL || !p->vmmap)
+		return send_locked(p, sig, q);	/* the whole process dies */
 	if (ignored(p, sig))
-		return;
+		return false;
 	spin_lock(&sched_lock);
+	bool took = enqueue_locked(p, &t->sig_queue, t->sig_pending, sig, q);
 	t->sig_pending |= SIGBIT(sig);
-	bool wake = !(t->sig_blocked & SIGBIT(sig));
+	/* Told if it does not block it, or waits for it in sigtimedwait. */
+	bool wake = !(t->sig_blocked & ~t->sig_waiting & SIGBIT(sig));
 	spin_unlock(&sched_lock);
 	if (wake)
 		sched_interrupt(t);
+	return took;
+}
+
+void signal_send_thread_locked(kthread_t *t, int sig)
+{
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	send_thread_locked(t, sig, NULL);
+}
+
+bool signal_is_pending_locked(proc_t *p, kthread_t *t, int sig)
+{
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	if (!t)
+		return (p->sig_pending & SIGBIT(sig)) != 0;
+	spin_lock(&sched_lock);
+	bool pending = (t->sig_pending & SIGBIT(sig)) != 0;
+	spin_unlock(&sched_lock);
+	return pending;
+}
+
+/* proc_lock held: the process a kill-style pid names (a thread's id
+ * names its process, as on Linux), or NULL. */
+static proc_t *pid_target_locked(int pid)
+{
+	proc_t *p = proc_lookup_locked(pid);
+	if (!p) {
+		kthread_t *t = proc_thread_lookup_locked(pid);
+		p = t ? t->proc : NULL;
+	}
+	return p && p->state != PROC_DEAD ? p : NULL;
+}
+
+/* Sends sig with *info to a process (tid <= 0: pid tgid) or a thread;
+ * strict: -EAGAIN rather than lose a real-time siginfo. */
+static int queue_info(int tgid, int tid, int sig, const ksiginfo_t *info, bool strict)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (tid <= 0 && tgid <= 0)
+		return -ESRCH;
+	sigq_t *q = sig ? kmalloc(sizeof(*q)) : NULL;
+	if (sig && !q && strict)
+		return -ENOMEM;
+	if (q) {
+		q->info = *info;
+		q->info.si_signo = sig;
+	}
+	int rc = 0;
+	bool took = false;
+	spin_lock(&proc_lock);
+	kthread_t *t = tid > 0 ? proc_thread_lookup_locked(tid) : NULL;
+	proc_t *p = tid > 0 ? (t && (tgid < 0 || t->proc->pid == tgid) ? t->proc : NULL)
+		: pid_target_locked(tgid);
+	if (!p || p->state == PROC_DEAD)
+		rc = -ESRCH;
+	else if (strict && sig >= SIGRTMIN && p->sigq_count >= SIGQUEUE_MAX)
+		rc = -EAGAIN;
+	else if (sig)
+		took = t ? send_thread_locked(t, sig, q) : send_locked(p, sig, q);
+	spin_unlock(&proc_lock);
+	if (!took)
+		kfree(q);
+	return rc;
+}
+
+int signal_queue_info(int tgid, int tid, int sig, const ksiginfo_t *info)
+{
+	return queue_info(tgid, tid, sig, info, true);
+}
+
+/* kill's and tkill's siginfo: who sent it. */
+static ksiginfo_t sender_info(int code)
+{
+	ksiginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_code = code;
+	info.si_fields[0] = (uint32_t)curproc->pid;	/* si_pid; si_uid 0 */
+	return info;
 }
 
 int signal_send_tid(int tgid, int tid, int sig)
 {
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	spin_lock(&proc_lock);
-	kthread_t *t = proc_thread_lookup_locked(tid);
-	int rc = t && (tgid < 0 || t->proc->pid == tgid) && t->proc->state != PROC_DEAD
-		? 0 : -ESRCH;
-	if (rc == 0 && sig)
-		send_thread_locked(t, sig);
-	spin_unlock(&proc_lock);
-	return rc;
+	if (tid <= 0)
+		return -ESRCH;
+	ksiginfo_t info = sender_info(SI_TKILL);
+	return queue_info(tgid, tid, sig, &info, false);
 }
 
 void signal_send_proc_locked(proc_t *p, int sig)
 {
 	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
-	send_locked(p, sig);
+	send_locked(p, sig, NULL);
 }
 
 int signal_send_pid(int pid, int sig)
 {
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	proc_t *p = proc_lookup_locked(pid);
-	if (!p) {	/* a thread's id names its process, as on Linux */
-		kthread_t *t = proc_thread_lookup_locked(pid);
-		p = t ? t->proc : NULL;
-	}
-	int rc = (p && p->state != PROC_DEAD) ? 0 : -ESRCH;
-	if (rc == 0 && sig)
-		send_locked(p, sig);
-	spin_unlock(&proc_lock);
-	return rc;
+	ksiginfo_t info = sender_info(SI_USER);
+	return queue_info(pid, 0, sig, &info, false);
 }
 
 int signal_send_group(int pgid, int sig)
@@ -251,7 +366,7 @@ int signal_send_group(int pgid, int sig)
 			continue;
 		found++;
 		if (sig)
-			send_locked(p, sig);
+			send_locked(p, sig, NULL);
 	}
 	spin_unlock(&proc_lock);
 	return found ? 0 : -ESRCH;
@@ -296,21 +411,56 @@ void signal_force(kthread_t *t, int sig)
 	spin_unlock(&sched_lock);
 }
 
-/* Takes the lowest pending signal of `allowed` off the pending sets,
- * with its action and what the handler is told; 0 if none (and then,
- * with clear_interrupt, the sleep-interrupting flag is cleared). */
+/* proc_lock held: takes the first queued siginfo of sig off queue into
+ * *info (returning its entry, for the caller to free), or NULL; *more
+ * says whether another of sig is still queued there. */
+static sigq_t *collect_locked(proc_t *p, list_t *queue, int sig, ksiginfo_t *info, bool *more)
+{
+	list_t *l;
+	sigq_t *found = NULL;
+	*more = false;
+	list_for_each(l, queue) {
+		sigq_t *q = list_entry(l, sigq_t, link);
+		if (q->info.si_signo != sig)
+			continue;
+		if (found) {
+			*more = true;
+			break;
+		}
+		found = q;
+	}
+	if (found) {
+		list_remove(&found->link);
+		p->sigq_count--;
+		*info = found->info;
+	}
+	return found;
+}
+
+/* Takes the lowest pending signal of `allowed` off the pending sets (the
+ * thread's instance before the process's), with its action and what the
+ * handler is told; 0 if none (and then, with clear_interrupt, the
+ * sleep-interrupting flag is cleared). */
 static int take_signal_from(kthread_t *t, uint64_t allowed, bool clear_interrupt,
 			    k_sigaction_t *action, ksiginfo_t *info)
 {
 	proc_t *p = t->proc;
 	int sig = 0;
+	sigq_t *q = NULL;
+	bool mine = false, more = false;
 	spin_lock(&proc_lock);
 	spin_lock(&sched_lock);
 	uint64_t ready = (t->sig_pending | p->sig_pending) & allowed;
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
-		t->sig_pending &= ~SIGBIT(sig);
-		p->sig_pending &= ~SIGBIT(sig);
+		mine = (t->sig_pending & SIGBIT(sig)) != 0;
+		q = collect_locked(p, mine ? &t->sig_queue : &p->sig_queue, sig, info, &more);
+		if (!more) {
+			if (mine)
+				t->sig_pending &= ~SIGBIT(sig);
+			else
+				p->sig_pending &= ~SIGBIT(sig);
+		}
 		*action = p->sigactions[sig];
 		if (action->flags & SA_RESETHAND)
 			p->sigactions[sig].handler = SIG_DFL;
@@ -318,17 +468,24 @@ static int take_signal_from(kthread_t *t, uint64_t allowed, bool clear_interrupt
 		t->sig_interrupt = false;
 	}
 	spin_unlock(&sched_lock);
-	if (sig) {
+	if (sig && !q) {
 		memset(info, 0, sizeof(*info));
 		info->si_signo = sig;
 		if (sig == t->fault_sig) {	/* a fault: say where and why */
 			info->si_code = t->fault_code;
 			info->si_fields[0] = t->fault_addr;
-		} else {
-			timer_signal_taken(p, sig, info);
+		} else if (timer_signal_taken(p, mine ? t : NULL, sig, info)) {
+			/* another timer's signal sig is still queued there */
+			spin_lock(&sched_lock);
+			if (mine)
+				t->sig_pending |= SIGBIT(sig);
+			else
+				p->sig_pending |= SIGBIT(sig);
+			spin_unlock(&sched_lock);
 		}
 	}
 	spin_unlock(&proc_lock);
+	kfree(q);
 	return sig;
 }
 
@@ -517,16 +674,20 @@ int signal_sigaction(int sig, const k_sigaction_t *act, k_sigaction_t *old)
 	if (!valid_signal(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
 	proc_t *p = curproc;
+	list_t dead = LIST_INIT(dead);
 	spin_lock(&proc_lock);
 	if (old)
 		*old = p->sigactions[sig];
 	if (act) {
 		p->sigactions[sig] = *act;
 		p->sigactions[sig].mask &= ~UNBLOCKABLE;
-		if (ignored(p, sig))	/* POSIX: pending instances are discarded */
+		if (ignored(p, sig)) {	/* POSIX: pending instances are discarded */
 			p->sig_pending &= ~SIGBIT(sig);
+			drop_queued_locked(p, &p->sig_queue, SIGBIT(sig), &dead);
+		}
 	}
 	spin_unlock(&proc_lock);
+	free_sigqs(&dead);
 	return 0;
 }
 
@@ -758,4 +919,22 @@ long signal_altstack(const linux_stack_t *ss, linux_stack_t *old, uint32_t user_
 	t->altstack_size = ss->ss_size;
 	t->altstack_flags = (uint32_t)ss->ss_flags & SS_AUTODISARM;
 	return 0;
+}
+
+void signal_thread_free(kthread_t *t)
+{
+	list_t dead = LIST_INIT(dead);
+	spin_lock(&proc_lock);
+	drop_queued_locked(t->proc, &t->sig_queue, ~0ull, &dead);
+	spin_unlock(&proc_lock);
+	free_sigqs(&dead);
+}
+
+void signal_proc_free(proc_t *p)
+{
+	list_t dead = LIST_INIT(dead);
+	spin_lock(&proc_lock);
+	drop_queued_locked(p, &p->sig_queue, ~0ull, &dead);
+	spin_unlock(&proc_lock);
+	free_sigqs(&dead);
 }

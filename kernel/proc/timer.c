@@ -15,7 +15,14 @@
  * sigtimedwait); expiries meanwhile are counted as overruns, and the
  * count is latched at delivery for timer_getoverrun, as POSIX says.  If
  * the pending signal vanished otherwise (ignored, sigaction discarded
- * it), the next expiry queues a new one.
+ * it), the next expiry queues a new one.  Several timers may share a
+ * signal: each is queued on its own, and the signal stays pending until
+ * every one has been taken (timer_signal_taken says whether one is left).
+ *
+ * A SIGEV_THREAD_ID timer signals one thread of its process (target_tid,
+ * a user thread id); when that thread exits (timer_thread_exit) the
+ * target is cleared and its expiries signal no one, as on Linux, where
+ * the timer keeps the dead thread's pid and the signal finds no task.
  *
  * timer_lock protects `armed`, `fired`, every process's proc_timers (its
  * list, ids and itimers) and every ktimer's fields.  Lock order:
@@ -46,6 +53,7 @@ typedef struct ktimer {
 	int id;			/* timer_t; -1 for ITIMER_REAL */
 	int clock;
 	int notify, signo;
+	int target_tid;		/* SIGEV_THREAD_ID: the thread; 0 once it exited */
 	uint32_t sigval;
 	int64_t expiry_ns;	/* monotonic; 0: disarmed */
 	int64_t interval_ns;	/* 0: one-shot */
@@ -121,15 +129,26 @@ static void set_locked(ktimer_t *tm, const ktimer_spec_t *spec)
 static void notify_locked(ktimer_t *tm, uint32_t missed)
 {
 	proc_t *p = tm->proc;
-	if (tm->notify != SIGEV_SIGNAL)
+	kthread_t *t = NULL;
+	if (tm->notify == SIGEV_THREAD_ID) {
+		t = tm->target_tid ? proc_thread_lookup_locked(tm->target_tid) : NULL;
+		if (!t || t->proc != p) {	/* its thread is gone: no one to tell */
+			tm->sig_queued = false;
+			return;
+		}
+	} else if (tm->notify != SIGEV_SIGNAL) {
 		return;
-	if (tm->sig_queued && (p->sig_pending & SIGBIT(tm->signo))) {
+	}
+	if (tm->sig_queued && signal_is_pending_locked(p, t, tm->signo)) {
 		tm->overrun += 1 + missed;
 		return;
 	}
 	tm->overrun = missed;
-	signal_send_proc_locked(p, tm->signo);
-	tm->sig_queued = (p->sig_pending & SIGBIT(tm->signo)) != 0;
+	if (t)
+		signal_send_thread_locked(t, tm->signo);
+	else
+		signal_send_proc_locked(p, tm->signo);
+	tm->sig_queued = signal_is_pending_locked(p, t, tm->signo);
 }
 
 /* The bottom half: signals for every fired timer, periodic ones again. */
@@ -248,7 +267,8 @@ static ktimer_t *lookup_locked(proc_timers_t *pt, int id)
 	return NULL;
 }
 
-int ptimer_create(int clock, int notify, int signo, uint32_t sigval, bool default_sigval, int *id)
+int ptimer_create(int clock, int notify, int signo, int tid, uint32_t sigval,
+		  bool default_sigval, int *id)
 {
 	proc_timers_t *pt = my_timers();
 	if (!pt)
@@ -260,6 +280,7 @@ int ptimer_create(int clock, int notify, int signo, uint32_t sigval, bool defaul
 	tm->clock = clock;
 	tm->notify = notify;
 	tm->signo = signo;
+	tm->target_tid = notify == SIGEV_THREAD_ID ? tid : 0;
 	spin_lock(&timer_lock);
 	if (pt->count >= PTIMER_MAX) {
 		spin_unlock(&timer_lock);
@@ -447,26 +468,55 @@ static void take_locked(ktimer_t *tm, ksiginfo_t *info)
 	info->si_fields[2] = tm->sigval;
 }
 
-void timer_signal_taken(proc_t *p, int sig, ksiginfo_t *info)
+/* Did tm queue signal sig on t's set (t NULL: the process's)? */
+static bool queued_on(const ktimer_t *tm, const kthread_t *t, int sig)
+{
+	if (!tm->sig_queued || tm->signo != sig)
+		return false;
+	return tm->notify == SIGEV_THREAD_ID ? t && t->utid == tm->target_tid : !t;
+}
+
+bool timer_signal_taken(proc_t *p, kthread_t *t, int sig, ksiginfo_t *info)
 {
 	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
 	list_t *l;
+	bool taken = false, more = false;
 	spin_lock(&timer_lock);
 	proc_timers_t *pt = p->timers;
 	if (!pt)
 		goto out;
-	if (pt->real.sig_queued && sig == SIGALRM) {
+	if (queued_on(&pt->real, t, sig)) {
 		take_locked(&pt->real, info);
-		goto out;
+		taken = true;
 	}
 	list_for_each(l, &pt->list) {
 		ktimer_t *tm = list_entry(l, ktimer_t, proc_link);
-		if (tm->sig_queued && tm->signo == sig) {
-			take_locked(tm, info);
+		if (!queued_on(tm, t, sig))
+			continue;
+		if (taken) {
+			more = true;
 			break;
 		}
+		take_locked(tm, info);
+		taken = true;
 	}
 out:
+	spin_unlock(&timer_lock);
+	return more;
+}
+
+void timer_thread_exit(kthread_t *t)
+{
+	list_t *l;
+	spin_lock(&timer_lock);
+	proc_timers_t *pt = t->proc->timers;
+	if (pt) {
+		list_for_each(l, &pt->list) {
+			ktimer_t *tm = list_entry(l, ktimer_t, proc_link);
+			if (tm->notify == SIGEV_THREAD_ID && tm->target_tid == t->utid)
+				tm->target_tid = 0;
+		}
+	}
 	spin_unlock(&timer_lock);
 }
 

@@ -18,6 +18,9 @@
  * against MQ_BYTES_MAX when it is created, as Linux charges
  * RLIMIT_MSGQUEUE, so queues cannot take more than that between them.
  *
+ * A notification signal carries Linux's siginfo: si_code SI_MESGQ, the
+ * registration's sigev_value, and the sending process's pid and uid.
+ *
  * Reading a queue's file gives Linux's status line (QSIZE, NOTIFY,
  * SIGNO, NOTIFY_PID); unlinking it is mq_unlink.
  *
@@ -73,6 +76,7 @@ typedef struct mqueue {
 	int notify_pid;		/* registered process, 0 for none */
 	int notify_kind;	/* SIGEV_SIGNAL or SIGEV_NONE */
 	int notify_signo;
+	uint32_t notify_value;	/* sigev_value, for si_value */
 	uint32_t atime, mtime, ctime;
 } mqueue_t;
 
@@ -344,6 +348,17 @@ int mqueue_unlink(const char *name)
 	return 0;
 }
 
+/* The registered process's signal, with what Linux's siginfo tells. */
+static void notify(int pid, int sig, uint32_t value)
+{
+	ksiginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_code = SI_MESGQ;
+	info.si_fields[0] = (uint32_t)curproc->pid;	/* si_pid; si_uid 0 */
+	info.si_fields[2] = value;			/* si_value */
+	signal_queue_info(pid, 0, sig, &info);
+}
+
 long mqueue_send(int mqd, const void *msg, size_t len, uint32_t prio, const int64_t *timeout,
 		 mq_copy_fn copy)
 {
@@ -356,6 +371,7 @@ long mqueue_send(int mqd, const void *msg, size_t len, uint32_t prio, const int6
 	mqueue_t *q = MQ(f->f_vnode);
 	mq_msg_t *m = NULL;
 	int notify_pid = 0, notify_sig = 0;
+	uint32_t notify_value = 0;
 	if (len > (size_t)q->msgsize) {
 		rc = -EMSGSIZE;
 		goto out_put;
@@ -385,12 +401,13 @@ long mqueue_send(int mqd, const void *msg, size_t len, uint32_t prio, const int6
 	} else if (q->curmsgs == 1 && q->notify_pid && owner_alive(q->notify_pid)) {
 		notify_pid = q->notify_pid;	/* a registration is used once */
 		notify_sig = q->notify_kind == SIGEV_SIGNAL ? q->notify_signo : 0;
+		notify_value = q->notify_value;
 		q->notify_pid = 0;
 	}
 out_unlock:
 	kmutex_unlock(&q->lock);
 	if (notify_pid && notify_sig)
-		signal_send_pid(notify_pid, notify_sig);
+		notify(notify_pid, notify_sig, notify_value);
 out_put:
 	kfree(m);
 	fput(f);
@@ -466,6 +483,7 @@ int mqueue_notify(int mqd, const mq_sigevent_t *ev)
 		q->notify_pid = pid;
 		q->notify_kind = ev->sigev_notify;
 		q->notify_signo = ev->sigev_signo;
+		q->notify_value = ev->sigev_value;
 	}
 	kmutex_unlock(&q->lock);
 	fput(f);

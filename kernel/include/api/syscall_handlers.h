@@ -166,4 +166,6 @@ SYSCALL(rt_sigpending);
 SYSCALL(sigpending);
 SYSCALL(rt_sigtimedwait);
 SYSCALL(rt_sigtimedwait_time64);
+SYSCALL(rt_sigqueueinfo);
+SYSCALL(rt_tgsigqueueinfo);
 SYSCALL(sigaltstack);

@@ -113,6 +113,7 @@
 #define NR_rt_sigpending 176
 #define NR_rt_sigtimedwait 177
 #define NR_rt_sigqueueinfo 178
+#define NR_rt_tgsigqueueinfo 335
 #define NR_rt_sigsuspend 179
 #define NR_pread64 180
 #define NR_pwrite64 181

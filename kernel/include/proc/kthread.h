@@ -82,6 +82,7 @@ typedef struct kthread {
 	uint8_t *fpu_state;		/* FXSAVE area, 16-byte aligned; NULL: kernel only */
 	uint64_t sig_blocked;		/* signal mask */
 	uint64_t sig_pending;		/* signals sent to this thread */
+	list_t sig_queue;		/* their queued siginfos, under proc_lock */
 	uint32_t tls[GDT_TLS_ENTRIES][2];	/* its TLS descriptors */
 	int utid;			/* user-visible id (gettid): the pid for a
 					 * process's first thread, else from the pid

@@ -64,6 +64,8 @@ typedef struct proc {
 	uint32_t umask;
 	k_sigaction_t sigactions[NSIG + 1];	/* under proc_lock */
 	uint64_t sig_pending;		/* process-directed, under proc_lock */
+	list_t sig_queue;		/* their queued siginfos (proc/signal.c), under proc_lock */
+	int sigq_count;			/* queued siginfos, its threads' too, under proc_lock */
 	struct proc_timers *timers;	/* alarm, itimers, POSIX timers (proc/timer.c); NULL: none yet */
 	uint64_t cutime_ticks, cstime_ticks;	/* reaped children's CPU time, under proc_lock */
 } proc_t;

@@ -14,7 +14,15 @@
  * SIGKILL cannot be caught, blocked or ignored.  Stop signals are ignored
  * for now (there is no job-control stop yet).
  *
- * Action tables and process-pending sets are under proc_lock; thread
+ * Every send may carry a siginfo (kill's SI_USER, sigqueue's value, a
+ * message queue's SI_MESGQ...), kept on the pending set's queue: real-time
+ * signals (SIGRTMIN and up) queue every instance, in order, each with its
+ * own siginfo; a standard signal already pending is not queued again.  A
+ * pending signal without a queued siginfo (timers, faults, SIGCHLD) gets
+ * its siginfo when taken (faults, proc/timer.c) or a bare SI_USER.
+ *
+ * Action tables, process-pending sets and every siginfo queue (the
+ * process's and its threads') are under proc_lock; thread
  * pending sets, masks and sig_waiting under sched_lock; a thread's
  * alternate stack and sigsuspend's saved mask are its own (only it
  * touches them). */
@@ -86,7 +94,28 @@ typedef struct ksiginfo {
 } ksiginfo_t;
 #define SIGINFO_SIZE 128	/* Linux's siginfo_t */
 #define SI_USER 0
+#define SI_QUEUE (-1)
 #define SI_TIMER (-2)
+#define SI_MESGQ (-3)
+#define SI_TKILL (-6)
+#define SIGRTMIN 32		/* from here on, every instance is queued */
+#define SIGQUEUE_MAX 1024	/* queued siginfos per process (sigqueue: EAGAIN) */
+
+/* Queue a signal with the siginfo it carries (rt_sigqueueinfo, mq_notify):
+ * to process pid, or (tid > 0) to the live thread tid of process tgid
+ * (tgid < 0: any).  A signal at or above SIGRTMIN gets a queue entry per
+ * send, taken in order; a standard one already pending is not queued
+ * again (one instance, the first siginfo).  sig 0 only checks.  -EINVAL,
+ * -ESRCH, -EAGAIN (SIGQUEUE_MAX queued), -ENOMEM. */
+int signal_queue_info(int tgid, int tid, int sig, const ksiginfo_t *info);
+/* A signal to thread t of p, proc_lock held (SIGEV_THREAD_ID timers). */
+void signal_send_thread_locked(struct kthread *t, int sig);
+/* proc_lock held: is sig pending in t (or, t NULL, in p's own set)? */
+bool signal_is_pending_locked(struct proc *p, struct kthread *t, int sig);
+/* Free the queued siginfos of a thread that exits or is destroyed, of
+ * a process being released (idempotent). */
+void signal_thread_free(struct kthread *t);
+void signal_proc_free(struct proc *p);
 
 /* Sends sig to a thread; 0 or -EINVAL.  Safe in any thread. */
 int signal_send_thread(struct kthread *t, int sig);

@@ -4,7 +4,8 @@
  * ITIMER_REAL timer (alarm, setitimer: SIGALRM), the CPU-time itimers
  * ITIMER_VIRTUAL (user time: SIGVTALRM) and ITIMER_PROF (user and system
  * time: SIGPROF), and its POSIX timers (timer_create), each notifying by
- * a signal (SIGEV_SIGNAL) or not at all (SIGEV_NONE).  Expiries are
+ * a signal to the process (SIGEV_SIGNAL) or to one of its threads
+ * (SIGEV_THREAD_ID), or not at all (SIGEV_NONE).  Expiries are
  * absolute times on the monotonic clock (nanoseconds since boot, as
  * clock_monotonic_ns), checked at every timer tick; the system-call layer
  * converts relative and REALTIME times.
@@ -44,8 +45,8 @@ void timer_init(void);
 /* timer_create: a new timer of the calling process; its id in *id.
  * clock is only recorded (for timer_gettime's REALTIME conversion).
  * -ENOMEM, -EAGAIN. */
-int ptimer_create(int clock, int notify, int signo, uint32_t sigval, bool default_sigval,
-		  int *id);
+int ptimer_create(int clock, int notify, int signo, int tid, uint32_t sigval,
+		  bool default_sigval, int *id);
 /* Arms (spec->value_ns != 0: absolute monotonic expiry) or disarms id;
  * the previous setting into *old if not NULL.  -EINVAL for an unknown id. */
 int ptimer_settime(int id, const ktimer_spec_t *spec, ktimer_spec_t *old);
@@ -62,10 +63,14 @@ int itimer_get(int which, ktimer_spec_t *cur);
 void proc_timers_exec(struct proc *p);
 void proc_timers_exit(struct proc *p);
 
-/* A signal is being taken for delivery: if one of p's timers queued it,
- * fill in si_code and the timer fields and latch its overrun count.
+/* A signal is being taken for delivery from thread t's pending set (t
+ * NULL: from p's): if one of p's timers queued it there, fill in si_code
+ * and the timer fields and latch its overrun count.  True if another
+ * timer's signal sig is still queued there (the signal stays pending).
  * proc_lock held, sched_lock not. */
-void timer_signal_taken(struct proc *p, int sig, struct ksiginfo *info);
+bool timer_signal_taken(struct proc *p, struct kthread *t, int sig, struct ksiginfo *info);
+/* A user thread of p is exiting: its SIGEV_THREAD_ID timers signal no one. */
+void timer_thread_exit(struct kthread *t);
 
 /* CPU time in ticks: a thread's, a process's (its threads), and the
  * reaped children's (under proc_lock, added by cputime_reaped). */

@@ -17,11 +17,14 @@
  *  - descriptors survive fork; unlink leaves open descriptors working;
  *  - mq_notify: SIGEV_SIGNAL on arrival in an empty queue, once; EBUSY
  *    for a second registration (also from a child); not sent while a
- *    receiver waits; SIGEV_NONE; removal with NULL;
+ *    receiver waits; SIGEV_NONE; removal with NULL; the signal's siginfo
+ *    (si_code SI_MESGQ, si_value from the registration, si_pid and si_uid
+ *    of the sending process);
  *  - the raw calls 279/280 and their time64 versions 418/419;
  *  - M-OS only: the mqueue file system on /dev/mqueue (the status line,
  *    unlink there is mq_unlink, open(O_CREAT) there makes a queue, the
- *    queues outlive umount), and SIGEV_THREAD is ENOSYS (no threads).
+ *    queues outlive umount), and SIGEV_THREAD is ENOSYS (glibc 2.36 builds
+ *    it on a netlink socket, which M-OS does not have).
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -588,12 +591,53 @@ static void test_notify(void)
 	UT_EXPECT_ERRNO(mq_notify(q, &badsig), EINVAL);
 	UT_EXPECT_ERRNO(mq_notify(-1, &ev), EBADF);
 	if (ut_is_mos()) {
-		/* glibc's SIGEV_THREAD needs a netlink socket and futexes
-		 * (without them it aborts); the kernel says ENOSYS. */
+		/* glibc 2.36's SIGEV_THREAD needs an AF_NETLINK socket
+		 * (NETLINK_ROUTE, on which the kernel writes the
+		 * notification); M-OS has none, and the kernel says ENOSYS. */
 		struct sigevent th = { .sigev_notify = SIGEV_THREAD };
 		UT_EXPECT_ERRNO(syscall(SYS_mq_notify, q, &th), ENOSYS);
 	}
 	signal(SIGUSR2, SIG_DFL);
+	mq_close(q);
+	mq_unlink(n);
+}
+
+/* The notification signal's siginfo, taken with sigtimedwait: sent by a
+ * child, so si_pid is the child's. */
+static void test_notify_info(void)
+{
+	const char *n = qname("notinfo");
+	mqd_t q = mkq(n, O_RDWR, 4, 8);
+	if (ut_emulated() && mq_notify(q, NULL) < 0 && errno == ENOSYS) {
+		UT_SKIP("mq_notify siginfo: the emulator does not implement mq_notify");
+		mq_close(q);
+		mq_unlink(n);
+		return;
+	}
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &s, &old);
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	ev.sigev_value.sival_int = 4711;
+	UT_CHECK(mq_notify(q, &ev) == 0, "mq_notify: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(mq_send(q, "x", 1, 0) == 0 ? 0 : 1);
+	int st = 0;
+	ut_wait(pid, &st, 10000);
+	UT_CHECK_EXITED(st, 0, "the child sent");
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	struct timespec ts = { 5, 0 };
+	int r = sigtimedwait(&s, &si, &ts);
+	UT_CHECK(r == SIGUSR1, "the notification: %d (%s)", r, r < 0 ? strerror(errno) : "");
+	UT_CHECK(si.si_code == SI_MESGQ, "si_code %d, expected SI_MESGQ (%d)", si.si_code, SI_MESGQ);
+	UT_CHECK(si.si_value.sival_int == 4711, "si_value %d, expected 4711", si.si_value.sival_int);
+	UT_CHECK(si.si_pid == pid, "si_pid %d, expected the sender %d", si.si_pid, pid);
+	UT_CHECK(si.si_uid == getuid(), "si_uid %d, expected %d", si.si_uid, getuid());
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	mq_close(q);
 	mq_unlink(n);
 }
@@ -713,6 +757,7 @@ int main(void)
 	test_eintr();
 	test_fork_unlink();
 	test_notify();
+	test_notify_info();
 	if (ut_is_mos())
 		test_fs();
 	return ut_done("t_mqueue");

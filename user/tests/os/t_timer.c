@@ -19,6 +19,14 @@
  *    CLOCK_THREAD_CPUTIME_ID, times, getrusage) and sleeping adds almost
  *    none; a child's time reaches wait4's rusage, RUSAGE_CHILDREN and
  *    tms_cutime once it is reaped; errors;
+ *  - SIGEV_THREAD_ID: the signal goes to the named thread (pending there
+ *    while it blocks it, not run by another thread's handler; its own
+ *    handler runs in it) with SI_TIMER, the timer id and the value; once
+ *    the thread has exited, the timer signals no one; EINVAL for a thread
+ *    of another process or none;
+ *  - glibc's SIGEV_THREAD (a helper thread taking SIGTIMER, 32, in
+ *    sigwaitinfo from a SIGEV_THREAD_ID timer): the function runs with
+ *    the value in another thread, once per expiry of a periodic timer;
  *  - clock_nanosleep with TIMER_ABSTIME on MONOTONIC and REALTIME;
  *  - `sh -c 'sleep 1 & wait'` ($SHELL_BIN, default /bin/sh) takes >= 1 s
  *    and little CPU time: the shell sleeps in wait, it does not poll.
@@ -27,6 +35,7 @@
  * bounds loose (the tests run under TCG on a loaded machine).
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -682,6 +691,167 @@ static void test_abs_sleep(void)
 	}
 }
 
+/* ---- SIGEV_THREAD_ID and glibc's SIGEV_THREAD ---- */
+
+static volatile pid_t target_tid, hit_tid;
+static volatile int target_sig, target_code, target_value, target_timerid;
+static volatile int target_unblocked, target_stop;
+static volatile int hits, hit_code, hit_value;
+
+static void on_thread_timer(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	hit_tid = gettid();
+	hit_code = si->si_code;
+	hit_value = si->si_value.sival_int;
+	hits++;
+}
+
+/* Starts with SIGUSR2 blocked: first takes the timer's signal with
+ * sigtimedwait, then unblocks it and lets the handler run here. */
+static void *timer_target(void *arg)
+{
+	(void)arg;
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	target_tid = gettid();
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	struct timespec ts = { LATE_MS / 1000, 0 };
+	int r = sigtimedwait(&s, &si, &ts);
+	target_code = si.si_code;
+	target_value = si.si_value.sival_int;
+	target_timerid = si.si_timerid;
+	target_sig = r;
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+	target_unblocked = 1;
+	while (!target_stop)
+		ut_sleep_ms(5);
+	return NULL;
+}
+
+static void wait_set(volatile int *flag, long ms)
+{
+	long long end = ut_now_ms() + ms;
+	while (!*flag && ut_now_ms() < end)
+		ut_sleep_ms(2);
+}
+
+static void test_thread_id(void)
+{
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	struct sigaction sa = { .sa_sigaction = on_thread_timer, .sa_flags = SA_SIGINFO };
+	sigaction(SIGUSR2, &sa, NULL);
+	pthread_sigmask(SIG_BLOCK, &s, &old);
+	pthread_t th;
+	int rc = pthread_create(&th, NULL, timer_target, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);	/* main takes SIGUSR2 by its handler */
+	if (!UT_CHECK(rc == 0, "pthread_create: %s", strerror(rc)))
+		return;
+	wait_set((volatile int *)&target_tid, LATE_MS);
+
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev.sigev_signo = SIGUSR2;
+	ev.sigev_value.sival_int = 31;
+	ev._sigev_un._tid = target_tid;
+	timer_t id;
+	if (!UT_CHECK(timer_create(CLOCK_MONOTONIC, &ev, &id) == 0,
+		      "timer_create(SIGEV_THREAD_ID, a thread of ours): %s", strerror(errno))) {
+		target_stop = 1;
+		pthread_kill(th, SIGUSR2);
+		pthread_join(th, NULL);
+		return;
+	}
+	struct itimerspec its = { { 0, 0 }, { 0, 50 * MS } };
+	timer_settime(id, 0, &its, NULL);
+	wait_set(&target_sig, LATE_MS);
+	UT_CHECK(target_sig == SIGUSR2 && target_code == SI_TIMER && target_value == 31,
+		 "the named thread took signal %d code %d value %d, expected %d SI_TIMER 31",
+		 target_sig, target_code, target_value, SIGUSR2);
+	UT_CHECK_EMU(target_timerid == (int)(intptr_t)id, "the emulator hands out its own timer ids",
+		     "si_timerid %d, expected %d", target_timerid, (int)(intptr_t)id);
+	UT_CHECK(hits == 0, "the main thread's handler ran %d times for a signal to another thread",
+		 hits);
+
+	/* Now the thread unblocks it and the main thread blocks it. */
+	wait_set(&target_unblocked, LATE_MS);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	timer_settime(id, 0, &its, NULL);
+	wait_set(&hits, LATE_MS);
+	UT_CHECK(hits == 1 && hit_tid == target_tid && hit_code == SI_TIMER && hit_value == 31,
+		 "handler: %d runs, in thread %d (expected %d), code %d, value %d", hits,
+		 hit_tid, target_tid, hit_code, hit_value);
+
+	/* Once the thread is gone its timer signals no one. */
+	target_stop = 1;
+	pthread_join(th, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+	hits = 0;
+	struct itimerspec per = { { 0, 20 * MS }, { 0, 20 * MS } };
+	UT_CHECK(timer_settime(id, 0, &per, NULL) == 0, "the timer of an exited thread is still there");
+	ut_sleep_ms(200);
+	UT_CHECK(hits == 0, "after its thread exited the timer's signal ran %d handlers", hits);
+	UT_CHECK(timer_delete(id) == 0, "timer_delete");
+	sigset_t pending;
+	sigpending(&pending);
+	UT_CHECK(!sigismember(&pending, SIGUSR2), "nothing left pending");
+
+	/* EINVAL: a thread of another process, or none. */
+	ev._sigev_un._tid = getppid();
+	UT_EXPECT_ERRNO(timer_create(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	ev._sigev_un._tid = 0;
+	UT_EXPECT_ERRNO(timer_create(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	ev._sigev_un._tid = INT_MAX;
+	UT_EXPECT_ERRNO(timer_create(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	ev._sigev_un._tid = gettid();
+	ev.sigev_signo = 0;
+	UT_EXPECT_ERRNO(timer_create(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	signal(SIGUSR2, SIG_DFL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static volatile int cb_count, cb_value;
+static volatile pid_t cb_tid;
+
+static void on_expiry(union sigval v)
+{
+	cb_value = v.sival_int;
+	cb_tid = gettid();
+	__atomic_add_fetch(&cb_count, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_sigev_thread(void)
+{
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_THREAD;
+	ev.sigev_notify_function = on_expiry;
+	ev.sigev_value.sival_int = 8080;
+	timer_t id;
+	if (!UT_CHECK(timer_create(CLOCK_MONOTONIC, &ev, &id) == 0,
+		      "timer_create(SIGEV_THREAD): %s", strerror(errno)))
+		return;
+	struct itimerspec its = { { 0, 0 }, { 0, 50 * MS } };
+	timer_settime(id, 0, &its, NULL);
+	wait_set(&cb_count, LATE_MS);
+	UT_CHECK(cb_count == 1 && cb_value == 8080 && cb_tid != 0 && cb_tid != gettid(),
+		 "the function ran %d times with %d in thread %d (main %d)", cb_count, cb_value,
+		 cb_tid, gettid());
+	struct itimerspec per = { { 0, 30 * MS }, { 0, 30 * MS } };
+	timer_settime(id, 0, &per, NULL);
+	long long end = ut_now_ms() + LATE_MS;
+	while (cb_count < 4 && ut_now_ms() < end)
+		ut_sleep_ms(5);
+	UT_CHECK(cb_count >= 4, "periodic SIGEV_THREAD timer: %d runs, expected 4", cb_count);
+	UT_CHECK(timer_delete(id) == 0, "timer_delete");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strncmp(argv[1], "--", 2) == 0)
@@ -701,5 +871,7 @@ int main(int argc, char **argv)
 	test_cputime();
 	test_abs_sleep();
 	test_shell_wait();
+	test_thread_id();
+	test_sigev_thread();
 	return ut_done("t_timer");
 }
