@@ -193,10 +193,25 @@ static void send_thread_locked(kthread_t *t, int sig)
 		return;
 	spin_lock(&sched_lock);
 	t->sig_pending |= SIGBIT(sig);
+	t->sig_tkill &= ~SIGBIT(sig);
 	bool wake = !(t->sig_blocked & SIGBIT(sig));
 	spin_unlock(&sched_lock);
 	if (wake)
 		sched_interrupt(t);
+}
+
+/* proc_lock held: tkill/tgkill's signal.  Its handler is told SI_TKILL
+ * and the sender's pid, as on Linux: glibc's pthread_cancel handler acts
+ * on its SIGCANCEL only when both say it came from its own process. */
+static void send_tkill_locked(kthread_t *t, int sig)
+{
+	send_thread_locked(t, sig);
+	spin_lock(&sched_lock);
+	if (t->sig_pending & SIGBIT(sig)) {
+		t->sig_tkill |= SIGBIT(sig);
+		t->sig_tkill_pid[sig - 1] = curproc->pid;
+	}
+	spin_unlock(&sched_lock);
 }
 
 int signal_send_tid(int tgid, int tid, int sig)
@@ -208,7 +223,7 @@ int signal_send_tid(int tgid, int tid, int sig)
 	int rc = t && (tgid < 0 || t->proc->pid == tgid) && t->proc->state != PROC_DEAD
 		? 0 : -ESRCH;
 	if (rc == 0 && sig)
-		send_thread_locked(t, sig);
+		send_tkill_locked(t, sig);
 	spin_unlock(&proc_lock);
 	return rc;
 }
@@ -307,8 +322,12 @@ static int take_signal_from(kthread_t *t, uint64_t allowed, bool clear_interrupt
 	spin_lock(&proc_lock);
 	spin_lock(&sched_lock);
 	uint64_t ready = (t->sig_pending | p->sig_pending) & allowed;
+	int32_t tkill_pid = -1;	/* the sender, for a tkill/tgkill signal */
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
+		if (t->sig_pending & t->sig_tkill & SIGBIT(sig))
+			tkill_pid = t->sig_tkill_pid[sig - 1];
+		t->sig_tkill &= ~SIGBIT(sig);
 		t->sig_pending &= ~SIGBIT(sig);
 		p->sig_pending &= ~SIGBIT(sig);
 		*action = p->sigactions[sig];
@@ -324,6 +343,9 @@ static int take_signal_from(kthread_t *t, uint64_t allowed, bool clear_interrupt
 		if (sig == t->fault_sig) {	/* a fault: say where and why */
 			info->si_code = t->fault_code;
 			info->si_fields[0] = t->fault_addr;
+		} else if (tkill_pid >= 0) {
+			info->si_code = SI_TKILL;
+			info->si_fields[0] = (uint32_t)tkill_pid;	/* si_pid; si_uid 0 */
 		} else {
 			timer_signal_taken(p, sig, info);
 		}

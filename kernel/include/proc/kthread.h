@@ -14,6 +14,7 @@
 #include "util/types.h"
 #include "util/list.h"
 #include "main/cpu.h"
+#include "proc/signal.h"
 #include "proc/waitqueue.h"
 #include "boot/gdt.h"
 
@@ -82,6 +83,8 @@ typedef struct kthread {
 	uint8_t *fpu_state;		/* FXSAVE area, 16-byte aligned; NULL: kernel only */
 	uint64_t sig_blocked;		/* signal mask */
 	uint64_t sig_pending;		/* signals sent to this thread */
+	uint64_t sig_tkill;		/* those of them sent by tkill/tgkill */
+	int32_t sig_tkill_pid[NSIG];	/* and for each, the sender's pid */
 	uint32_t tls[GDT_TLS_ENTRIES][2];	/* its TLS descriptors */
 	int utid;			/* user-visible id (gettid): the pid for a
 					 * process's first thread, else from the pid

@@ -87,6 +87,7 @@ typedef struct ksiginfo {
 #define SIGINFO_SIZE 128	/* Linux's siginfo_t */
 #define SI_USER 0
 #define SI_TIMER (-2)
+#define SI_TKILL (-6)	/* tkill/tgkill: si_pid and si_uid say who */
 
 /* Sends sig to a thread; 0 or -EINVAL.  Safe in any thread. */
 int signal_send_thread(struct kthread *t, int sig);
