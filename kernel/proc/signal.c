@@ -189,12 +189,16 @@ static void send_thread_locked(kthread_t *t, int sig)
 		send_locked(p, sig);	/* the whole process dies */
 		return;
 	}
-	if (ignored(p, sig))
-		return;
+	/* As for a process: a blocked (or awaited) signal stays pending though
+	 * ignored, and wakes the thread if sigtimedwait awaits it. */
 	spin_lock(&sched_lock);
+	if (ignored(p, sig) && !((t->sig_blocked | t->sig_waiting) & SIGBIT(sig))) {
+		spin_unlock(&sched_lock);
+		return;
+	}
 	t->sig_pending |= SIGBIT(sig);
 	t->sig_tkill &= ~SIGBIT(sig);
-	bool wake = !(t->sig_blocked & SIGBIT(sig));
+	bool wake = !(t->sig_blocked & ~t->sig_waiting & SIGBIT(sig));
 	spin_unlock(&sched_lock);
 	if (wake)
 		sched_interrupt(t);
