@@ -32,6 +32,11 @@
 
 #define WAIT_MS 10000	/* the longest any handshake may take under TCG */
 
+/* Why a few checks cannot pass under qemu-i386 (7.2): it aborts when a
+ * forked child of a process that has run threads makes a thread. */
+#define QEMU_FORKED_THREADS "qemu-i386 aborts (a plugin assertion) when a forked child " \
+	"of a process that has run threads makes one"
+
 static pid_t tid(void)
 {
 	return (pid_t)syscall(SYS_gettid);
@@ -168,13 +173,86 @@ static void test_main_exit(void)
 	int st = ut_run_child(child_main_exits, NULL);
 	close(exit_pipe[1]);
 	char c = 0;
-	const char *why = "qemu-i386 7.2 aborts (a plugin assertion) when the main thread "
-		"exits while another runs";
-	UT_CHECK_EMU(read(exit_pipe[0], &c, 1) == 1 && c == 'L', why,
+	UT_CHECK_EMU(read(exit_pipe[0], &c, 1) == 1 && c == 'L', QEMU_FORKED_THREADS,
 		     "after main's pthread_exit the other thread still runs");
-	UT_CHECK_EMU(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, why,
+	UT_CHECK_EMU(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, QEMU_FORKED_THREADS,
 		     "the process ends with its last thread, status 0: %s", ut_status_str(st));
 	close(exit_pipe[0]);
+}
+
+/* fork in a process of several threads: the child holds only the caller,
+ * with the atfork handlers run on both sides, and may make threads. */
+static volatile int atfork_prepare, atfork_parent, atfork_child, spinners_stop;
+static void on_prepare(void) { atfork_prepare++; }
+static void on_parent(void) { atfork_parent++; }
+static void on_child(void) { atfork_child++; }
+
+static void *spin_until_told(void *unused)
+{
+	(void)unused;
+	while (!__atomic_load_n(&spinners_stop, __ATOMIC_SEQ_CST))
+		sched_yield();
+	return NULL;
+}
+
+static void test_fork_threaded(void)
+{
+	pthread_atfork(on_prepare, on_parent, on_child);
+	pthread_t spinners[3];
+	spinners_stop = 0;
+	for (int i = 0; i < 3; i++)
+		pthread_create(&spinners[i], NULL, spin_until_told, NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int code = 0;
+		if (atfork_child != 1 || atfork_prepare != 1)
+			code = 1;
+		else if (tid() != getpid())
+			code = 2;
+		else {
+			pthread_t th;
+			void *r = NULL;
+			if (pthread_create(&th, NULL, ret_arg_plus_one, (void *)6) != 0 ||
+			    pthread_join(th, &r) != 0 || r != (void *)7)
+				code = 3;
+		}
+		_exit(code);	/* the spinners were not copied: nothing keeps us */
+	}
+	int st = -1;
+	ut_wait(pid, &st, 60000);
+	UT_CHECK_EMU(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, QEMU_FORKED_THREADS,
+		     "a child forked by one of four threads has one thread, runs the child "
+		     "atfork handler and makes threads: %s", ut_status_str(st));
+	UT_CHECK(atfork_prepare == 1 && atfork_parent == 1 && atfork_child == 0,
+		 "the prepare and parent handlers ran in the parent (%d, %d, %d)",
+		 atfork_prepare, atfork_parent, atfork_child);
+	spinners_stop = 1;
+	for (int i = 0; i < 3; i++)
+		pthread_join(spinners[i], NULL);
+}
+
+/* A stack the caller supplies (pthread_attr_setstack). */
+static void *where_am_i(void *unused)
+{
+	(void)unused;
+	return __builtin_frame_address(0);
+}
+
+static void test_own_stack(void)
+{
+	enum { SIZE = 256 * 1024 };
+	void *stack = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	UT_CHECK(pthread_attr_setstack(&a, stack, SIZE) == 0, "attr_setstack");
+	pthread_t th;
+	void *r = NULL;
+	UT_CHECK(pthread_create(&th, &a, where_am_i, NULL) == 0 && pthread_join(th, &r) == 0,
+		 "a thread on a stack of our own");
+	UT_CHECK((char *)r >= (char *)stack && (char *)r < (char *)stack + SIZE,
+		 "it ran on that stack (%p in %p+%d)", r, stack, SIZE);
+	pthread_attr_destroy(&a);
+	munmap(stack, SIZE);
 }
 
 /* ---- cancellation ---- */
@@ -277,6 +355,35 @@ static void *disabled_cancellee(void *unused)
 	return (void *)3;
 }
 
+static volatile unsigned long async_spins;
+
+static void *async_cancellee(void *unused)
+{
+	(void)unused;
+	int old;
+	pthread_cleanup_push(count_cleanup, (void *)100);
+	pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &old);
+	cancel_ready = 1;
+	for (;;)
+		async_spins++;	/* no cancellation point: the signal interrupts it */
+	pthread_cleanup_pop(0);
+	return NULL;
+}
+
+static void test_cancel_async(void)
+{
+	pthread_t th;
+	cleanups = 0;
+	cancel_ready = 0;
+	pthread_create(&th, NULL, async_cancellee, NULL);
+	wait_for(&cancel_ready, 1, WAIT_MS);
+	ut_sleep_ms(20);
+	pthread_cancel(th);
+	void *r = NULL;
+	UT_CHECK(pthread_join(th, &r) == 0 && r == PTHREAD_CANCELED && cleanups == 100,
+		 "asynchronous cancellation of a computing thread: %p, cleanups %d", r, cleanups);
+}
+
 static void test_cancel(void)
 {
 	if (pipe(cancel_pipe) < 0) {
@@ -298,6 +405,7 @@ static void test_cancel(void)
 	UT_CHECK(cancel_disabled_done && r == PTHREAD_CANCELED,
 		 "a request while cancellation is disabled waits until it is enabled (%d, %p)",
 		 cancel_disabled_done, r);
+	test_cancel_async();
 }
 
 /* ---- mutexes ---- */
@@ -403,6 +511,12 @@ static void test_timedlock(void)
 	ts.tv_nsec = 1000000000L;
 	UT_CHECK(pthread_mutex_timedlock(&tmx, &ts) == EINVAL,
 		 "timedlock with tv_nsec 1e9 on a held mutex: EINVAL");
+	t0 = ut_now_ms();
+	ts = abs_after(CLOCK_MONOTONIC, 100);
+	rc = pthread_mutex_clocklock(&tmx, CLOCK_MONOTONIC, &ts);
+	dt = ut_now_ms() - t0;
+	UT_CHECK(rc == ETIMEDOUT && dt >= 90, "clocklock on MONOTONIC: ETIMEDOUT after 100 ms "
+		 "(%d, %lld ms)", rc, dt);
 	cancel_ready = 2;
 	ts = abs_after(CLOCK_REALTIME, WAIT_MS);
 	UT_CHECK(pthread_mutex_timedlock(&tmx, &ts) == 0, "timedlock gets it once released");
@@ -1118,6 +1232,152 @@ static void *idle_thread(void *unused)
 	return NULL;
 }
 
+static volatile int info_code, info_pid, info_tid;
+
+static void record_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	info_code = si->si_code;
+	info_pid = si->si_pid;
+	info_tid = tid();
+}
+
+static void test_kill_siginfo(void)
+{
+	struct sigaction sa = { .sa_sigaction = record_info, .sa_flags = SA_SIGINFO };
+	sigaction(SIGUSR1, &sa, NULL);
+	struct sig_target t = { 0, 0, 0 };
+	pthread_t th;
+	pthread_create(&th, NULL, sig_target_thread, &t);
+	long long end = ut_now_ms() + WAIT_MS;
+	while (!t.tid && ut_now_ms() < end)
+		ut_sleep_ms(2);
+	info_tid = 0;
+	pthread_kill(th, SIGUSR1);
+	end = ut_now_ms() + WAIT_MS;
+	while (!info_tid && ut_now_ms() < end)
+		ut_sleep_ms(2);
+	UT_CHECK(info_tid == t.tid && info_code == SI_TKILL && info_pid == getpid(),
+		 "pthread_kill's handler is told SI_TKILL and our pid (tid %d of %d, code %d, "
+		 "pid %d)", info_tid, (int)t.tid, info_code, info_pid);
+	t.stop = 1;
+	pthread_join(th, NULL);
+	signal(SIGUSR1, SIG_DFL);
+}
+
+static void test_ids_in_calls(void)
+{
+	struct sig_target t = { 0, 0, 0 };
+	pthread_t th;
+	pthread_create(&th, NULL, sig_target_thread, &t);
+	long long end = ut_now_ms() + WAIT_MS;
+	while (!t.tid && ut_now_ms() < end)
+		ut_sleep_ms(2);
+	cpu_set_t set;
+	UT_CHECK(sched_getaffinity(t.tid, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0,
+		 "sched_getaffinity(a thread's id)");
+	UT_CHECK(sched_getscheduler(t.tid) == SCHED_OTHER, "sched_getscheduler(a thread's id)");
+	struct sched_param sp = { 0 };
+	int pol = -1;
+	UT_CHECK(pthread_setschedparam(th, SCHED_OTHER, &sp) == 0 &&
+		 pthread_getschedparam(th, &pol, &sp) == 0 && pol == SCHED_OTHER,
+		 "pthread_setschedparam/getschedparam round trip (policy %d)", pol);
+	clockid_t cid;
+	struct timespec ts;
+	pthread_getcpuclockid(th, &cid);
+	UT_CHECK(clock_getres(cid, &ts) == 0, "clock_getres of a thread's CPU clock");
+	t.stop = 1;
+	pthread_join(th, NULL);
+	UT_EXPECT_ERRNO(sched_getaffinity(t.tid, sizeof(set), &set), ESRCH);
+	UT_EXPECT_ERRNO(clock_gettime(cid, &ts), EINVAL);
+}
+
+/* A signal to one thread interrupts that thread's sleep only. */
+struct sleeper {
+	volatile pid_t tid;
+	volatile int rc, err;
+};
+
+static void *sleeper(void *arg)
+{
+	struct sleeper *sl = arg;
+	sl->tid = tid();
+	struct timespec ts = { 1, 0 };
+	sl->rc = nanosleep(&ts, NULL);
+	sl->err = errno;
+	return NULL;
+}
+
+static void *thread_sigwaiter(void *arg)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	int sig = 0;
+	*(volatile pid_t *)arg = tid();
+	int rc = sigwait(&s, &sig);
+	return (void *)(intptr_t)(rc == 0 ? sig : -1);
+}
+
+static void test_thread_directed(void)
+{
+	struct sigaction sa = { .sa_handler = record_handler };	/* no SA_RESTART */
+	sigaction(SIGUSR1, &sa, NULL);
+	struct sleeper sl[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, sleeper, &sl[i]);
+	long long end = ut_now_ms() + WAIT_MS;
+	while ((!sl[0].tid || !sl[1].tid) && ut_now_ms() < end)
+		ut_sleep_ms(2);
+	ut_sleep_ms(100);
+	long long t0 = ut_now_ms();
+	pthread_kill(th[0], SIGUSR1);
+	pthread_join(th[0], NULL);
+	long long dt0 = ut_now_ms() - t0;
+	pthread_join(th[1], NULL);
+	UT_CHECK(sl[0].rc == -1 && sl[0].err == EINTR && dt0 < 700,
+		 "the signalled thread's nanosleep ended with EINTR (%d/%s after %lld ms)",
+		 sl[0].rc, ut_errname(sl[0].err), dt0);
+	UT_CHECK(sl[1].rc == 0, "the other thread slept its whole second (%d/%s)", sl[1].rc,
+		 ut_errname(sl[1].err));
+	signal(SIGUSR1, SIG_DFL);
+
+	/* sigwait takes a signal pthread_kill sent to that thread. */
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &s, &old);
+	volatile pid_t wtid = 0;
+	pthread_t w;
+	void *r = NULL;
+	pthread_create(&w, NULL, thread_sigwaiter, (void *)&wtid);
+	end = ut_now_ms() + WAIT_MS;
+	while (!wtid && ut_now_ms() < end)
+		ut_sleep_ms(2);
+	ut_sleep_ms(50);
+	pthread_kill(w, SIGUSR2);
+	pthread_join(w, &r);
+	UT_CHECK(r == (void *)SIGUSR2, "sigwait took the signal pthread_kill sent its thread (%p)",
+		 r);
+	sigpending(&s);
+	UT_CHECK(!sigismember(&s, SIGUSR2), "nothing is left pending");
+
+	/* An ignored signal sent to a thread that blocks it stays pending. */
+	signal(SIGUSR2, SIG_IGN);
+	pthread_kill(pthread_self(), SIGUSR2);
+	sigpending(&s);
+	UT_CHECK(sigismember(&s, SIGUSR2), "an ignored signal pthread_kill sent to a thread "
+		 "blocking it is pending there");
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	struct timespec zero = { 0, 0 };
+	UT_CHECK(sigtimedwait(&s, NULL, &zero) == SIGUSR2, "and sigtimedwait takes it");
+	signal(SIGUSR2, SIG_DFL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static void test_affinity(void)
 {
 	cpu_set_t before, set, got;
@@ -1296,6 +1556,8 @@ int main(void)
 	main_thread = pthread_self();
 	SECTION(test_create_join);
 	SECTION(test_main_exit);
+	SECTION(test_fork_threaded);
+	SECTION(test_own_stack);
 	SECTION(test_cancel);
 	SECTION(test_mutex_types);
 	SECTION(test_timedlock);
@@ -1310,6 +1572,9 @@ int main(void)
 	SECTION(test_once);
 	SECTION(test_tsd_tls);
 	SECTION(test_signals);
+	SECTION(test_thread_directed);
+	SECTION(test_kill_siginfo);
+	SECTION(test_ids_in_calls);
 	SECTION(test_affinity);
 	SECTION(test_cpu_clocks);
 	SECTION(test_stress);
