@@ -180,6 +180,43 @@ static void test_main_exit(void)
 	close(exit_pipe[0]);
 }
 
+/* exit() from a second thread ends the process, with the main thread
+ * blocked in pthread_join meanwhile. */
+static void *sleep_long(void *unused)
+{
+	(void)unused;
+	ut_sleep_ms(20000);
+	return NULL;
+}
+
+static void *exit_five(void *unused)
+{
+	(void)unused;
+	ut_sleep_ms(50);
+	exit(5);
+}
+
+static void child_thread_exits(void *unused)
+{
+	(void)unused;
+	pthread_t a, b;
+	if (pthread_create(&a, NULL, sleep_long, NULL) != 0 ||
+	    pthread_create(&b, NULL, exit_five, NULL) != 0)
+		_exit(2);
+	pthread_join(a, NULL);
+	_exit(3);
+}
+
+static void test_thread_exit_ends_process(void)
+{
+	long long t0 = ut_now_ms();
+	int st = ut_run_child(child_thread_exits, NULL);
+	long long dt = ut_now_ms() - t0;
+	UT_CHECK_EMU(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 5 && dt < 10000,
+		     QEMU_FORKED_THREADS, "exit(5) in a second thread ends the process at once "
+		     "(%s after %lld ms)", ut_status_str(st), dt);
+}
+
 /* fork in a process of several threads: the child holds only the caller,
  * with the atfork handlers run on both sides, and may make threads. */
 static volatile int atfork_prepare, atfork_parent, atfork_child, spinners_stop;
@@ -1320,6 +1357,47 @@ static void *thread_sigwaiter(void *arg)
 	return (void *)(intptr_t)(rc == 0 ? sig : -1);
 }
 
+/* Several threads in sigwait for one process-directed signal: each
+ * kill wakes one of them, and every one gets its signal. */
+#define SIGWAITERS 4
+static volatile int sigwaits_done;
+
+static void *counting_sigwaiter(void *unused)
+{
+	(void)unused;
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	int sig = 0;
+	if (sigwait(&s, &sig) == 0 && sig == SIGUSR1)
+		__atomic_add_fetch(&sigwaits_done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void test_many_sigwaiters(void)
+{
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &s, &old);
+	pthread_t th[SIGWAITERS];
+	sigwaits_done = 0;
+	for (int i = 0; i < SIGWAITERS; i++)
+		pthread_create(&th[i], NULL, counting_sigwaiter, NULL);
+	ut_sleep_ms(100);
+	int in_turn = 1;
+	for (int i = 1; i <= SIGWAITERS; i++) {
+		kill(getpid(), SIGUSR1);
+		in_turn &= wait_for(&sigwaits_done, i, WAIT_MS);
+	}
+	for (int i = 0; i < SIGWAITERS; i++)
+		pthread_join(th[i], NULL);
+	UT_CHECK(in_turn && sigwaits_done == SIGWAITERS,
+		 "%d kills woke %d sigwait threads one at a time (%d took theirs)", SIGWAITERS,
+		 SIGWAITERS, sigwaits_done);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static void test_thread_directed(void)
 {
 	struct sigaction sa = { .sa_handler = record_handler };	/* no SA_RESTART */
@@ -1556,6 +1634,7 @@ int main(void)
 	main_thread = pthread_self();
 	SECTION(test_create_join);
 	SECTION(test_main_exit);
+	SECTION(test_thread_exit_ends_process);
 	SECTION(test_fork_threaded);
 	SECTION(test_own_stack);
 	SECTION(test_cancel);
@@ -1573,6 +1652,7 @@ int main(void)
 	SECTION(test_tsd_tls);
 	SECTION(test_signals);
 	SECTION(test_thread_directed);
+	SECTION(test_many_sigwaiters);
 	SECTION(test_kill_siginfo);
 	SECTION(test_ids_in_calls);
 	SECTION(test_affinity);
