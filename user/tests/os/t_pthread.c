@@ -29,6 +29,7 @@
 #include <semaphore.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #define WAIT_MS 10000	/* the longest any handshake may take under TCG */
 
@@ -1320,6 +1321,12 @@ static void test_ids_in_calls(void)
 	UT_CHECK(pthread_setschedparam(th, SCHED_OTHER, &sp) == 0 &&
 		 pthread_getschedparam(th, &pol, &sp) == 0 && pol == SCHED_OTHER,
 		 "pthread_setschedparam/getschedparam round trip (policy %d)", pol);
+	int main_nice = getpriority(PRIO_PROCESS, 0);
+	UT_CHECK(setpriority(PRIO_PROCESS, t.tid, main_nice + 3) == 0 &&
+		 getpriority(PRIO_PROCESS, t.tid) == main_nice + 3 &&
+		 getpriority(PRIO_PROCESS, 0) == main_nice,
+		 "setpriority(PRIO_PROCESS, a thread's id) changes that thread only (%d, main %d)",
+		 getpriority(PRIO_PROCESS, t.tid), getpriority(PRIO_PROCESS, 0));
 	clockid_t cid;
 	struct timespec ts;
 	pthread_getcpuclockid(th, &cid);
