@@ -33,11 +33,17 @@
 #define CPUMASK_BYTES sizeof(uint32_t)	/* the kernel's cpu mask (NCPUS_MAX <= 32) */
 #define NSEC_PER_SEC 1000000000u
 
-/* The thread pid names (0: the caller); proc_lock held.  NULL: none. */
+/* The thread pid names (0: the caller); proc_lock held.  NULL: none.
+ * As on Linux the id is a thread id (pthread_setaffinity_np and
+ * pthread_setschedparam pass one); a process id whose first thread has
+ * exited still names the process's oldest live thread. */
 static kthread_t *target_locked(int32_t pid)
 {
 	if (pid == 0)
 		return curthr;
+	kthread_t *t = proc_thread_lookup_locked(pid);
+	if (t && t->proc->pid != 0)
+		return t;
 	proc_t *p = pid > 0 ? proc_lookup_locked(pid) : NULL;
 	if (!p || p->pid == 0 || list_empty(&p->threads))
 		return NULL;	/* pid 0's idle thread is not a target */

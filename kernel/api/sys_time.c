@@ -21,7 +21,10 @@
 #include "api/usercopy.h"
 #include "drivers/clock.h"
 #include "drivers/pit.h"
+#include "proc/kthread.h"
+#include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/timer.h"
 #include "util/errno.h"
 #include "util/spinlock.h"
 
@@ -33,9 +36,49 @@
 static spinlock_t tz_lock = SPINLOCK_INIT("settimeofday's timezone");
 static struct linux_timezone sys_tz;	/* under tz_lock */
 
+/*
+ * Linux's CPU-clock ids (clock_getcpuclockid, pthread_getcpuclockid) are
+ * negative: ~id << 3, plus CPUCLOCK_PERTHREAD for a thread's clock, plus
+ * which time (PROF and SCHED: user + system; VIRT: user).  Id 0 is the
+ * caller.  A thread clock names a thread of the caller's process, as on
+ * Linux (else EINVAL); a process clock, on M-OS, only the caller's own
+ * process (Linux lets any process be read).
+ */
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_WHICH_MASK 3
+#define CPUCLOCK_VIRT 1
+#define CPUCLOCK_MAX 3
+#define CPUCLOCK_ID(clock) (~((int32_t)(clock) >> 3))
+
+static long cpu_clock_read(int32_t clock, int64_t *ns)
+{
+	int which = clock & CPUCLOCK_WHICH_MASK;
+	int id = CPUCLOCK_ID(clock);
+	uint64_t user, sys;
+	if (which >= CPUCLOCK_MAX)
+		return -EINVAL;
+	if (clock & CPUCLOCK_PERTHREAD) {
+		spin_lock(&proc_lock);
+		kthread_t *t = id ? proc_thread_lookup_locked(id) : curthr;
+		if (t && t->proc == curproc)
+			cputime_thread(t, &user, &sys);	/* it cannot be freed: proc_lock */
+		spin_unlock(&proc_lock);
+		if (!t || t->proc != curproc)
+			return -EINVAL;
+	} else {
+		if (id != 0 && id != curproc->pid)
+			return -EINVAL;
+		cputime_proc(curproc, &user, &sys);
+	}
+	*ns = (int64_t)((which == CPUCLOCK_VIRT ? user : user + sys) * (NSEC_PER_SEC / HZ));
+	return 0;
+}
+
 /* Nanoseconds on the given clock into *ns; -EINVAL for unknown clocks. */
 static long clock_read(uint32_t clock, int64_t *ns)
 {
+	if ((int32_t)clock < 0)
+		return cpu_clock_read((int32_t)clock, ns);
 	switch (clock) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
@@ -244,7 +287,8 @@ SYSCALL(nanosleep)
  * thread's CPU clock, M-OS the process's too (it cannot wake on it). */
 static bool sleep_clock_ok(uint32_t clock)
 {
-	return clock != CLOCK_PROCESS_CPUTIME_ID && clock != CLOCK_THREAD_CPUTIME_ID;
+	return clock != CLOCK_PROCESS_CPUTIME_ID && clock != CLOCK_THREAD_CPUTIME_ID &&
+	       (int32_t)clock >= 0;
 }
 
 SYSCALL(clock_nanosleep)

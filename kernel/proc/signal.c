@@ -239,9 +239,13 @@ static bool send_thread_locked(kthread_t *t, int sig, sigq_t *q)
 	proc_t *p = t->proc;
 	if (sig == SIGKILL || !p->vmmap)
 		return send_locked(p, sig, q);	/* the whole process dies */
-	if (ignored(p, sig))
-		return false;
+	/* As for a process: a blocked (or awaited) signal stays pending though
+	 * ignored, and wakes the thread if sigtimedwait awaits it. */
 	spin_lock(&sched_lock);
+	if (ignored(p, sig) && !((t->sig_blocked | t->sig_waiting) & SIGBIT(sig))) {
+		spin_unlock(&sched_lock);
+		return false;
+	}
 	bool took = enqueue_locked(p, &t->sig_queue, t->sig_pending, sig, q);
 	t->sig_pending |= SIGBIT(sig);
 	/* Told if it does not block it, or waits for it in sigtimedwait. */

@@ -14,6 +14,7 @@
 #include "util/types.h"
 #include "util/list.h"
 #include "main/cpu.h"
+#include "proc/signal.h"
 #include "proc/waitqueue.h"
 #include "boot/gdt.h"
 
