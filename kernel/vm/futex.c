@@ -252,18 +252,25 @@ static void move_waiter(futex_waiter_t *w, const futex_key_t *to, list_t *dest)
 	list_insert_tail(dest, &w->link);
 }
 
+/* Both keys of a two-word operation (requeue, wake-op), or neither. */
+static int key_get_pair(uint32_t uaddr, uint32_t uaddr2, bool shared, futex_key_t *k1,
+			futex_key_t *k2)
+{
+	int rc = key_get(curproc, uaddr, shared, k1);
+	if (rc == 0 && (rc = key_get(curproc, uaddr2, shared, k2)) != 0)
+		key_put(k1);
+	return rc;
+}
+
 int futex_requeue(uint32_t uaddr, uint32_t uaddr2, bool shared, int nwake,
 		  int nrequeue, bool cmp, uint32_t cmpval)
 {
 	if (nwake < 0 || nrequeue < 0)
 		return -EINVAL;
 	futex_key_t k1, k2;
-	int rc = key_get(curproc, uaddr, shared, &k1);
+	int rc = key_get_pair(uaddr, uaddr2, shared, &k1, &k2);
 	if (rc)
 		return rc;
-	rc = key_get(curproc, uaddr2, shared, &k2);
-	if (rc)
-		goto out_put_k1;
 
 	kmutex_lock(&futex_mutex);
 	if (cmp) {
@@ -297,7 +304,6 @@ int futex_requeue(uint32_t uaddr, uint32_t uaddr2, bool shared, int nwake,
 out_unlock:
 	kmutex_unlock(&futex_mutex);
 	key_put(&k2);
-out_put_k1:
 	key_put(&k1);
 	return rc;
 }
@@ -349,12 +355,9 @@ int futex_wake_op(uint32_t uaddr, uint32_t uaddr2, bool shared, int nwake,
 	if (!apply_op(encoded_op, 0, &new) || compare_op(encoded_op, 0) < 0)
 		return -ENOSYS;
 	futex_key_t k1, k2;
-	int rc = key_get(curproc, uaddr, shared, &k1);
+	int rc = key_get_pair(uaddr, uaddr2, shared, &k1, &k2);
 	if (rc)
 		return rc;
-	rc = key_get(curproc, uaddr2, shared, &k2);
-	if (rc)
-		goto out_put_k1;
 
 	/* The read-modify-write is atomic with respect to other futex calls
 	 * (futex_mutex), not to user code storing into the word meanwhile on
@@ -375,7 +378,6 @@ int futex_wake_op(uint32_t uaddr, uint32_t uaddr2, bool shared, int nwake,
 out_unlock:
 	kmutex_unlock(&futex_mutex);
 	key_put(&k2);
-out_put_k1:
 	key_put(&k1);
 	return rc;
 }
