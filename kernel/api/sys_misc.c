@@ -28,7 +28,6 @@
 #define GETRANDOM_MAX (1u << 20)
 #define RANDOM_CHUNK 256
 #define USER_STACK_LIMIT (8u << 20)
-#define NOFILE_LIMIT 1024
 #define PS_BUF_MAX 16384
 
 SYSCALL(uname)

@@ -19,6 +19,7 @@
 #include "mm/kmalloc.h"
 #include "mm/pframe.h"
 #include "proc/kcond.h"
+#include "proc/pollwait.h"
 #include "util/debug.h"
 #include "util/errno.h"
 #include "util/string.h"
@@ -202,12 +203,39 @@ static int pipe_stat(vnode_t *vn, struct stat64 *st)
 	return 0;
 }
 
+/* A reader's end is readable with data or once no writer is left
+ * (POLLHUP); a writer's end writable with PIPE_BUF bytes free, in error
+ * once no reader is left.  Changes are broadcast on the two conditions. */
+static uint32_t pipe_poll(vnode_t *vn, uint32_t fmode, poll_table_t *pt)
+{
+	pipe_t *p = vn->vn_i;
+	uint32_t ev = 0;
+	kmutex_lock(&p->lock);
+	if (fmode & FMODE_READ) {
+		poll_wait(pt, &p->readable.waiters);
+		if (p->count > 0)
+			ev |= POLLIN | POLLRDNORM;
+		if (p->writers == 0)
+			ev |= POLLHUP;
+	}
+	if (fmode & FMODE_WRITE) {
+		poll_wait(pt, &p->writable.waiters);
+		if (PIPE_CAPACITY - p->count >= PIPE_BUF)
+			ev |= POLLOUT | POLLWRNORM;
+		if (p->readers == 0)
+			ev |= POLLERR;
+	}
+	kmutex_unlock(&p->lock);
+	return ev;
+}
+
 static const vnode_ops_t pipe_vnode_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.open = pipe_open,
 	.release = pipe_release,
 	.stat = pipe_stat,
+	.poll = pipe_poll,
 };
 
 static int pipe_no_pages(mmobj_t *o, pframe_t *pf)

@@ -24,6 +24,7 @@
 #include "drivers/blockdev.h"
 #include "drivers/chardev.h"
 #include "mm/kmalloc.h"
+#include "proc/pollwait.h"
 #include "util/errno.h"
 #include "util/string.h"
 
@@ -102,6 +103,14 @@ ssize_t special_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t io
 	if (!bd)
 		return -ENXIO;
 	return block_io(bd, pos, buf, NULL, n);
+}
+
+uint32_t special_poll(vnode_t *vn, uint32_t fmode, struct poll_table *pt)
+{
+	chardev_t *cd = S_ISCHR(vn->vn_mode) ? chardev_lookup(vn->vn_rdev) : NULL;
+	if (cd && cd->ops->poll)
+		return cd->ops->poll(cd, pt);
+	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
 }
 
 ssize_t special_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags)

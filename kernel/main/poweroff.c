@@ -47,7 +47,7 @@
 static spinlock_t poweroff_lock = SPINLOCK_INIT("power-off started");
 static bool started;
 /* Where later callers wait for the end. */
-static wait_queue_t never_woken = { LIST_INIT(never_woken.waiters), 0 };
+static wait_queue_t never_woken = WAIT_QUEUE_INIT(never_woken);
 
 bool poweroff_started(void)
 {

@@ -37,6 +37,7 @@
 #include "main/cpu.h"
 #include "main/io.h"
 #include "mm/pagetable.h"
+#include "proc/pollwait.h"
 #include "util/debug.h"
 #include "util/errno.h"
 
@@ -63,6 +64,8 @@ void wait_queue_init(wait_queue_t *wq)
 {
 	list_init(&wq->waiters);
 	wq->count = 0;
+	list_init(&wq->pollers);
+	wq->npollers = 0;
 }
 
 bool wait_queue_empty(const wait_queue_t *wq)
@@ -308,6 +311,8 @@ int sched_cancellable_sleep_on(wait_queue_t *wq, spinlock_t *lock)
 
 kthread_t *sched_wakeup_locked(wait_queue_t *wq)
 {
+	if (wq->npollers)
+		poll_wake_locked(wq);	/* pollers watch every wakeup */
 	list_t *l = list_pop_head(&wq->waiters);
 	if (!l)
 		return NULL;

@@ -848,6 +848,29 @@ long signal_suspend(uint64_t mask)
 	return -EINTR;	/* signal_deliver runs the handler, then restores */
 }
 
+void signal_mask_begin(uint64_t mask)
+{
+	kthread_t *t = curthr;
+	spin_lock(&sched_lock);
+	t->sig_saved_mask = t->sig_blocked;
+	t->sig_restore_mask = true;
+	t->sig_blocked = mask & ~UNBLOCKABLE;
+	if (!quiet_locked(t, 0))
+		t->sig_interrupt = true;	/* one the new mask lets in is pending */
+	spin_unlock(&sched_lock);
+}
+
+void signal_mask_end(bool interrupted)
+{
+	kthread_t *t = curthr;
+	if (interrupted)
+		return;	/* signal_deliver restores it once the handler has its frame */
+	spin_lock(&sched_lock);
+	t->sig_blocked = t->sig_saved_mask;
+	t->sig_restore_mask = false;
+	spin_unlock(&sched_lock);
+}
+
 long signal_timedwait(uint64_t set, int64_t timeout_ns, ksiginfo_t *info)
 {
 	kthread_t *t = curthr;

@@ -53,7 +53,7 @@ typedef struct futex_waiter {
 } futex_waiter_t;
 
 static kmutex_t futex_mutex = {
-	"futex table", NULL, { LIST_INIT(futex_mutex.waiters.waiters), 0 }
+	"futex table", NULL, WAIT_QUEUE_INIT(futex_mutex.waiters)
 };
 static spinlock_t futex_wake_lock = SPINLOCK_INIT("futex waiters' woken flags");
 static list_t futex_table[FUTEX_HASH_SIZE];	/* futex_mutex */

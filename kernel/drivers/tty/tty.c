@@ -19,6 +19,7 @@
 #include "drivers/ldisc.h"
 #include "drivers/keyboard.h"
 #include "drivers/vt.h"
+#include "proc/pollwait.h"
 #include "proc/sched.h"
 #include "util/debug.h"
 #include "util/errno.h"
@@ -45,9 +46,15 @@ static ssize_t tty_cdev_write(chardev_t *cd, off64_t off, const void *buf, size_
 	return tty_write(cd->priv, buf, n);
 }
 
+static uint32_t tty_cdev_poll(chardev_t *cd, poll_table_t *pt)
+{
+	return tty_poll(cd->priv, pt);
+}
+
 static const chardev_ops_t tty_cdev_ops = {
 	.read = tty_cdev_read,
 	.write = tty_cdev_write,
+	.poll = tty_cdev_poll,
 };
 
 static void flip_drain(void *arg);
@@ -98,6 +105,20 @@ ssize_t tty_read(tty_t *tty, void *buf, size_t n)
 	size_t got = ldisc_read(tty, buf, n);
 	spin_unlock(&tty->lock);
 	return (ssize_t)got;
+}
+
+/* Readable once the discipline has committed input (a whole line in
+ * canonical mode, any byte in raw mode); the discipline broadcasts on
+ * readq when it commits.  Output never waits. */
+uint32_t tty_poll(tty_t *tty, poll_table_t *pt)
+{
+	uint32_t ev = POLLOUT | POLLWRNORM;
+	spin_lock(&tty->lock);
+	poll_wait(pt, &tty->readq);
+	if (tty->in_committed > 0)
+		ev |= POLLIN | POLLRDNORM;
+	spin_unlock(&tty->lock);
+	return ev;
 }
 
 ssize_t tty_write(tty_t *tty, const void *buf, size_t n)
@@ -260,9 +281,15 @@ static ssize_t console_cdev_write(chardev_t *cd, off64_t off, const void *buf, s
 	return tty_write(tty_console(), buf, n);
 }
 
+static uint32_t console_cdev_poll(chardev_t *cd, poll_table_t *pt)
+{
+	return tty_poll(tty_console(), pt);
+}
+
 static const chardev_ops_t console_cdev_ops = {
 	.read = console_cdev_read,
 	.write = console_cdev_write,
+	.poll = console_cdev_poll,
 };
 
 static chardev_t console_cdev = {

@@ -34,6 +34,7 @@ struct linux_rlimit32 { uint32_t rlim_cur, rlim_max; };
 #define RLIM64_INFINITY (~0ull)
 #define RLIMIT_STACK 3
 #define RLIMIT_NOFILE 7
+#define NOFILE_LIMIT 1024	/* RLIMIT_NOFILE's value: poll's nfds limit too */
 #define RLIMIT_NLIMITS 16
 
 /* set_thread_area's descriptor. */

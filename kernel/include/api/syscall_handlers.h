@@ -169,3 +169,10 @@ SYSCALL(rt_sigtimedwait_time64);
 SYSCALL(rt_sigqueueinfo);
 SYSCALL(rt_tgsigqueueinfo);
 SYSCALL(sigaltstack);
+/* sys_poll.c */
+SYSCALL(_newselect);
+SYSCALL(poll);
+SYSCALL(ppoll);
+SYSCALL(ppoll_time64);
+SYSCALL(pselect6);
+SYSCALL(pselect6_time64);

@@ -205,6 +205,8 @@
 #define NR_clock_nanosleep_time64 407
 #define NR_timer_gettime64 408
 #define NR_timer_settime64 409
+#define NR_pselect6_time64 413
+#define NR_ppoll_time64 414
 #define NR_mq_timedsend_time64 418
 #define NR_mq_timedreceive_time64 419
 #define NR_rt_sigtimedwait_time64 421

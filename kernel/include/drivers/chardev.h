@@ -16,10 +16,15 @@
 #include "util/list.h"
 
 struct chardev;
+struct poll_table;
 
 typedef struct chardev_ops {
 	ssize_t (*read)(struct chardev *cd, off64_t off, void *buf, size_t n);
 	ssize_t (*write)(struct chardev *cd, off64_t off, const void *buf, size_t n);
+	/* Optional: the POLL* events that hold now, after poll_wait() on the
+	 * queue(s) announcing changes (proc/pollwait.h).  Without it the
+	 * device is always readable and writable (null, zero). */
+	uint32_t (*poll)(struct chardev *cd, struct poll_table *pt);
 } chardev_ops_t;
 
 typedef struct chardev {

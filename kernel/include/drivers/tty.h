@@ -96,6 +96,9 @@ int tty_register(tty_t *tty);
 ssize_t tty_read(tty_t *tty, void *buf, size_t n);
 /* Writes n bytes through output processing; returns n. */
 ssize_t tty_write(tty_t *tty, const void *buf, size_t n);
+/* poll: POLLIN once a read would not block, POLLOUT always. */
+struct poll_table;
+uint32_t tty_poll(tty_t *tty, struct poll_table *pt);
 
 /* Input from an interrupt handler: queued, processed in a bottom half. */
 void tty_receive_irq(tty_t *tty, uint8_t c);

@@ -41,6 +41,7 @@ typedef uint32_t mode_t;
 
 struct fs;
 struct vnode;
+struct poll_table;
 
 #define VNODE_UNUSED_MAX 128	/* unreferenced vnodes kept per file system */
 
@@ -116,6 +117,11 @@ typedef struct vnode_ops {
 	/* Regular files on a disk (FIBMAP): the device block that holds file
 	 * block lbn, 0 for a hole; *blksize gets the block size. */
 	int (*bmap)(struct vnode *vn, uint32_t lbn, uint32_t *pbn, uint32_t *blksize);
+	/* poll and select (fs/poll.c): the POLL* events that hold now for a
+	 * file opened with fmode (FMODE_*), after poll_wait() on each queue a
+	 * change of them is announced on.  Without it a file is always
+	 * readable and writable. */
+	uint32_t (*poll)(struct vnode *vn, uint32_t fmode, struct poll_table *pt);
 } vnode_ops_t;
 
 typedef struct vnode {
@@ -168,3 +174,5 @@ int special_open(vnode_t *vn, uint32_t oflags);
 void special_release(vnode_t *vn, uint32_t fmode);
 ssize_t special_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t ioflags);
 ssize_t special_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags);
+/* poll: the character device's poll operation; else always ready. */
+uint32_t special_poll(vnode_t *vn, uint32_t fmode, struct poll_table *pt);

@@ -170,6 +170,13 @@ uint64_t signal_pending_set(void);
 /* rt_sigsuspend: waits with mask until a signal is delivered; the old
  * mask comes back when its handler returns.  Always -EINTR. */
 long signal_suspend(uint64_t mask);
+/* ppoll and pselect: mask is blocked while the call waits (a pending
+ * signal it lets in interrupts the wait at once).  signal_mask_end puts
+ * the old mask back, or, if the call was interrupted, leaves that to
+ * signal delivery, so the handler runs under the temporary mask and
+ * returns to the old one, as sigsuspend does. */
+void signal_mask_begin(uint64_t mask);
+void signal_mask_end(bool interrupted);
 /* rt_sigtimedwait: takes a pending signal of set (info filled), waiting
  * at most timeout_ns (< 0: for ever).  -EAGAIN on timeout, -EINTR when
  * another signal is to be handled. */
