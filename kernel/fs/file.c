@@ -51,7 +51,9 @@ file_t *file_open_vnode(vnode_t *vn, uint32_t oflags, int *err)
 	f->f_refcount = 1;
 	kmutex_init(&f->f_pos_mutex, "file offset");
 	int rc = 0;
-	if (S_ISCHR(vn->vn_mode) || S_ISBLK(vn->vn_mode))
+	if (fifo_is_named(vn))
+		rc = fifo_open(vn, oflags);
+	else if (S_ISCHR(vn->vn_mode) || S_ISBLK(vn->vn_mode))
 		rc = special_open(vn, oflags);
 	else if (vn->vn_ops->open)
 		rc = vn->vn_ops->open(vn, oflags);
@@ -86,7 +88,9 @@ void fput(file_t *f)
 	if (!last)
 		return;
 	vnode_t *vn = f->f_vnode;
-	if (S_ISCHR(vn->vn_mode) || S_ISBLK(vn->vn_mode))
+	if (fifo_is_named(vn))
+		fifo_release(vn, f->f_flags);
+	else if (S_ISCHR(vn->vn_mode) || S_ISBLK(vn->vn_mode))
 		special_release(vn, f->f_mode);
 	else if (vn->vn_ops->release)
 		vn->vn_ops->release(vn, f->f_flags);

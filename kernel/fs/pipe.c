@@ -5,7 +5,11 @@
  * exists only to give pipes inode numbers, a device number and the vnode
  * life cycle: the vnode is destroyed (and the pipe freed) when the last
  * open file on either end is gone.  The open and release ops count the
- * ends by access mode: readers and writers.
+ * ends by access mode: readers and writers.  A named FIFO (fs/fifo.c)
+ * borrows a pipe while it is open and opens its ends with pipe_open_fifo,
+ * which waits for the other end as POSIX says; `reader_opens` and
+ * `writer_opens` count opens ever made, so a waiter sees an end that
+ * opened and closed again before it woke.
  *
  * Locks: each pipe's `lock` (a kmutex) protects its ring and counts;
  * readers wait on `readable` (data, or no writer left), writers on
@@ -34,6 +38,7 @@ typedef struct pipe {
 	size_t head;		/* index of the oldest byte */
 	size_t count;		/* bytes in the ring */
 	int readers, writers;	/* open ends */
+	uint32_t reader_opens, writer_opens;	/* ends ever opened (FIFO open waits) */
 	uint32_t ctime;
 } pipe_t;
 
@@ -54,6 +59,11 @@ static void pipefs_delete_vnode(fs_t *fs, vnode_t *vn)
 static const fs_ops_t pipefs_ops = {
 	.delete_vnode = pipefs_delete_vnode,
 };
+
+bool pipe_is_pipe(const vnode_t *vn)
+{
+	return vn->vn_fs == &pipefs;
+}
 
 void pipe_init(void)
 {
@@ -91,30 +101,74 @@ int pipe_create(vnode_t **out)
 	return 0;
 }
 
-static int pipe_open(vnode_t *vn, uint32_t oflags)
+/* Counts the ends an open with oflags makes: p->lock held. */
+static void count_open(pipe_t *p, uint32_t oflags)
 {
-	pipe_t *p = vn->vn_i;
 	uint32_t acc = oflags & O_ACCMODE;
-	kmutex_lock(&p->lock);
-	if (acc == O_RDONLY || acc == O_RDWR)
+	if (acc == O_RDONLY || acc == O_RDWR) {
 		p->readers++;
-	if (acc == O_WRONLY || acc == O_RDWR)
+		p->reader_opens++;
+	}
+	if (acc == O_WRONLY || acc == O_RDWR) {
 		p->writers++;
-	kmutex_unlock(&p->lock);
-	return 0;
+		p->writer_opens++;
+	}
+	kcond_broadcast(&p->readable);
+	kcond_broadcast(&p->writable);
 }
 
-static void pipe_release(vnode_t *vn, uint32_t oflags)
+/* Takes back the ends an open with oflags made: p->lock held. */
+static void count_release(pipe_t *p, uint32_t oflags)
 {
-	pipe_t *p = vn->vn_i;
 	uint32_t acc = oflags & O_ACCMODE;
-	kmutex_lock(&p->lock);
 	if (acc == O_RDONLY || acc == O_RDWR)
 		p->readers--;
 	if (acc == O_WRONLY || acc == O_RDWR)
 		p->writers--;
 	kcond_broadcast(&p->readable);
 	kcond_broadcast(&p->writable);
+}
+
+static int pipe_open(vnode_t *vn, uint32_t oflags)
+{
+	pipe_t *p = vn->vn_i;
+	kmutex_lock(&p->lock);
+	count_open(p, oflags);
+	kmutex_unlock(&p->lock);
+	return 0;
+}
+
+int pipe_open_fifo(vnode_t *vn, uint32_t oflags)
+{
+	pipe_t *p = vn->vn_i;
+	uint32_t acc = oflags & O_ACCMODE;
+	bool nonblock = oflags & O_NONBLOCK;
+	int rc = 0;
+	kmutex_lock(&p->lock);
+	if (acc == O_WRONLY && nonblock && p->readers == 0) {
+		kmutex_unlock(&p->lock);
+		return -ENXIO;
+	}
+	count_open(p, oflags);
+	uint32_t seen_readers = p->reader_opens, seen_writers = p->writer_opens;
+	if (acc == O_RDONLY && !nonblock) {
+		while (rc == 0 && p->writers == 0 && p->writer_opens == seen_writers)
+			rc = kcond_wait_cancellable(&p->readable, &p->lock);
+	} else if (acc == O_WRONLY) {
+		while (rc == 0 && p->readers == 0 && p->reader_opens == seen_readers)
+			rc = kcond_wait_cancellable(&p->writable, &p->lock);
+	}
+	if (rc < 0)
+		count_release(p, oflags);
+	kmutex_unlock(&p->lock);
+	return rc;
+}
+
+static void pipe_release(vnode_t *vn, uint32_t oflags)
+{
+	pipe_t *p = vn->vn_i;
+	kmutex_lock(&p->lock);
+	count_release(p, oflags);
 	kmutex_unlock(&p->lock);
 }
 

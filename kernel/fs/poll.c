@@ -27,6 +27,8 @@
 static uint32_t file_poll(file_t *f, poll_table_t *pt)
 {
 	vnode_t *vn = f->f_vnode;
+	if (S_ISFIFO(vn->vn_mode) && vn->vn_fifo_pipe)
+		vn = vn->vn_fifo_pipe;	/* a named FIFO: its pipe, kept while open */
 	if (vn->vn_ops && vn->vn_ops->poll)
 		return vn->vn_ops->poll(vn, f->f_mode, pt);
 	if (S_ISCHR(vn->vn_mode))

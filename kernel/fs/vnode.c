@@ -241,6 +241,8 @@ void vnode_mmobj_put(mmobj_t *o)
 
 ssize_t vnode_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t ioflags)
 {
+	if (fifo_is_named(vn))
+		return fifo_read(vn, buf, n, ioflags);
 	if (S_ISCHR(vn->vn_mode) || S_ISBLK(vn->vn_mode))
 		return special_read(vn, pos, buf, n, ioflags);
 	if (S_ISDIR(vn->vn_mode))
@@ -252,6 +254,8 @@ ssize_t vnode_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t iofl
 
 ssize_t vnode_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags)
 {
+	if (fifo_is_named(vn))
+		return fifo_write(vn, buf, n, ioflags);
 	if (S_ISCHR(vn->vn_mode) || S_ISBLK(vn->vn_mode))
 		return special_write(vn, pos, buf, n, ioflags);
 	if (S_ISDIR(vn->vn_mode))

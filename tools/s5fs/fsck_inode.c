@@ -195,9 +195,9 @@ static void check_size(walk_t *w, const s5_inode_t *ip)
 static void check_device(fsck_t *f, uint32_t ino, const s5_inode_t *ip, const char *type)
 {
 	if (ip->s5i_size)
-		fsck_problem(f, "inode %u (%s): size %u, but device nodes have none", ino, type, ip->s5i_size);
+		fsck_problem(f, "inode %u (%s): size %u, but special files have none", ino, type, ip->s5i_size);
 	if (has_pointers(ip) || ip->s5i_nblocks)
-		fsck_problem(f, "inode %u (%s): device node has data blocks", ino, type);
+		fsck_problem(f, "inode %u (%s): special file has data blocks", ino, type);
 }
 
 static void check_fields(fsck_t *f, uint32_t ino, const s5_inode_t *ip, const char *type)
@@ -223,7 +223,8 @@ static void check_used(fsck_t *f, uint32_t ino, const s5_inode_t *ip)
 	walk_t w = { .f = f, .ino = ino, .type = s5img_type_name(ip->s5i_type), .last_lbn = -1 };
 
 	check_fields(f, ino, ip, w.type);
-	if (ip->s5i_type == S5_TYPE_CHR || ip->s5i_type == S5_TYPE_BLK) {
+	if (ip->s5i_type == S5_TYPE_CHR || ip->s5i_type == S5_TYPE_BLK ||
+	    ip->s5i_type == S5_TYPE_FIFO) {
 		check_device(f, ino, ip, w.type);
 		return;
 	}

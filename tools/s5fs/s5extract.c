@@ -142,6 +142,14 @@ static void extract_device(extract_t *x, const s5_inode_t *ip, const char *path)
 	unsigned ma = S5_DEV_MAJOR(ip->s5i_rdev), mi = S5_DEV_MINOR(ip->s5i_rdev);
 	mode_t kind = ip->s5i_type == S5_TYPE_CHR ? S_IFCHR : S_IFBLK;
 
+	if (ip->s5i_type == S5_TYPE_FIFO) {
+		if (mkfifo(path, ip->s5i_mode & S5_MODE_MASK) < 0)
+			errno_msg(x, path, "mkfifo");
+		else
+			set_times(path, ip, 0);
+		return;
+	}
+
 	if (!x->make_devices) {
 		printf("%s: %s %u,%u (not created)\n", path, s5img_type_name(ip->s5i_type), ma, mi);
 		return;
@@ -202,7 +210,7 @@ static void extract_dir(extract_t *x, const s5_inode_t *ip, const char *path)
 
 static void list_line(const s5_inode_t *ip, const char *path)
 {
-	static const char kind[] = { '?', '-', 'd', 'l', 'c', 'b' };
+	static const char kind[] = { '?', '-', 'd', 'l', 'c', 'b', 'p' };
 
 	printf("%c %04o %5u %10u %s", kind[ip->s5i_type], ip->s5i_mode & S5_MODE_MASK,
 	       ip->s5i_nlink, ip->s5i_size, path);

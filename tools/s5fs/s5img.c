@@ -220,6 +220,7 @@ const char *s5img_type_name(uint32_t type)
 		[S5_TYPE_SYMLINK] = "symlink",
 		[S5_TYPE_CHR] = "character device",
 		[S5_TYPE_BLK] = "block device",
+		[S5_TYPE_FIFO] = "FIFO",
 	};
 
 	return type <= S5_TYPE_MAX ? names[type] : "invalid type";

@@ -220,12 +220,13 @@ static int ramfs_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **ou
 static int ramfs_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
 		       vnode_t **out)
 {
-	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode))
+	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode))
 		return -EPERM;
 	int rc = check_new_name(dir, name, len);
 	vnode_t *vn;
+	bool device = S_ISCHR(mode) || S_ISBLK(mode);
 	if (rc == 0)
-		rc = new_vnode(dir->vn_fs, mode, S_ISREG(mode) ? NODEV : rdev, &vn);
+		rc = new_vnode(dir->vn_fs, mode, device ? rdev : NODEV, &vn);
 	if (rc == 0 && (rc = add_entry(dir, name, len, vn)) < 0)
 		vput(vn);
 	if (rc == 0 && out) {

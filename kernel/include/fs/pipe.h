@@ -17,3 +17,10 @@
 void pipe_init(void);
 /* A new pipe vnode, referenced once (the caller opens its two ends). */
 int pipe_create(vnode_t **out);
+/* Whether vn is a pipe of pipefs (an anonymous pipe or a FIFO's pipe). */
+bool pipe_is_pipe(const vnode_t *vn);
+/* Opens an end of a named FIFO's pipe (fs/fifo.c) with POSIX's waits:
+ * O_RDONLY waits for a writer, O_WRONLY for a reader (-ENXIO at once
+ * with O_NONBLOCK and no reader), O_RDWR and O_RDONLY|O_NONBLOCK do not
+ * wait; -EINTR if the wait is cancelled. */
+int pipe_open_fifo(vnode_t *vn, uint32_t oflags);

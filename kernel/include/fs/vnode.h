@@ -137,6 +137,8 @@ typedef struct vnode {
 	list_t vn_hash_link;		/* in the cache, under fs_vnode_lock */
 	list_t vn_unused_link;		/* on fs_unused while unreferenced */
 	void *vn_i;			/* the file system's */
+	struct vnode *vn_fifo_pipe;	/* named FIFO: its pipe while open (fs/fifo.c) */
+	int vn_fifo_opens;		/* named FIFO: open files and openers on it */
 } vnode_t;
 
 void vnode_init(void);
@@ -165,6 +167,14 @@ static inline vnode_t *mmobj_to_vnode(mmobj_t *o) { return container_of(o, vnode
 ssize_t vnode_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t ioflags);
 ssize_t vnode_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags);
 int vnode_stat(vnode_t *vn, struct stat64 *st);
+
+/* Named FIFOs (kernel/fs/fifo.c): a FIFO vnode of a file system (not
+ * pipefs) shares one pipe among all its open files. */
+bool fifo_is_named(const vnode_t *vn);
+int fifo_open(vnode_t *vn, uint32_t oflags);
+void fifo_release(vnode_t *vn, uint32_t oflags);
+ssize_t fifo_read(vnode_t *vn, void *buf, size_t n, uint32_t ioflags);
+ssize_t fifo_write(vnode_t *vn, const void *buf, size_t n, uint32_t ioflags);
 
 /* Device special files (kernel/fs/vn_special.c). */
 /* Opening: the device must exist (-ENXIO); a block device opened for

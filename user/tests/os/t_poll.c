@@ -88,6 +88,29 @@ static void test_pipe_events(void)
 	close(p[1]);
 }
 
+/* A named FIFO polls as the pipe behind it. */
+static void test_named_fifo(void)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "%s/fifo", ut_scratch_dir("t_poll"));
+	if (!UT_CHECK(mkfifo(path, 0600) == 0, "mkfifo %s: %s", path, strerror(errno)))
+		return;
+	int r = open(path, O_RDONLY | O_NONBLOCK), w = open(path, O_WRONLY | O_NONBLOCK);
+	UT_CHECK(r >= 0 && w >= 0, "open both ends of the FIFO: %s", strerror(errno));
+	int ev = poll1(r, POLLIN);
+	UT_CHECK(ev == 0, "empty FIFO: revents %#x, expected 0", ev);
+	UT_CHECK(write(w, "x", 1) == 1, "write to the FIFO");
+	ev = poll1(r, POLLIN);
+	UT_CHECK(ev == POLLIN, "FIFO with data: revents %#x, expected POLLIN", ev);
+	close(w);
+	ev = poll1(r, POLLIN);
+	UT_CHECK(ev == (POLLIN | POLLHUP), "FIFO with data, no writer: revents %#x", ev);
+	close(r);
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+}
+
 static void test_always_ready(const char *self)
 {
 	int fd = open("/dev/null", O_RDWR);
@@ -442,6 +465,7 @@ int main(int argc, char **argv)
 	alarm(WATCHDOG_S);	/* a hang dies of SIGALRM and fails the test */
 	test_pipe_events();
 	test_always_ready(argv[0]);
+	test_named_fifo();
 	test_timeouts();
 	test_wakeup();
 	test_errors();
