@@ -31,28 +31,14 @@
 #define NSEC_PER_TICK (NSEC_PER_SEC / HZ)
 #define FUTEX_MAX_TIMEOUT_SEC 0x7fffffffll	/* longer is forever, in effect */
 
-/* The timeout argument: absent, or read into *ns (relative or absolute). */
+/* The timeout argument read into *ns (relative or absolute). */
 static long read_timeout(uint32_t uts, bool ts64, int64_t *ns)
 {
 	int64_t sec, nsec;
-	if (ts64) {
-		struct linux_timespec64 ts;
-		if (copy_from_user(&ts, (void *)uts, sizeof(ts)) < 0)
-			return -EFAULT;
-		sec = ts.tv_sec;
-		nsec = ts.tv_nsec;
-	} else {
-		struct linux_timespec32 ts;
-		if (copy_from_user(&ts, (void *)uts, sizeof(ts)) < 0)
-			return -EFAULT;
-		sec = ts.tv_sec;
-		nsec = ts.tv_nsec;
-	}
-	if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC)
-		return -EINVAL;
-	if (sec > FUTEX_MAX_TIMEOUT_SEC)
-		sec = FUTEX_MAX_TIMEOUT_SEC;
-	*ns = sec * NSEC_PER_SEC + nsec;
+	int rc = timespec_from_user(uts, ts64, &sec, &nsec);
+	if (rc)
+		return rc;
+	*ns = MIN(sec, FUTEX_MAX_TIMEOUT_SEC) * NSEC_PER_SEC + nsec;
 	return 0;
 }
 

@@ -63,23 +63,10 @@ static int64_t ns_left(const wait_end_t *w)
 static int timespec_in(uint32_t uts, bool time64, wait_end_t *w)
 {
 	int64_t sec, nsec;
-	if (time64) {
-		struct linux_timespec64 ts;
-		if (copy_from_user(&ts, (void *)uts, sizeof(ts)) < 0)
-			return -EFAULT;
-		sec = ts.tv_sec;
-		nsec = ts.tv_nsec;
-	} else {
-		struct linux_timespec32 ts;
-		if (copy_from_user(&ts, (void *)uts, sizeof(ts)) < 0)
-			return -EFAULT;
-		sec = ts.tv_sec;
-		nsec = ts.tv_nsec;
-	}
-	if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC)
-		return -EINVAL;
-	*w = end_after(sec, nsec);
-	return 0;
+	int rc = timespec_from_user(uts, time64, &sec, &nsec);
+	if (rc == 0)
+		*w = end_after(sec, nsec);
+	return rc;
 }
 
 /* Writes the time left back (errors ignored, as Linux ignores them once

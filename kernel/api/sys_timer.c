@@ -227,6 +227,21 @@ static long settime_common(uint32_t id, uint32_t flags, ktimer_spec_t *spec, kti
 	return rc;
 }
 
+/* Writes a timer's interval and value out as struct itimerspec, 32- or
+ * 64-bit (timer_gettime and the old value of timer_settime). */
+static long itimerspec_to_user(uint32_t uaddr, const ktimer_spec_t *t, bool time64)
+{
+	int64_t isec = t->interval_ns / NSEC_PER_SEC, insec = t->interval_ns % NSEC_PER_SEC;
+	int64_t vsec = t->value_ns / NSEC_PER_SEC, vnsec = t->value_ns % NSEC_PER_SEC;
+	if (time64) {
+		struct linux_itimerspec64 o = { { isec, insec }, { vsec, vnsec } };
+		return copy_to_user((void *)uaddr, &o, sizeof(o)) < 0 ? -EFAULT : 0;
+	}
+	struct linux_itimerspec32 o = { { (int32_t)isec, (int32_t)insec },
+					{ (int32_t)vsec, (int32_t)vnsec } };
+	return copy_to_user((void *)uaddr, &o, sizeof(o)) < 0 ? -EFAULT : 0;
+}
+
 SYSCALL(timer_settime)
 {
 	struct linux_itimerspec32 it;
@@ -242,10 +257,7 @@ SYSCALL(timer_settime)
 	long rc = settime_common(a1, a2, &spec, &old);
 	if (rc || !a4)
 		return rc;
-	struct linux_itimerspec32 o = {
-		{ (int32_t)(old.interval_ns / NSEC_PER_SEC), (int32_t)(old.interval_ns % NSEC_PER_SEC) },
-		{ (int32_t)(old.value_ns / NSEC_PER_SEC), (int32_t)(old.value_ns % NSEC_PER_SEC) } };
-	return copy_to_user((void *)a4, &o, sizeof(o)) < 0 ? -EFAULT : 0;
+	return itimerspec_to_user(a4, &old, false);
 }
 
 /* As Linux, a 32-bit caller's tv_nsec is the low half of the 64-bit field. */
@@ -264,9 +276,7 @@ SYSCALL(timer_settime64)
 	long rc = settime_common(a1, a2, &spec, &old);
 	if (rc || !a4)
 		return rc;
-	struct linux_itimerspec64 o = { { old.interval_ns / NSEC_PER_SEC, old.interval_ns % NSEC_PER_SEC },
-					{ old.value_ns / NSEC_PER_SEC, old.value_ns % NSEC_PER_SEC } };
-	return copy_to_user((void *)a4, &o, sizeof(o)) < 0 ? -EFAULT : 0;
+	return itimerspec_to_user(a4, &old, true);
 }
 
 SYSCALL(timer_gettime)
@@ -277,10 +287,7 @@ SYSCALL(timer_gettime)
 	if (rc)
 		return rc;
 	to_relative(&cur);
-	struct linux_itimerspec32 o = {
-		{ (int32_t)(cur.interval_ns / NSEC_PER_SEC), (int32_t)(cur.interval_ns % NSEC_PER_SEC) },
-		{ (int32_t)(cur.value_ns / NSEC_PER_SEC), (int32_t)(cur.value_ns % NSEC_PER_SEC) } };
-	return copy_to_user((void *)a2, &o, sizeof(o)) < 0 ? -EFAULT : 0;
+	return itimerspec_to_user(a2, &cur, false);
 }
 
 SYSCALL(timer_gettime64)
@@ -291,9 +298,7 @@ SYSCALL(timer_gettime64)
 	if (rc)
 		return rc;
 	to_relative(&cur);
-	struct linux_itimerspec64 o = { { cur.interval_ns / NSEC_PER_SEC, cur.interval_ns % NSEC_PER_SEC },
-					{ cur.value_ns / NSEC_PER_SEC, cur.value_ns % NSEC_PER_SEC } };
-	return copy_to_user((void *)a2, &o, sizeof(o)) < 0 ? -EFAULT : 0;
+	return itimerspec_to_user(a2, &cur, true);
 }
 
 SYSCALL(timer_getoverrun) { return ptimer_getoverrun((int)a1); }

@@ -5,6 +5,7 @@
  * and turned into -EFAULT by the fixup in usercopy_asm.S.
  */
 #include "api/usercopy.h"
+#include "api/linux_abi.h"
 #include "mm/page.h"
 #include "util/errno.h"
 
@@ -54,6 +55,26 @@ int strncpy_from_user(char *dst, const char *user_src, size_t max)
 		return room < max ? -EFAULT : -ENAMETOOLONG;
 	}
 	return n;
+}
+
+#define NSEC_PER_SECOND 1000000000ll
+
+int timespec_from_user(uint32_t uts, bool time64, int64_t *sec, int64_t *nsec)
+{
+	if (time64) {
+		struct linux_timespec64 ts;
+		if (copy_from_user(&ts, (void *)uts, sizeof(ts)) < 0)
+			return -EFAULT;
+		*sec = ts.tv_sec;
+		*nsec = (int32_t)ts.tv_nsec;
+	} else {
+		struct linux_timespec32 ts;
+		if (copy_from_user(&ts, (void *)uts, sizeof(ts)) < 0)
+			return -EFAULT;
+		*sec = ts.tv_sec;
+		*nsec = ts.tv_nsec;
+	}
+	return *sec < 0 || *nsec < 0 || *nsec >= NSEC_PER_SECOND ? -EINVAL : 0;
 }
 
 uint32_t usercopy_fixup(uint32_t eip)

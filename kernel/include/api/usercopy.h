@@ -16,6 +16,11 @@ int copy_to_user(void *user_dst, const void *src, size_t n);
 int strncpy_from_user(char *dst, const char *user_src, size_t max);
 int clear_user(void *user_dst, size_t n);
 bool user_range_ok(const void *p, size_t n);
+/* Reads a user struct timespec, the 32-bit or (time64) the 64-bit layout
+ * (only the low 32 bits of its tv_nsec count, as on Linux for i386),
+ * into *sec and *nsec: 0, -EFAULT, or -EINVAL for a negative time or a
+ * tv_nsec outside [0, 1e9). */
+int timespec_from_user(uint32_t uts, bool time64, int64_t *sec, int64_t *nsec);
 
 /* If eip is inside a user-copy routine, returns where it should resume
  * to report -EFAULT; 0 otherwise.  Used by the page fault handler. */
