@@ -34,7 +34,7 @@ KSRC_S  := $(shell find kernel -name '*.S' | sort)
 KOBJS   := $(patsubst kernel/%.c,$(KBUILD)/%.o,$(KSRC_C)) \
 	   $(patsubst kernel/%.S,$(KBUILD)/%.o,$(KSRC_S))
 
-.PHONY: all clean test run bench tools
+.PHONY: all clean test run bench tools iso
 all: $(KERNEL)
 
 # The configuration is part of every object's inputs.
@@ -86,5 +86,6 @@ clean:
 include tools/Makefile.tools
 include user/Makefile.user
 include kernel/fs/Makefile.fs
+include tools/Makefile.iso
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -16,6 +16,12 @@ have_cmd gdb || need+=(gdb)
 # (no IA32 emulation, sandboxes), and proves that way works everywhere
 # (tools/i386-exec.sh, doc/testing.md).
 have_cmd qemu-i386 || need+=(qemu-user)
+# The bootable ISO (make iso, tools/Makefile.iso): GRUB's BIOS image
+# files and grub-mkrescue with xorriso.  grub-pc-bin installs no boot
+# loader on the host; it only provides the files.
+have_cmd grub-mkrescue || need+=(grub-common)
+[ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
+have_cmd xorriso || need+=(xorriso)
 # 32-bit libgcc and glibc (kernel helpers, static user programs).
 ls /usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a >/dev/null 2>&1 || need+=(gcc-multilib)
 [ -e /usr/lib32/libc.a ] || [ -e /usr/lib/i386-linux-gnu/libc.a ] || need+=(gcc-multilib)

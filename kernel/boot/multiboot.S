@@ -1,7 +1,7 @@
 /*
  * Kernel entry from a multiboot (v1) loader.
  *
- * The loader jumps to kstart_phys with paging off, %eax = the loader magic
+ * The loader jumps to kstart (at its physical address) with paging off, %eax = the loader magic
  * and %ebx = the physical address of the multiboot information.  We are
  * linked at 0xC0100000 but run at 0x00100000, so until paging is on every
  * memory reference subtracts KERNEL_VMA.  The boot page directory maps the

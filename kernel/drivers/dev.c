@@ -17,6 +17,7 @@
 #include "drivers/blockdev.h"
 #include "drivers/chardev.h"
 #include "drivers/memdev.h"
+#include "drivers/ramdisk.h"
 #include "util/errno.h"
 #include "util/spinlock.h"
 #include "util/string.h"
@@ -28,6 +29,7 @@ static list_t blockdevs = LIST_INIT(blockdevs);	/* blockdev_t.link, under dev_lo
 void dev_init(void)
 {
 	memdev_init();
+	ramdisk_init();
 	ata_init();
 }
 

@@ -408,18 +408,24 @@ static void mount_root(fs_t *fs)
 	spin_unlock(&mount_lock);
 }
 
-static fs_t *choose_root(void)
+/* The root is S5FS on the named block device ("hda" unless the command
+ * line says root=NAME or root=/dev/NAME), else an empty ramfs. */
+static fs_t *choose_root(const char *device)
 {
 	fs_t *fs;
-	blockdev_t *hda = blockdev_lookup_name(S5FS_ROOT_DEVICE);
-	if (hda && mount_fs(find_type("s5fs"), hda, &fs) == 0) {
-		kprintf("vfs: root is s5fs on %s\n", S5FS_ROOT_DEVICE);
+	if (!device || !*device)
+		device = S5FS_ROOT_DEVICE;
+	if (strncmp(device, "/dev/", 5) == 0)
+		device += 5;
+	blockdev_t *bd = blockdev_lookup_name(device);
+	if (bd && mount_fs(find_type("s5fs"), bd, &fs) == 0) {
+		kprintf("vfs: root is s5fs on %s\n", device);
 		return fs;
 	}
 	int rc = mount_fs(find_type("ramfs"), NULL, &fs);
 	KASSERT(rc == 0, "cannot make a ramfs root (%d)", rc);
-	kprintf("vfs: %s; root is a ramfs\n",
-		hda ? "no usable S5FS on " S5FS_ROOT_DEVICE : "no primary disk");
+	kprintf("vfs: %s %s; root is a ramfs\n",
+		bd ? "no usable S5FS on" : "no block device", device);
 	return fs;
 }
 
@@ -472,10 +478,11 @@ static void *flusher_main(long arg1, void *arg2)
 }
 
 static volatile bool root_ready;
+static const char *root_device;	/* vfs_init_root's argument, for its thread */
 
 static void *root_thread_main(long arg1, void *arg2)
 {
-	mount_root(choose_root());
+	mount_root(choose_root(root_device));
 	mount_dev();
 	proc_t *idle = arg2;
 	idle->cwd = vfs_root_vnode();
@@ -484,8 +491,9 @@ static void *root_thread_main(long arg1, void *arg2)
 	return NULL;
 }
 
-void vfs_init_root(void)
+void vfs_init_root(const char *device)
 {
+	root_device = device;
 	vfs_init();
 	kthread_t *t = kthread_create(curproc, root_thread_main, 0, curproc);
 	KASSERT(t, "no memory for the root-mounting thread");

@@ -1,6 +1,7 @@
 /*
  * The kernel command line.  QEMU hands multiboot kernels the image path
- * followed by -append's text; we split it into words and each word into
+ * followed by -append's text (the ISO's GRUB menu writes the path first
+ * too, tools/grub.cfg); we split it into words and each word into
  * key and value at the first '='.  Parsed once at boot into a static copy,
  * read-only afterwards, so no lock.
  */

@@ -17,6 +17,7 @@
 #include "drivers/console.h"
 #include "drivers/dev.h"
 #include "drivers/pit.h"
+#include "drivers/ramdisk.h"
 #include "entry/intr.h"
 #include "fs/vfs.h"
 #include "main/cmdline.h"
@@ -84,6 +85,17 @@ static void __noreturn idle_loop(void)
 		sched_idle_once();
 }
 
+/* The first multiboot module, if any, is the boot RAM disk (an ISO's
+ * root file system).  Read before frame_init: the module list may lie in
+ * frames the allocator is about to hand out. */
+static void note_boot_module(const multiboot_info_t *mbi)
+{
+	if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count == 0)
+		return;
+	const multiboot_module_t *m = pa_to_kva(mbi->mods_addr);
+	ramdisk_note_module(m[0].start, m[0].end);
+}
+
 void kmain(uint32_t magic, paddr_t mbi_pa)
 {
 	console_init();
@@ -104,6 +116,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	intr_init();
 	fpu_enable();
 
+	note_boot_module(mbi);
 	frame_init(mbi);
 	pt_init();
 	slab_init();
@@ -125,7 +138,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	intr_enable();
 	console_input_init();
 	dev_init();
-	vfs_init_root();
+	vfs_init_root(cmdline_get("root"));
 	memory_summary();
 	start_init();
 	idle_loop();

@@ -11,8 +11,9 @@
  * mount_lock (a spinlock: vn_mounted, fs_covered links, the list), and
  * mount and unmount are serialised by a sleeping mutex.
  *
- * Boot (vfs_init_root): the root is S5FS on the primary disk (hda) if it
- * holds one, else a ramfs (the kernel says which); /dev is a ramfs with a
+ * Boot (vfs_init_root): the root is S5FS on the primary disk (hda), or on
+ * the device the command line names (root=ram0 for an ISO's RAM disk), if
+ * it holds one, else a ramfs (the kernel says which); /dev is a ramfs with a
  * node for every registered character and block device; /dev/shm is
  * another ramfs.  A periodic flusher thread writes dirty pages back. */
 #pragma once
@@ -95,7 +96,7 @@ void vfs_init(void);
 /* Mounts the root, /dev and /dev/shm and starts the flusher.  Callable
  * from the boot thread (which cannot sleep: the work then runs in a
  * helper thread while the caller idles). */
-void vfs_init_root(void);
+void vfs_init_root(const char *device);
 /* The root directory (referenced). */
 vnode_t *vfs_root_vnode(void);
 const char *vfs_root_type(void);
