@@ -26,10 +26,44 @@ have_cmd xorriso || need+=(xorriso)
 ls /usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a >/dev/null 2>&1 || need+=(gcc-multilib)
 [ -e /usr/lib32/libc.a ] || [ -e /usr/lib/i386-linux-gnu/libc.a ] || need+=(gcc-multilib)
 
-[ ${#need[@]} -eq 0 ] && exit 0
-echo "deps: installing ${need[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null
+install_packages() {
+	[ ${#need[@]} -eq 0 ] && return 0
+	echo "deps: installing ${need[*]}"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null
+}
+
+# Debian's busybox-static for i386, a test client (the busybox host step,
+# doc/testing.md): fetched with a private apt state for the i386
+# architecture, so the host's dpkg configuration is left alone, and
+# unpacked into build/deps/busybox/.  A failure is reported, not fatal:
+# only that step needs it, and it names this script when it is missing.
+BUSYBOX_DIR=build/deps/busybox
+fetch_busybox() {
+	local root apt_dir
+	root=$(cd "$(dirname "$0")/.." && pwd)
+	[ -x "$root/$BUSYBOX_DIR/bin/busybox" ] && return 0
+	echo "deps: fetching busybox-static:i386"
+	apt_dir=$(mktemp -d "${TMPDIR:-/tmp}/mos-apt.XXXXXX")
+	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+	touch "$apt_dir/status"
+	local opts=(-qq -o "Dir::State=$apt_dir" -o "Dir::State::Lists=$apt_dir/lists"
+		    -o "Dir::State::status=$apt_dir/status" -o "Dir::Cache=$apt_dir/cache"
+		    -o APT::Architecture=i386 -o APT::Architectures::=i386
+		    -o APT::Sandbox::User=root)
+	if (cd "$apt_dir" && apt-get "${opts[@]}" update &&
+	    apt-get "${opts[@]}" download busybox-static) </dev/null >"$apt_dir/log" 2>&1; then
+		mkdir -p "$root/$BUSYBOX_DIR"
+		dpkg-deb -x "$apt_dir"/busybox-static_*_i386.deb "$root/$BUSYBOX_DIR"
+	else
+		echo "deps: could not fetch busybox-static:i386 (the busybox test will say so):"
+		tail -n 3 "$apt_dir/log"
+	fi
+	rm -rf "$apt_dir"
+}
+
+install_packages
+fetch_busybox
