@@ -88,4 +88,4 @@ include user/Makefile.user
 include kernel/fs/Makefile.fs
 include tools/Makefile.iso
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -39,7 +39,7 @@ install_packages() {
 # Debian's busybox-static for i386, a test client (the busybox host step,
 # doc/testing.md): fetched with a private apt state for the i386
 # architecture, so the host's dpkg configuration is left alone, and
-# unpacked into build/deps/busybox/.  A failure is reported, not fatal:
+# its binary copied to build/deps/busybox/bin/.  A failure is reported, not fatal:
 # only that step needs it, and it names this script when it is missing.
 BUSYBOX_DIR=build/deps/busybox
 fetch_busybox() {
@@ -56,8 +56,9 @@ fetch_busybox() {
 		    -o APT::Sandbox::User=root)
 	if (cd "$apt_dir" && apt-get "${opts[@]}" update &&
 	    apt-get "${opts[@]}" download busybox-static) </dev/null >"$apt_dir/log" 2>&1; then
-		mkdir -p "$root/$BUSYBOX_DIR"
-		dpkg-deb -x "$apt_dir"/busybox-static_*_i386.deb "$root/$BUSYBOX_DIR"
+		dpkg-deb -x "$apt_dir"/busybox-static_*_i386.deb "$apt_dir/unpacked"
+		mkdir -p "$root/$BUSYBOX_DIR/bin"
+		cp "$apt_dir/unpacked/bin/busybox" "$root/$BUSYBOX_DIR/bin/"
 	else
 		echo "deps: could not fetch busybox-static:i386 (the busybox test will say so):"
 		tail -n 3 "$apt_dir/log"
