@@ -324,7 +324,37 @@ run_poweroff() {
 	poweroff_case exit0-noflag 0 "" 3 "init exited with status 0, but init must not end"
 }
 
+# The BusyBox session (user/tests/busybox/session.sh) on M-OS: Debian's
+# busybox-static:i386 (fetched by tools/deps.sh) on a copy of the default
+# disk's tree, started as init: `busybox sh session.sh /bin/busybox`.
+# Its bbtest: lines are counted like a suite's; the host test busybox
+# runs the same session on Linux.
+BUSYBOX=build/deps/busybox/bin/busybox
+run_busybox() {
+	local stage="$LOGDIR/busybox-root" img="$LOGDIR/busybox.img" log="$LOGDIR/busybox.log"
+	if [ ! -x "$BUSYBOX" ]; then
+		fail_case "busybox: $BUSYBOX is missing: run tools/deps.sh" /dev/null
+		return
+	fi
+	fs_tools
+	rm -rf "$stage"
+	cp -a build/disk-root "$stage"
+	cp "$BUSYBOX" "$stage/bin/busybox"
+	mkdir -p "$stage/tests/busybox"
+	cp user/tests/busybox/session.sh "$stage/tests/busybox/"
+	if ! "$MKFS" -s 64M -u 0:0 "$img" "$stage" >/dev/null; then
+		fail_case "busybox: mkfs.s5fs failed" /dev/null
+		return
+	fi
+	BOOT_HDA=$img qemu_boot 128M \
+		"init=/bin/busybox sh /tests/busybox/session.sh /bin/busybox halt_on_init_exit=1" "$log"
+	local status=$?
+	BOOT_HDA=""
+	tally_boot "busybox session" "$log" $status bbtest
+}
+
 declare -A host_tests=()
+[ -f user/tests/busybox/host.sh ] && host_tests[busybox]=user/tests/busybox/host.sh
 [ -f bench/selftest.sh ] && host_tests[bench]=bench/selftest.sh
 [ -f tools/tests/run.sh ] && host_tests[tools]=tools/tests/run.sh
 [ -f user/tests/host/run.sh ] && host_tests[userland]=user/tests/host/run.sh
@@ -361,6 +391,10 @@ if [ -z "$only" ] || [ "$only" = s5fs_corrupt_root ]; then
 fi
 if [ -z "$only" ] || [ "$only" = user ]; then
 	run_user_suites
+	ran=1
+fi
+if [ -z "$only" ] || [ "$only" = busybox_session ]; then
+	run_busybox
 	ran=1
 fi
 if [ -z "$only" ] || [ "$only" = poweroff ]; then
