@@ -34,7 +34,7 @@ KSRC_S  := $(shell find kernel -name '*.S' | sort)
 KOBJS   := $(patsubst kernel/%.c,$(KBUILD)/%.o,$(KSRC_C)) \
 	   $(patsubst kernel/%.S,$(KBUILD)/%.o,$(KSRC_S))
 
-.PHONY: all clean test run bench tools iso
+.PHONY: all clean test run bench tools iso fuzz
 all: $(KERNEL)
 
 # The configuration is part of every object's inputs.
@@ -79,6 +79,12 @@ test: all
 
 bench: all
 	@bash bench/run.sh
+
+# A long fuzzing run (doc/testing.md, "Fuzzing"): a random seed unless
+# FUZZ_SEED is given, FUZZ_SCALE times make test's short run.
+fuzz: all
+	@FUZZ_SEED=$${FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')} \
+		FUZZ_SCALE=$${FUZZ_SCALE:-20} bash tools/run-tests.sh fuzz
 
 clean:
 	rm -rf $(BUILD)

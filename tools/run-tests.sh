@@ -324,6 +324,22 @@ run_poweroff() {
 	poweroff_case exit0-noflag 0 "" 3 "init exited with status 0, but init must not end"
 }
 
+# An S5FS image of the default disk's tree plus more files: the disks of
+# the busybox and fuzz steps.
+extra_image() {	# image [source destination]...
+	local img=$1 stage="$1.root"
+	shift
+	fs_tools
+	rm -rf "$stage"
+	cp -a build/disk-root "$stage"
+	while [ $# -ge 2 ]; do
+		mkdir -p "$stage/$(dirname "$2")"
+		cp -a "$1" "$stage/$2"
+		shift 2
+	done
+	"$MKFS" -s 64M -u 0:0 "$img" "$stage" >/dev/null
+}
+
 # The BusyBox session (user/tests/busybox/session.sh) on M-OS: Debian's
 # busybox-static:i386 (fetched by tools/deps.sh) on a copy of the default
 # disk's tree, started as init: `busybox sh session.sh /bin/busybox`.
@@ -331,18 +347,13 @@ run_poweroff() {
 # runs the same session on Linux.
 BUSYBOX=build/deps/busybox/bin/busybox
 run_busybox() {
-	local stage="$LOGDIR/busybox-root" img="$LOGDIR/busybox.img" log="$LOGDIR/busybox.log"
+	local img="$LOGDIR/busybox.img" log="$LOGDIR/busybox.log"
 	if [ ! -x "$BUSYBOX" ]; then
 		fail_case "busybox: $BUSYBOX is missing: run tools/deps.sh" /dev/null
 		return
 	fi
-	fs_tools
-	rm -rf "$stage"
-	cp -a build/disk-root "$stage"
-	cp "$BUSYBOX" "$stage/bin/busybox"
-	mkdir -p "$stage/tests/busybox"
-	cp user/tests/busybox/session.sh "$stage/tests/busybox/"
-	if ! "$MKFS" -s 64M -u 0:0 "$img" "$stage" >/dev/null; then
+	if ! extra_image "$img" "$BUSYBOX" bin/busybox \
+			user/tests/busybox/session.sh tests/busybox/session.sh; then
 		fail_case "busybox: mkfs.s5fs failed" /dev/null
 		return
 	fi
@@ -351,6 +362,36 @@ run_busybox() {
 	local status=$?
 	BOOT_HDA=""
 	tally_boot "busybox session" "$log" $status bbtest
+}
+
+# The fuzzers (user/tests/fuzz, doc/testing.md "Fuzzing"): their runall
+# boots as init on a disk that holds them in /tests/fuzz, with the seed
+# and scale as environment words on the kernel command line.  make test
+# uses the fixed seed and scale 1; `make fuzz` a random seed (printed)
+# and FUZZ_SCALE (default 20); FUZZ_SEED=N replays a run.
+FUZZ_SEED=${FUZZ_SEED:-20261204}
+FUZZ_SCALE=${FUZZ_SCALE:-1}
+run_fuzz() {
+	local img="$LOGDIR/fuzz.img" log="$LOGDIR/fuzz.log" args=() f
+	for f in build/user/fuzz/*; do
+		args+=("$f" "tests/fuzz/$(basename "$f")")
+	done
+	if ! extra_image "$img" "${args[@]}"; then
+		fail_case "fuzz: mkfs.s5fs failed" /dev/null
+		return
+	fi
+	echo "fuzz: seed $FUZZ_SEED, scale $FUZZ_SCALE"
+	BOOT_HDA=$img TIMEOUT=$((USER_TIMEOUT * FUZZ_SCALE)) qemu_boot "$USER_MEM" \
+		"init=/tests/fuzz/runall MOS_FUZZ_SEED=$FUZZ_SEED MOS_FUZZ_SCALE=$FUZZ_SCALE halt_on_init_exit=1" "$log"
+	local status=$?
+	BOOT_HDA=""
+	TIMEOUT=$((USER_TIMEOUT * FUZZ_SCALE)) tally_boot "fuzz (seed $FUZZ_SEED)" "$log" $status utest
+	# The seed reached the fuzzers through init's environment.
+	if tr -d '\r' <"$log" | grep -a -q "seed $FUZZ_SEED, scale $FUZZ_SCALE "; then
+		passed=$((passed + 1))
+	else
+		fail_case "fuzz: the fuzzers did not report seed $FUZZ_SEED" "$log"
+	fi
 }
 
 declare -A host_tests=()
@@ -391,6 +432,10 @@ if [ -z "$only" ] || [ "$only" = s5fs_corrupt_root ]; then
 fi
 if [ -z "$only" ] || [ "$only" = user ]; then
 	run_user_suites
+	ran=1
+fi
+if [ -z "$only" ] || [ "$only" = fuzz ]; then
+	run_fuzz
 	ran=1
 fi
 if [ -z "$only" ] || [ "$only" = busybox_session ]; then

@@ -11,6 +11,7 @@
 
 static char line_copy[CMDLINE_MAX];
 static char words[CMDLINE_MAX];
+static char env_words[CMDLINE_MAX];	/* the line split at spaces only */
 static const char *keys[CMDLINE_MAX_ARGS], *values[CMDLINE_MAX_ARGS];
 static bool bare[CMDLINE_MAX_ARGS];	/* a word without '=' */
 static int nargs;
@@ -73,6 +74,29 @@ int cmdline_init_args(const char **out, int max)
 	for (int i = 1; i < nargs && n < max; i++)	/* word 0 is the image */
 		if (bare[i])
 			out[n++] = keys[i];
+	return n;
+}
+
+int cmdline_init_env(const char **out, int max)
+{
+	int n = 0;
+	strlcpy(env_words, line_copy, sizeof(env_words));
+	char *p = env_words;
+	bool image = true;	/* word 0 is the image */
+	while (*p && n < max) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		char *word = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		if (!image && word[0] >= 'A' && word[0] <= 'Z' && strchr(word, '='))
+			out[n++] = word;
+		image = false;
+	}
 	return n;
 }
 

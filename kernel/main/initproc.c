@@ -52,7 +52,13 @@ static void run_first_program(void)
 	const char *argv[CMDLINE_MAX_ARGS + 2] = { path };
 	int n = cmdline_init_args(argv + 1, CMDLINE_MAX_ARGS);
 	argv[n + 1] = NULL;
-	const char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", NULL };
+	static const char *const default_env[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100" };
+	const char *envp[ARRAY_SIZE(default_env) + CMDLINE_MAX_ARGS + 1];
+	int nenv = 0;
+	for (; nenv < (int)ARRAY_SIZE(default_env); nenv++)
+		envp[nenv] = default_env[nenv];
+	nenv += cmdline_init_env(envp + nenv, CMDLINE_MAX_ARGS);
+	envp[nenv] = NULL;
 	int rc = open_console();
 	if (rc < 0)
 		kprintf("init: cannot open the console (%d)\n", rc);

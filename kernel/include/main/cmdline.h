@@ -15,3 +15,8 @@ bool cmdline_take_flag(const char *key);
 /* The words without '=' after the image name: init's arguments, as
  * Linux passes unknown words on.  Returns how many (at most max). */
 int cmdline_init_args(const char **out, int max);
+/* The `NAME=value` words whose NAME starts with an upper-case letter
+ * (environment style, e.g. MOS_FUZZ_SEED=7): init's environment, after
+ * the defaults, as Linux passes unknown key=value words on.  Returns how
+ * many (at most max). */
+int cmdline_init_env(const char **out, int max);
