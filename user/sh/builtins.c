@@ -486,7 +486,7 @@ static int describe(const char *name, int verbose)
 	}
 	if (verbose)
 		printf("%s: not found\n", name);
-	return verbose ? SH_STATUS_NOT_FOUND : 1;
+	return SH_STATUS_NOT_FOUND;
 }
 
 static int bi_type(int argc, char **argv)

@@ -247,7 +247,7 @@ char *exec_find_path(const char *name)
 
 /* ---- simple commands, subshells, pipelines -------------------------- */
 
-/* Assignments as NAME=value strings, expanded. */
+/* Assignments as NAME=value strings, expanded; *rest: the words after. */
 static char **expand_assignments(char **w, char ***rest)
 {
 	struct strvec assigns = { NULL, 0, 0 };
@@ -348,14 +348,10 @@ static int run_in_shell(builtin_fn fn, struct strvec *argv, struct command *cmd,
 	return status;
 }
 
-/*
- * Assignments alone: set shell variables; redirections still happen.  The
- * status is the last command substitution's, or 0.
- */
-static int run_assignments(char **assigns, struct command *cmd)
+/* No command: the redirections are still made (and undone). */
+static int redirs_only(struct command *cmd, int status)
 {
 	struct saved_fd *saved = NULL;
-	int status = set_assignments(assigns, NULL);
 
 	if (cmd->redirs) {
 		if (apply_redirs(cmd->redirs, &saved) < 0)
@@ -365,6 +361,31 @@ static int run_assignments(char **assigns, struct command *cmd)
 			return expansion_failed();
 	}
 	return status ? status : sh.subst_status;
+}
+
+/*
+ * Assignments alone: set shell variables, each before the next expands;
+ * redirections still happen.  The status is the last command
+ * substitution's, or 0.
+ */
+static int run_assignments(struct command *cmd)
+{
+	int status = 0;
+	char **w;
+
+	for (w = cmd->words; *w; w++) {
+		char *eq = strchr(*w, '=');
+		char *name = sh_strndup(*w, (size_t)(eq - *w));
+		char *value = expand_word(eq + 1);
+
+		if (sh.xerror)
+			return expansion_failed();
+		if (sh.opt_x)
+			fprintf(stderr, "%s%s=%s\n", var_get("PS4") ? var_get("PS4") : "+ ", name, value);
+		if (var_set(name, value, 0) < 0)
+			status = 1;
+	}
+	return redirs_only(cmd, status);
 }
 
 static int run_subshell(struct command *cmd, int nofork)
@@ -402,19 +423,23 @@ static int run_simple(struct command *cmd, int nofork)
 	if (cmd->type != C_SIMPLE)
 		return compound_run(cmd);
 	sh.subst_status = 0;
+	for (w = cmd->words; *w && is_assignment(*w); w++)
+		;
+	if (!*w)
+		return run_assignments(cmd);
 	assigns = expand_assignments(cmd->words, &w);
 	expand_words(w, &argv);
 	if (sh.xerror)
 		return expansion_failed();
 	if (sh.opt_x && (argv.n || assigns))
 		xtrace(assigns, &argv);
-	if (argv.n == 0)
-		return run_assignments(assigns, cmd);
+	if (argv.n == 0)	/* `X=1 $empty`: no command after all */
+		return redirs_only(cmd, set_assignments(assigns, NULL));
 	if (builtin_is_special(argv.v[0])) {
 		set_assignments(assigns, NULL);	/* kept, as POSIX says */
 		return run_in_shell(builtin_lookup(argv.v[0]), &argv, cmd, nofork);
 	}
-	fn = builtin_lookup(argv.v[0]);
+	fn = func_defined(argv.v[0]) ? NULL : builtin_lookup(argv.v[0]);
 	if (fn || func_defined(argv.v[0])) {
 		set_assignments(assigns, &saved);
 		status = run_in_shell(fn, &argv, cmd, nofork);

@@ -148,14 +148,38 @@ static void skip_brace(struct lexer *lx)
 		lx->in->pos++;
 }
 
-/* At the '$' of "$(": past the matching ')', minding quotes and nesting. */
+/* The word "case" or "esac" starts at the lexer's position: +1, -1, or 0. */
+static int case_word(struct lexer *lx)
+{
+	static const char *const words[] = { "case", "esac" };
+	size_t i, k;
+	int before = lx->in->pos > 0 ? (unsigned char)lx->in->buf[lx->in->pos - 1] : ' ';
+
+	if (isalnum(before) || before == '_')
+		return 0;
+	for (i = 0; i < 2; i++) {
+		for (k = 0; words[i][k] && peekc(lx, k) == words[i][k]; k++)
+			;
+		if (!words[i][k] && (peekc(lx, k) == END || is_meta(peekc(lx, k))))
+			return i == 0 ? 1 : -1;
+	}
+	return 0;
+}
+
+/*
+ * At the '$' of "$(": past the matching ')', minding quotes and nesting.
+ * Inside a case command (counted by its words) a ')' at the outer level
+ * ends a pattern, not the substitution.
+ */
 static void skip_subst(struct lexer *lx)
 {
-	int c, depth = 1;
+	int c, depth = 1, cases = 0;
 
 	lx->in->pos += 2;
 	while (depth > 0 && !lx->error) {
 		c = peekc(lx, 0);
+		if (c == 'c' || c == 'e')
+			cases += case_word(lx);
 		switch (c) {
 		case END:
 			unterminated(lx, "$(");
@@ -177,7 +201,8 @@ static void skip_subst(struct lexer *lx)
 			lx->in->pos++;
 			break;
 		case ')':
-			depth--;
+			if (depth > 1 || cases <= 0)
+				depth--;
 			lx->in->pos++;
 			break;
 		default:

@@ -139,7 +139,7 @@ static int binary(struct tst *t, const char *a, const char *op, const char *b)
 		return strcmp(a, b) < 0;
 	if (strcmp(op, ">") == 0)
 		return strcmp(a, b) > 0;
-	if (op[1] == 'n' || op[1] == 'o' || strcmp(op, "-ef") == 0)
+	if (strcmp(op, "-nt") == 0 || strcmp(op, "-ot") == 0 || strcmp(op, "-ef") == 0)
 		return compare_files(op, a, b);
 	x = integer(t, a);
 	y = integer(t, b);
