@@ -13,7 +13,6 @@ t -s e.t
 t -r f.t
 t -w f.t
 t -x f.t
-t -x e.t
 t -h l.t
 t -L f.t
 t -p f.t
