@@ -25,8 +25,8 @@ int pattern_has_magic(const char *p)
 	for (; *p; p++) {
 		if (*p == '\\' && p[1])
 			p++;
-		else if (*p == '*' || *p == '?' || *p == '[')
-			return 1;
+		else if (*p == '*' || *p == '?' || (*p == '[' && strchr(p + 1, ']')))
+			return 1;	/* a '[' without a ']' is an ordinary character */
 	}
 	return 0;
 }
