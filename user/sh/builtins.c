@@ -432,9 +432,7 @@ static int bi_dot(int argc, char **argv)
 		ul_warn(".: file name required");
 		return special_error();
 	}
-	sh.func_depth++;
 	status = sh_run_file(argv[1], NULL);
-	sh.func_depth--;
 	if (sh.ctl == CTL_RETURN) {
 		sh.ctl = CTL_NONE;
 		status = sh.status;

@@ -201,13 +201,11 @@ int func_call(const char *name, int argc, char **argv)
 	sh.argc = 1;
 	params_set(argv + 1, argc - 1);
 	sh.loop_depth = 0;
-	sh.func_depth++;
 	status = exec_list(body);
 	if (sh.ctl == CTL_RETURN) {
 		sh.ctl = CTL_NONE;
 		status = sh.status;
 	}
-	sh.func_depth--;
 	sh.loop_depth = loops;
 	params_restore(saved);
 	return status;

@@ -286,7 +286,6 @@ struct sh_state {
 	enum sh_ctl ctl;	/* break/continue/return unwinding */
 	int ctl_count;		/* levels of loops break/continue still leaves */
 	int loop_depth;		/* loops running (in this function) */
-	int func_depth;		/* functions running */
 	int noerrexit;		/* > 0: set -e does not apply here */
 	int xerror;		/* an expansion failed in this command */
 	int subst_status;	/* the last command substitution's status */
