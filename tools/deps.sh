@@ -22,6 +22,9 @@ have_cmd qemu-i386 || need+=(qemu-user)
 have_cmd grub-mkrescue || need+=(grub-common)
 [ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
 have_cmd xorriso || need+=(xorriso)
+# dash: the reference the shell's host test compares M-OS's sh with
+# (user/tests/sh/run.sh; skipped with a note without it).
+have_cmd dash || need+=(dash)
 # 32-bit libgcc and glibc (kernel helpers, static user programs).
 ls /usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a >/dev/null 2>&1 || need+=(gcc-multilib)
 [ -e /usr/lib32/libc.a ] || [ -e /usr/lib/i386-linux-gnu/libc.a ] || need+=(gcc-multilib)

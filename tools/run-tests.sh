@@ -400,6 +400,7 @@ declare -A host_tests=()
 [ -f tools/tests/run.sh ] && host_tests[tools]=tools/tests/run.sh
 [ -f user/tests/host/run.sh ] && host_tests[userland]=user/tests/host/run.sh
 [ -f user/tests/os/host_run.sh ] && host_tests[usertests]=user/tests/os/host_run.sh
+[ -f user/tests/sh/run.sh ] && host_tests[shell]=user/tests/sh/run.sh
 [ -f tools/tests/any_host.sh ] && host_tests[anyhost]=tools/tests/any_host.sh
 [ -f tools/tests/iso_boot.sh ] && host_tests[iso]=tools/tests/iso_boot.sh
 

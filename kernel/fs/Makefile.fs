@@ -1,7 +1,7 @@
 # The default disk image (doc/fs.md, "The default disk"): build/disk.img,
 # an S5FS made by mkfs.s5fs from a staging directory that holds the
 # build's user programs (/bin, /sbin), the user test suites (/tests),
-# the benchmark program (/bin/mbench) and the directories the system
+# the shell's scripts (/tests/sh), the benchmark program (/bin/mbench) and the directories the system
 # expects (/dev and /dev/shm are mount points for ramfs, /tmp, /etc,
 # /home, /mnt).  `./weenix` boots with it as the primary disk (hda) when
 # no --disk is given; the kernel mounts it as the root.
@@ -22,13 +22,17 @@ DISK_BENCH := $(BUILD)/bench/mbench
 $(DISK_BENCH): $(wildcard bench/*.c bench/*.h) bench/Makefile user/include/mos/exec.h
 	@$(MAKE) -s -f bench/Makefile $(abspath $(DISK_BENCH)) >/dev/null
 DISK_MKFS  := $(TOOLS_OUT)/mkfs.s5fs
+# The shell's script suite (user/tests/sh: NAME.sh with NAME.expected),
+# run under M-OS by t_shscripts from /tests/sh.
+DISK_SH_EXPECTED := $(wildcard user/tests/sh/*.expected)
+DISK_SH_FILES    := $(DISK_SH_EXPECTED) $(DISK_SH_EXPECTED:.expected=.sh)
 
 .PHONY: disk
 disk: $(DISK_IMG)
 all: $(DISK_IMG)
 
 $(DISK_IMG): $(DISK_MKFS) $(UBIN_PROGS) $(USBIN_PROGS) $(UTEST_PROGS) $(DISK_BENCH) \
-		kernel/fs/Makefile.fs
+		$(DISK_SH_FILES) kernel/fs/Makefile.fs
 	@echo "  DISK $@"
 	@rm -rf $(DISK_STAGE)
 	@mkdir -p $(addprefix $(DISK_STAGE)/,$(DISK_DIRS))
@@ -36,6 +40,8 @@ $(DISK_IMG): $(DISK_MKFS) $(UBIN_PROGS) $(USBIN_PROGS) $(UTEST_PROGS) $(DISK_BEN
 	@cp $(UBIN_PROGS) $(DISK_STAGE)/bin/
 	@cp $(USBIN_PROGS) $(DISK_STAGE)/sbin/
 	@cp $(UTEST_PROGS) $(DISK_STAGE)/tests/
+	@mkdir -p $(DISK_STAGE)/tests/sh
+	@cp $(DISK_SH_FILES) $(DISK_STAGE)/tests/sh/
 	@cp $(DISK_BENCH) $(DISK_STAGE)/bin/
 	@$(DISK_MKFS) -s $(DISK_SIZE) -u 0:0 $@.tmp $(DISK_STAGE) >/dev/null
 	@mv $@.tmp $@

@@ -4,6 +4,8 @@
  * parses a command and releases after running it, so the parser and the
  * expander never free anything one piece at a time.  Allocations are
  * aligned for any type; a request larger than a chunk gets its own.
+ * sh_xmalloc and sh_xstrdup are malloc and strdup that end the shell
+ * when memory runs out, for what must outlive a command.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -97,4 +99,20 @@ void strvec_push(struct strvec *sv, char *s)
 	}
 	sv->v[sv->n++] = s;
 	sv->v[sv->n] = NULL;
+}
+
+void *sh_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		ul_die(2, "out of memory");
+	return p;
+}
+
+char *sh_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(sh_xmalloc(n), s, n);
 }

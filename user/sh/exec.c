@@ -4,9 +4,18 @@
  * exec_list runs items in order; an item ending in '&' runs in a forked
  * subshell and becomes a job.  and-or lists run their pipelines while
  * && and || allow.  A pipeline forks one child per command joined by
- * pipes; a lone simple command runs a builtin in the shell itself (with
- * its redirections undone afterwards) or forks and execs a program found
- * through PATH.
+ * pipes; a lone simple command runs a function or a builtin in the shell
+ * itself (with its redirections undone afterwards: redir.c) or forks and
+ * execs a program found through PATH; compound commands other than
+ * ( subshells ) run in the shell too (compound.c).  What an item
+ * allocates in the arena is released once it has run, so loops do not
+ * grow the arena.
+ *
+ * set -e: a pipeline that fails ends the shell, unless it is negated
+ * with !, not the last of an and-or list, or (sh.noerrexit) part of one,
+ * or of an if/while/until condition.  An expansion error (sh.xerror)
+ * stops the command; a shell that is not interactive then exits with
+ * status 2.  Trapped signals are acted on between commands (trap.c).
  *
  * Programs are started with mos_execve (mos/exec.h): execve, except
  * where i386 programs must go through qemu-i386 (host tests).
@@ -32,21 +41,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "mos/exec.h"
 #include "sh.h"
 #include "ulib.h"
-
-#define FILE_MODE    0666	/* for files created by > and >> (less umask) */
-#define SAVED_FD_MIN 10		/* the shell keeps its saved fds above this */
-
-struct saved_fd {
-	int fd;
-	int saved;		/* copy of the old fd, or -1 if it was closed */
-	struct saved_fd *next;
-};
 
 /* ---- processes ----------------------------------------------------- */
 
@@ -61,6 +62,7 @@ void sh_become_child(void)
 {
 	sh.jobctl = 0;
 	sh.interactive = 0;
+	trap_reset_child();
 }
 
 /*
@@ -141,100 +143,6 @@ static int wait_fg(const pid_t *pids, int n)
 	return status;
 }
 
-/* ---- redirections --------------------------------------------------- */
-
-static int save_fd(int fd, struct saved_fd **saved)
-{
-	struct saved_fd *s = sh_alloc(sizeof *s);
-
-	s->fd = fd;
-	s->saved = fcntl(fd, F_DUPFD, SAVED_FD_MIN);
-	if (s->saved >= 0)
-		fcntl(s->saved, F_SETFD, FD_CLOEXEC);
-	else if (errno != EBADF)
-		return -1;
-	s->next = *saved;
-	*saved = s;
-	return 0;
-}
-
-static int dup_redir(struct redir *r, const char *target)
-{
-	char *end;
-	long from;
-
-	if (strcmp(target, "-") == 0) {
-		close(r->fd);
-		return 0;
-	}
-	from = strtol(target, &end, 10);
-	if (*target == '\0' || *end != '\0' || from < 0) {
-		ul_warn("%s: bad file descriptor", target);
-		return -1;
-	}
-	if (from != r->fd && dup2((int)from, r->fd) < 0) {
-		ul_warnerr("%s", target);
-		return -1;
-	}
-	return 0;
-}
-
-static int open_redir(struct redir *r, const char *target)
-{
-	int flags, fd;
-
-	switch (r->type) {
-	case R_IN:     flags = O_RDONLY; break;
-	case R_APPEND: flags = O_WRONLY | O_CREAT | O_APPEND; break;
-	default:       flags = O_WRONLY | O_CREAT | O_TRUNC; break;
-	}
-	fd = open(target, flags, FILE_MODE);
-	if (fd < 0) {
-		ul_warnerr("%s", target);
-		return -1;
-	}
-	if (fd != r->fd) {
-		if (dup2(fd, r->fd) < 0) {
-			ul_warnerr("%s", target);
-			close(fd);
-			return -1;
-		}
-		close(fd);
-	}
-	return 0;
-}
-
-int apply_redirs(struct redir *r, struct saved_fd **saved)
-{
-	for (; r; r = r->next) {
-		const char *target = expand_word(r->word);
-
-		if (saved && save_fd(r->fd, saved) < 0) {
-			ul_warnerr("%d", r->fd);
-			return -1;
-		}
-		if (r->type == R_DUP_IN || r->type == R_DUP_OUT) {
-			if (dup_redir(r, target) < 0)
-				return -1;
-		} else if (open_redir(r, target) < 0) {
-			return -1;
-		}
-	}
-	return 0;
-}
-
-void restore_fds(struct saved_fd *s)
-{
-	for (; s; s = s->next) {
-		if (s->saved >= 0) {
-			dup2(s->saved, s->fd);
-			close(s->saved);
-		} else {
-			close(s->fd);
-		}
-	}
-}
-
 /* ---- programs ------------------------------------------------------- */
 
 static void __attribute__((noreturn)) exec_error(const char *name, int err)
@@ -252,9 +160,9 @@ static void __attribute__((noreturn)) exec_error(const char *name, int err)
 static void __attribute__((noreturn))
 exec_script(const char *path, char **argv, char **envp)
 {
-	vars_init(envp);
+	(void)envp;
 	argv[0] = (char *)path;
-	exit(sh_run_file(path, argv));
+	sh_exit(sh_run_file(path, argv));
 }
 
 static void try_exec(const char *path, char **argv, char **envp)
@@ -264,84 +172,220 @@ static void try_exec(const char *path, char **argv, char **envp)
 		exec_script(path, argv, envp);
 }
 
-void exec_external(char **argv, char **envp)
+/* Each PATH directory/name in turn: fn(full) until it returns non-zero. */
+static int path_walk(const char *name, int (*fn)(const char *full, void *arg), void *arg)
 {
-	const char *path = var_get("PATH");
-	const char *p, *colon;
-	int err = ENOENT;
-	char *full;
+	const char *path = var_get("PATH"), *p, *colon;
 	size_t dirlen;
+	char *full;
 
-	if (strchr(argv[0], '/')) {
-		try_exec(argv[0], argv, envp);
-		exec_error(argv[0], errno);
-	}
 	if (!path)
 		path = SH_DEFAULT_PATH;
 	for (p = path; ; p = colon + 1) {
 		colon = strchr(p, ':');
 		dirlen = colon ? (size_t)(colon - p) : strlen(p);
-		full = sh_alloc(dirlen + strlen(argv[0]) + 2);
+		full = sh_alloc(dirlen + strlen(name) + 2);
 		if (dirlen == 0)
-			strcpy(full, argv[0]);	/* an empty entry is "." */
+			strcpy(full, name);	/* an empty entry is "." */
 		else
-			sprintf(full, "%.*s/%s", (int)dirlen, p, argv[0]);
-		try_exec(full, argv, envp);
-		if (errno == EACCES)
-			err = EACCES;
-		else if (errno != ENOENT && errno != ENOTDIR)
-			exec_error(full, errno);
+			sprintf(full, "%.*s/%s", (int)dirlen, p, name);
+		if (fn(full, arg))
+			return 1;
 		if (!colon)
-			break;
+			return 0;
 	}
-	exec_error(argv[0], err);
+}
+
+struct exec_try {
+	char **argv, **envp;
+	int err;
+};
+
+static int exec_in(const char *full, void *arg)
+{
+	struct exec_try *t = arg;
+
+	try_exec(full, t->argv, t->envp);
+	if (errno == EACCES)
+		t->err = EACCES;
+	else if (errno != ENOENT && errno != ENOTDIR)
+		exec_error(full, errno);
+	return 0;
+}
+
+void exec_external(char **argv, char **envp)
+{
+	struct exec_try t = { argv, envp, ENOENT };
+
+	if (strchr(argv[0], '/')) {
+		try_exec(argv[0], argv, envp);
+		exec_error(argv[0], errno);
+	}
+	path_walk(argv[0], exec_in, &t);
+	exec_error(argv[0], t.err);
+}
+
+static int found_in(const char *full, void *arg)
+{
+	struct stat st;
+
+	if (access(full, X_OK) != 0 || stat(full, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	*(char **)arg = sh_xstrdup(full);
+	return 1;
+}
+
+char *exec_find_path(const char *name)
+{
+	char *found = NULL;
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? sh_xstrdup(name) : NULL;
+	path_walk(name, found_in, &found);
+	return found;
 }
 
 /* ---- simple commands, subshells, pipelines -------------------------- */
 
-static int run_builtin(builtin_fn fn, struct strvec *argv, struct command *cmd, int nofork)
+/* Assignments as NAME=value strings, expanded; *rest: the words after. */
+static char **expand_assignments(char **w, char ***rest)
+{
+	struct strvec assigns = { NULL, 0, 0 };
+
+	for (; *w && is_assignment(*w); w++) {
+		char *eq = strchr(*w, '=');
+		char *name = sh_strndup(*w, (size_t)(eq - *w));
+		char *value = expand_word(eq + 1);
+		char *a = sh_alloc(strlen(name) + strlen(value) + 2);
+
+		sprintf(a, "%s=%s", name, value);
+		strvec_push(&assigns, a);
+	}
+	*rest = w;
+	return assigns.v;
+}
+
+/* Set the assignments; with saved, remember the old values first. */
+static int set_assignments(char **assigns, struct strvec *saved)
+{
+	char **a;
+	int status = 0;
+
+	for (a = assigns; a && *a; a++) {
+		char *eq = strchr(*a, '=');
+		const char *old;
+
+		*eq = '\0';
+		if (saved) {
+			old = var_get(*a);
+			strvec_push(saved, sh_strdup(*a));
+			strvec_push(saved, old ? sh_strdup(old) : NULL);
+		}
+		if (var_set(*a, eq + 1, 0) < 0)
+			status = 1;
+		*eq = '=';
+	}
+	return status;
+}
+
+static void restore_assignments(struct strvec *saved)
+{
+	size_t i;
+
+	for (i = 0; i < saved->n; i += 2) {
+		if (saved->v[i + 1])
+			var_set(saved->v[i], saved->v[i + 1], 0);
+		else
+			var_unset(saved->v[i]);
+	}
+}
+
+static void xtrace(char **assigns, struct strvec *argv)
+{
+	const char *ps4 = var_get("PS4");
+	size_t i;
+
+	fputs(ps4 ? ps4 : "+ ", stderr);
+	for (i = 0; assigns && assigns[i]; i++)
+		fprintf(stderr, "%s%s", i ? " " : "", assigns[i]);
+	for (i = 0; i < argv->n; i++)
+		fprintf(stderr, "%s%s", (i || (assigns && assigns[0])) ? " " : "", argv->v[i]);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* An expansion failed: the command does not run; a script ends. */
+static int expansion_failed(void)
+{
+	sh.xerror = 0;
+	if (!sh.interactive)
+		sh.exiting = 1;
+	sh.status = SH_STATUS_SYNTAX;
+	return SH_STATUS_SYNTAX;
+}
+
+/* Functions and builtins run here, redirections undone after. */
+static int run_in_shell(builtin_fn fn, struct strvec *argv, struct command *cmd, int nofork)
 {
 	struct saved_fd *saved = NULL;
 	int status;
 
-	if (builtin_is_exec(fn) && argv->n == 1)
+	if (fn && builtin_is_exec(fn) && argv->n == 1)
 		return apply_redirs(cmd->redirs, NULL) < 0;	/* exec >file */
 	if (apply_redirs(cmd->redirs, nofork ? NULL : &saved) < 0) {
 		restore_fds(saved);
+		if (sh.xerror)
+			return expansion_failed();
 		return 1;
 	}
-	status = fn((int)argv->n, argv->v);
+	if (fn)
+		status = fn((int)argv->n, argv->v);
+	else
+		status = func_call(argv->v[0], (int)argv->n, argv->v);
 	fflush(stdout);
 	fflush(stderr);
 	restore_fds(saved);
 	return status;
 }
 
-static void set_assignments(char **assigns)
-{
-	char **a;
-
-	for (a = assigns; a && *a; a++) {
-		char *eq = strchr(*a, '=');
-
-		*eq = '\0';
-		var_set(*a, eq + 1, 0);
-		*eq = '=';
-	}
-}
-
-/* Assignments alone: set shell variables; redirections still happen. */
-static int run_assignments(char **assigns, struct command *cmd)
+/* No command: the redirections are still made (and undone). */
+static int redirs_only(struct command *cmd, int status)
 {
 	struct saved_fd *saved = NULL;
-	int status = 0;
 
-	set_assignments(assigns);
 	if (cmd->redirs) {
-		status = apply_redirs(cmd->redirs, &saved) < 0;
+		if (apply_redirs(cmd->redirs, &saved) < 0)
+			status = 1;
 		restore_fds(saved);
+		if (sh.xerror)
+			return expansion_failed();
 	}
-	return status;
+	return status ? status : sh.subst_status;
+}
+
+/*
+ * Assignments alone: set shell variables, each before the next expands;
+ * redirections still happen.  The status is the last command
+ * substitution's, or 0.
+ */
+static int run_assignments(struct command *cmd)
+{
+	int status = 0;
+	char **w;
+
+	for (w = cmd->words; *w; w++) {
+		char *eq = strchr(*w, '=');
+		char *name = sh_strndup(*w, (size_t)(eq - *w));
+		char *value = expand_word(eq + 1);
+
+		if (sh.xerror)
+			return expansion_failed();
+		if (sh.opt_x)
+			fprintf(stderr, "%s%s=%s\n", var_get("PS4") ? var_get("PS4") : "+ ", name, value);
+		if (var_set(name, value, 0) < 0)
+			status = 1;
+	}
+	return redirs_only(cmd, status);
 }
 
 static int run_subshell(struct command *cmd, int nofork)
@@ -361,38 +405,48 @@ static int run_subshell(struct command *cmd, int nofork)
 		child_setup(0, 1);
 	}
 	if (apply_redirs(cmd->redirs, NULL) < 0)
-		exit(1);
-	exit(exec_list(cmd->subshell));
+		sh_exit(1);
+	sh_exit(exec_list(cmd->subshell));
 }
 
 static int run_simple(struct command *cmd, int nofork)
 {
-	struct strvec argv = { NULL, 0, 0 }, assigns = { NULL, 0, 0 };
-	char **w = cmd->words;
+	struct strvec argv = { NULL, 0, 0 }, saved = { NULL, 0, 0 };
+	char **assigns, **w;
 	builtin_fn fn;
 	char **envp;
 	pid_t pid;
+	int status;
 
-	if (cmd->subshell)
+	if (cmd->type == C_SUBSHELL)
 		return run_subshell(cmd, nofork);
-	for (; *w && is_assignment(*w); w++) {
-		char *eq = strchr(*w, '=');
-		char *name = sh_strndup(*w, (size_t)(eq - *w));
-		char *value = expand_word(eq + 1);
-		char *a = sh_alloc(strlen(name) + strlen(value) + 2);
-
-		sprintf(a, "%s=%s", name, value);
-		strvec_push(&assigns, a);
-	}
+	if (cmd->type != C_SIMPLE)
+		return compound_run(cmd);
+	sh.subst_status = 0;
+	for (w = cmd->words; *w && is_assignment(*w); w++)
+		;
+	if (!*w)
+		return run_assignments(cmd);
+	assigns = expand_assignments(cmd->words, &w);
 	expand_words(w, &argv);
-	if (argv.n == 0)
-		return run_assignments(assigns.v, cmd);
-	fn = builtin_lookup(argv.v[0]);
-	if (fn) {
-		set_assignments(assigns.v);	/* kept, as for special builtins */
-		return run_builtin(fn, &argv, cmd, nofork);
+	if (sh.xerror)
+		return expansion_failed();
+	if (sh.opt_x && (argv.n || assigns))
+		xtrace(assigns, &argv);
+	if (argv.n == 0)	/* `X=1 $empty`: no command after all */
+		return redirs_only(cmd, set_assignments(assigns, NULL));
+	if (builtin_is_special(argv.v[0])) {
+		set_assignments(assigns, NULL);	/* kept, as POSIX says */
+		return run_in_shell(builtin_lookup(argv.v[0]), &argv, cmd, nofork);
 	}
-	envp = vars_environ(assigns.v);
+	fn = func_defined(argv.v[0]) ? NULL : builtin_lookup(argv.v[0]);
+	if (fn || func_defined(argv.v[0])) {
+		set_assignments(assigns, &saved);
+		status = run_in_shell(fn, &argv, cmd, nofork);
+		restore_assignments(&saved);
+		return status;
+	}
+	envp = vars_environ(assigns);
 	if (nofork) {
 		if (apply_redirs(cmd->redirs, NULL) < 0)
 			exit(1);
@@ -475,10 +529,12 @@ static int run_pipeline(struct pipeline *pl, int nofork)
 {
 	int status;
 
+	sh.noerrexit += pl->negate;
 	if (pl->ncmds == 1)
 		status = run_simple(pl->cmds[0], nofork && !pl->negate);
 	else
 		status = run_pipe(pl);
+	sh.noerrexit -= pl->negate;
 	return pl->negate ? !status : status;
 }
 
@@ -486,11 +542,15 @@ static int run_andor(struct andor *ao, int nofork)
 {
 	int status = 0;
 
-	for (; ao && !sh.exiting; ao = ao->next) {
+	for (; ao && !sh.exiting && sh.ctl == CTL_NONE; ao = ao->next) {
 		if ((ao->op == AO_AND && status != 0) || (ao->op == AO_OR && status == 0))
 			continue;
+		sh.noerrexit += ao->next != NULL;
 		status = run_pipeline(ao->pipeline, nofork && !ao->next);
+		sh.noerrexit -= ao->next != NULL;
 		sh.status = status;
+		if (!ao->next && status != 0 && sh.opt_e && !sh.noerrexit && !ao->pipeline->negate)
+			sh.exiting = 1;
 	}
 	return status;
 }
@@ -525,11 +585,25 @@ static int run_background(struct list_item *item)
 
 int exec_list(struct list_item *item)
 {
-	for (; item && !sh.exiting; item = item->next) {
+	for (; item && !sh.exiting && sh.ctl == CTL_NONE; item = item->next) {
+		struct sh_mark mark = sh_mark();
+
 		if (item->background)
 			sh.status = run_background(item);
 		else
 			sh.status = run_andor(item->andor, 0);
+		sh_release(mark);
+		trap_check();
 	}
 	return sh.status;
+}
+
+int exec_string(const char *text)
+{
+	struct sh_input in;
+	int status;
+
+	input_init_string(&in, text);
+	status = sh_run_input(&in);
+	return status;
 }

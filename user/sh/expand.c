@@ -2,23 +2,28 @@
  * Word expansion: a raw word from the lexer -> zero or more fields.
  *
  * One pass over the word removes the quotes and substitutes parameters
- * ($NAME ${NAME} $? $$ $! $# $0-$9 $* $@), commands ($(...)) and a
- * leading ~ (HOME), building the text together with a class per byte:
+ * (param.c), commands ($(...) and `...`), arithmetic ($((...)), arith.c)
+ * and a leading ~, building the text together with a class per byte:
  *
- *   LIT    unquoted text of the word itself: glob characters work
- *   EXP    the result of an unquoted substitution: also split at IFS
- *   QUOTE  quoted, or escaped by a backslash: taken literally
- *   BREAK  a field boundary, from "$@" (one field per parameter)
+ *   X_LIT    unquoted text of the word itself: glob characters work
+ *   X_EXP    the result of an unquoted substitution: also split at IFS
+ *   X_QUOTE  quoted, or escaped by a backslash: taken literally
+ *   X_BREAK  a field boundary that always ends a field ("$@")
+ *   X_SOFT   a boundary like IFS white space (unquoted $@ and $*)
  *
- * Then field splitting cuts at EXP bytes that are in IFS (" \t\n" by
- * default), and each field holding an unquoted * ? or [ is matched with
- * glob(3); a pattern that matches nothing stays as it is.  A word that
- * was quoted but came out empty ("" or '') still gives one empty field;
- * an unquoted empty substitution gives none.
+ * Then field splitting cuts at X_EXP bytes that are in IFS, as POSIX
+ * says: runs of IFS white space are one separator and vanish at the ends,
+ * every other IFS character ends a field (possibly empty).  Each field
+ * holding an unquoted * ? or [ is a pathname pattern (pattern.c), unless
+ * set -f; one that matches nothing stays as it is.  A word that was
+ * quoted but came out empty ("" or '') still gives one empty field; an
+ * unquoted empty substitution gives none.  The same pass, without
+ * splitting, serves assignments, redirection targets, case patterns
+ * (where quoted characters are escaped for pattern.c) and here-documents.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <glob.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,25 +32,19 @@
 #include "sh.h"
 #include "ulib.h"
 
-enum cls { LIT, EXP, QUOTE, BREAK };
+#define READ_CHUNK 4096
 
-struct xbuf {
-	char *s;
-	unsigned char *cls;
-	size_t len, cap;
-	int quoted;		/* the word had quotes */
-	int empty_at;		/* "$@" with no parameters was there */
-};
-
-static void add(struct xbuf *x, char c, enum cls cls)
+void xbuf_add(struct xbuf *x, char c, enum xcls cls)
 {
 	if (x->len + 1 >= x->cap) {
 		size_t cap = x->cap ? 2 * x->cap : 64;
 		char *s = sh_alloc(cap);
 		unsigned char *k = sh_alloc(cap);
 
-		memcpy(s, x->s, x->len);
-		memcpy(k, x->cls, x->len);
+		if (x->len) {
+			memcpy(s, x->s, x->len);
+			memcpy(k, x->cls, x->len);
+		}
 		x->s = s;
 		x->cls = k;
 		x->cap = cap;
@@ -56,18 +55,30 @@ static void add(struct xbuf *x, char c, enum cls cls)
 	x->s[x->len] = '\0';
 }
 
-static void add_str(struct xbuf *x, const char *s, enum cls cls)
+void xbuf_add_str(struct xbuf *x, const char *s, enum xcls cls)
 {
 	while (s && *s)
-		add(x, *s++, cls);
+		xbuf_add(x, *s++, cls);
 }
 
-/* ---- substitutions -------------------------------------------------- */
-
-static char *command_output(const char *cmd)
+void sh_expand_error(const char *fmt, ...)
 {
-	struct sh_input in;
-	char *out = NULL, *result, buf[4096];
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "sh: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	sh.xerror = 1;
+}
+
+/* ---- command substitution ------------------------------------------ */
+
+char *expand_command(const char *cmd)
+{
+	char *out = NULL, *result, buf[READ_CHUNK];
 	size_t len = 0;
 	ssize_t n;
 	int fds[2];
@@ -89,8 +100,7 @@ static char *command_output(const char *cmd)
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[1]);
 		sh_become_child();
-		input_init_string(&in, cmd);
-		exit(sh_run_input(&in));
+		sh_exit(exec_string(cmd));
 	}
 	close(fds[1]);
 	while ((n = read(fds[0], buf, sizeof buf)) != 0) {
@@ -106,7 +116,7 @@ static char *command_output(const char *cmd)
 		len += (size_t)n;
 	}
 	close(fds[0]);
-	sh.status = sh_waitpid(pid);
+	sh.subst_status = sh_waitpid(pid);
 	while (len > 0 && out[len - 1] == '\n')
 		len--;
 	result = sh_strndup(out ? out : "", len);
@@ -114,219 +124,164 @@ static char *command_output(const char *cmd)
 	return result;
 }
 
-/* $1 .. $n joined by spaces, for $* (and $@ outside quotes). */
-static char *all_params(void)
+/* The text between backquotes with its backslashes undone. */
+static char *backquote_text(const char *s, size_t n, int in_quotes)
 {
-	size_t len = 1;
-	char *s;
-	int i;
+	char *t = sh_alloc(n + 1), *q = t;
+	size_t i;
 
-	for (i = 1; i < sh.argc; i++)
-		len += strlen(sh.argv[i]) + 1;
-	s = sh_alloc(len);
-	for (i = 1; i < sh.argc; i++) {
-		if (i > 1)
-			strcat(s, " ");
-		strcat(s, sh.argv[i]);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n &&
+		    (strchr("$`\\", s[i + 1]) || (in_quotes && s[i + 1] == '"')))
+			i++;
+		*q++ = s[i];
 	}
-	return s;
+	*q = '\0';
+	return t;
 }
 
-static char *number(long v)
+static char *arith_text(const char *s, size_t n)
 {
-	char buf[24];
+	struct xbuf x = { NULL, NULL, 0, 0, 0, 0 };
+	intmax_t v;
+	char buf[32];
 
-	snprintf(buf, sizeof buf, "%ld", v);
+	expand_part(&x, s, 0, n, 1);
+	if (sh.xerror)
+		return "";
+	if (arith_eval(x.s ? x.s : "", &v) < 0) {
+		sh.xerror = 1;
+		return "";
+	}
+	snprintf(buf, sizeof buf, "%jd", v);
 	return sh_strdup(buf);
 }
 
-/* The value of a one-character special parameter, or NULL. */
-static const char *special_param(char c)
-{
-	switch (c) {
-	case '?': return number(sh.status);
-	case '$': return number(sh.pid);
-	case '!': return sh.last_bg ? number(sh.last_bg) : "";
-	case '#': return number(sh.argc - 1);
-	case '*': return all_params();
-	default:
-		if (isdigit((unsigned char)c))
-			return c - '0' < sh.argc ? sh.argv[c - '0'] : "";
-		return NULL;
-	}
-}
-
-/* "$@": each parameter its own field. */
-static void add_params_fields(struct xbuf *x)
-{
-	int i;
-
-	if (sh.argc <= 1)
-		x->empty_at = 1;
-	for (i = 1; i < sh.argc; i++) {
-		if (i > 1)
-			add(x, ' ', BREAK);
-		add_str(x, sh.argv[i], QUOTE);
-	}
-}
-
-static size_t name_len(const char *s)
-{
-	size_t n = 0;
-
-	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
-		return 0;
-	while (isalnum((unsigned char)s[n]) || s[n] == '_')
-		n++;
-	return n;
-}
-
-/* Named or special parameter spelled s[0..n), NULL if it is neither. */
-static const char *param_value(const char *s, size_t n)
-{
-	if (n == 1 && special_param(s[0]))
-		return special_param(s[0]);
-	if (name_len(s) == n && n > 0)
-		return var_get(sh_strndup(s, n));
-	return NULL;
-}
-
-/* s[i] is '$': substitute and return the index after what was used. */
+/* s[i] is '$' or '`': substitute and return the index after what was used. */
 static size_t expand_dollar(struct xbuf *x, const char *s, size_t i, int in_quotes)
 {
-	enum cls cls = in_quotes ? QUOTE : EXP;
-	const char *next = s + i + 1, *close, *v;
-	size_t n, end;
+	enum xcls cls = in_quotes ? X_QUOTE : X_EXP;
+	size_t end;
 
-	if (*next == '(') {
-		end = lex_subst_end(s, i);
-		if (end == 0) {
-			add(x, '$', cls);
-			return i + 1;
-		}
-		add_str(x, command_output(sh_strndup(next + 1, end - i - 3)), cls);
-		return end;
+	if (s[i] == '$' && s[i + 1] != '(')
+		return param_expand(x, s, i, in_quotes);
+	end = lex_subst_end(s, i);
+	if (end == 0) {
+		xbuf_add(x, s[i], cls);
+		return i + 1;
 	}
-	if (*next == '{') {
-		close = strchr(next, '}');
-		v = close ? param_value(next + 1, (size_t)(close - next - 1)) : NULL;
-		if (!close || (!v && name_len(next + 1) != (size_t)(close - next - 1))) {
-			add(x, '$', cls);
-			return i + 1;
-		}
-		add_str(x, v, cls);
-		return (size_t)(close - s) + 1;
-	}
-	if (*next == '@') {
-		if (in_quotes)
-			add_params_fields(x);
-		else
-			add_str(x, all_params(), cls);
-		return i + 2;
-	}
-	n = name_len(next);
-	if (n > 0) {
-		add_str(x, var_get(sh_strndup(next, n)), cls);
-		return i + 1 + n;
-	}
-	if (*next && special_param(*next)) {
-		add_str(x, special_param(*next), cls);
-		return i + 2;
-	}
-	add(x, '$', cls);	/* a lone '$' is just a dollar sign */
-	return i + 1;
+	if (s[i] == '`')
+		xbuf_add_str(x, expand_command(backquote_text(s + i + 1, end - i - 2, in_quotes)), cls);
+	else if (s[i + 2] == '(' && s[end - 2] == ')')
+		xbuf_add_str(x, arith_text(s + i + 3, end - i - 5), cls);
+	else
+		xbuf_add_str(x, expand_command(sh_strndup(s + i + 2, end - i - 3)), cls);
+	return end;
 }
 
 /* ---- quote removal and substitution, one word -------------------- */
 
-static size_t single_quoted(struct xbuf *x, const char *s, size_t i)
+static size_t single_quoted(struct xbuf *x, const char *s, size_t i, size_t end)
 {
-	for (i++; s[i] && s[i] != '\''; i++)
-		add(x, s[i], QUOTE);
-	return s[i] ? i + 1 : i;
+	for (i++; i < end && s[i] != '\''; i++)
+		xbuf_add(x, s[i], X_QUOTE);
+	return i < end ? i + 1 : i;
 }
 
-static size_t double_quoted(struct xbuf *x, const char *s, size_t i)
+static size_t double_quoted(struct xbuf *x, const char *s, size_t i, size_t end)
 {
-	for (i++; s[i] && s[i] != '"';) {
+	for (i++; i < end && s[i] != '"';) {
 		if (s[i] == '\\' && s[i + 1] == '\n') {
 			i += 2;
-		} else if (s[i] == '\\' && s[i + 1] && strchr("$`\"\\", s[i + 1])) {
-			add(x, s[i + 1], QUOTE);
+		} else if (s[i] == '\\' && i + 1 < end && strchr("$`\"\\", s[i + 1])) {
+			xbuf_add(x, s[i + 1], X_QUOTE);
 			i += 2;
-		} else if (s[i] == '$') {
+		} else if (s[i] == '$' || s[i] == '`') {
 			i = expand_dollar(x, s, i, 1);
 		} else {
-			add(x, s[i++], QUOTE);
+			xbuf_add(x, s[i++], X_QUOTE);
 		}
 	}
-	return s[i] ? i + 1 : i;
+	return i < end ? i + 1 : i;
 }
 
 /* ~ or ~/... at the start: HOME.  (~user would need the user database.) */
-static size_t tilde(struct xbuf *x, const char *s)
+static size_t tilde(struct xbuf *x, const char *s, size_t end)
 {
 	const char *home = var_get("HOME");
 
-	if (s[0] != '~' || (s[1] != '\0' && s[1] != '/') || !home)
+	if (end == 0 || s[0] != '~' || (end > 1 && s[1] != '/') || !home)
 		return 0;
-	add_str(x, home, QUOTE);
+	xbuf_add_str(x, home, X_QUOTE);
 	return 1;
 }
 
-static void expand_raw(struct xbuf *x, const char *s)
+/*
+ * in_quotes 0: a word; 1: inside "..." (quotes nested there still work);
+ * 2: a here-document (a double quote is an ordinary character).
+ */
+void expand_part(struct xbuf *x, const char *s, size_t i, size_t end, int in_quotes)
 {
-	size_t i = tilde(x, s);
+	enum xcls lit = in_quotes ? X_QUOTE : X_LIT;
 
-	while (s[i]) {
+	while (i < end && s[i]) {
 		switch (s[i]) {
 		case '\'':
+			if (in_quotes) {
+				xbuf_add(x, s[i++], X_QUOTE);
+				break;
+			}
 			x->quoted = 1;
-			i = single_quoted(x, s, i);
+			i = single_quoted(x, s, i, end);
 			break;
 		case '"':
+			if (in_quotes == 2) {
+				xbuf_add(x, s[i++], X_QUOTE);
+				break;
+			}
 			x->quoted = 1;
-			i = double_quoted(x, s, i);
+			i = double_quoted(x, s, i, end);
 			break;
 		case '\\':
 			if (s[i + 1] == '\n') {
 				i += 2;
-			} else if (s[i + 1]) {
-				add(x, s[i + 1], QUOTE);
+			} else if (in_quotes && i + 1 < end &&
+				   !strchr(in_quotes == 1 ? "$`\"\\" : "$`\\", s[i + 1])) {
+				xbuf_add(x, s[i++], X_QUOTE);
+			} else if (i + 1 < end) {
+				xbuf_add(x, s[i + 1], X_QUOTE);
 				i += 2;
 			} else {
-				add(x, s[i++], LIT);
+				xbuf_add(x, s[i++], lit);
 			}
 			break;
 		case '$':
-			i = expand_dollar(x, s, i, 0);
+		case '`':
+			i = expand_dollar(x, s, i, in_quotes != 0);
 			break;
 		default:
-			add(x, s[i++], LIT);
+			xbuf_add(x, s[i++], lit);
 		}
 	}
 }
 
-/* ---- fields -------------------------------------------------------- */
-
-static int has_glob(const struct xbuf *f)
+static void expand_raw(struct xbuf *x, const char *s)
 {
-	size_t i;
+	size_t end = strlen(s);
 
-	for (i = 0; i < f->len; i++)
-		if (f->cls[i] != QUOTE && strchr("*?[", f->s[i]))
-			return 1;
-	return 0;
+	expand_part(x, s, tilde(x, s, end), end, 0);
 }
 
-/* The field as a glob pattern: quoted glob characters escaped. */
+/* ---- fields -------------------------------------------------------- */
+
+/* The field as a pattern: quoted pattern characters escaped. */
 static char *pattern_of(const struct xbuf *f)
 {
 	char *p = sh_alloc(2 * f->len + 1), *q = p;
 	size_t i;
 
 	for (i = 0; i < f->len; i++) {
-		if ((f->cls[i] == QUOTE && strchr("*?[]\\", f->s[i])) || f->s[i] == '\\')
+		if ((f->cls[i] == X_QUOTE && strchr("*?[]\\", f->s[i])) || f->s[i] == '\\')
 			*q++ = '\\';
 		*q++ = f->s[i];
 	}
@@ -336,16 +291,19 @@ static char *pattern_of(const struct xbuf *f)
 
 static void emit_field(struct xbuf *f, struct strvec *out)
 {
-	glob_t g;
-	size_t i;
+	char *pat;
 
-	if (has_glob(f) && glob(pattern_of(f), 0, NULL, &g) == 0) {
-		for (i = 0; i < g.gl_pathc; i++)
-			strvec_push(out, sh_strdup(g.gl_pathv[i]));
-		globfree(&g);
-		return;
+	if (!sh.opt_f && f->len) {
+		pat = pattern_of(f);
+		if (pattern_has_magic(pat) && pattern_glob(pat, out) > 0)
+			return;
 	}
 	strvec_push(out, sh_strndup(f->s ? f->s : "", f->len));
+}
+
+static int is_ifs_white(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
 }
 
 static void split_fields(const struct xbuf *x, struct strvec *out)
@@ -353,20 +311,34 @@ static void split_fields(const struct xbuf *x, struct strvec *out)
 	const char *ifs = var_get("IFS");
 	struct xbuf f = { NULL, NULL, 0, 0, 0, 0 };
 	size_t i, before = out->n;
-	int have = 0;
+	int have = 0, after_white = 0;
 
 	if (!ifs)
 		ifs = " \t\n";
 	for (i = 0; i < x->len; i++) {
-		if (x->cls[i] == BREAK || (x->cls[i] == EXP && x->s[i] && strchr(ifs, x->s[i]))) {
-			if (have || x->cls[i] == BREAK)
+		char c = x->s[i];
+		int cls = x->cls[i];
+
+		if (cls == X_BREAK) {
+			emit_field(&f, out);
+			f.len = 0;
+			have = after_white = 0;
+		} else if (cls == X_SOFT || (cls == X_EXP && c && strchr(ifs, c) && is_ifs_white(c))) {
+			if (have)
 				emit_field(&f, out);
 			f.len = 0;
+			after_white = have || after_white;
 			have = 0;
-			continue;
+		} else if (cls == X_EXP && c && strchr(ifs, c)) {
+			if (have || !after_white)
+				emit_field(&f, out);
+			f.len = 0;
+			have = after_white = 0;
+		} else {
+			xbuf_add(&f, c, (enum xcls)cls);
+			have = 1;
+			after_white = 0;
 		}
-		add(&f, x->s[i], (enum cls)x->cls[i]);
-		have = 1;
 	}
 	if (have || (out->n == before && x->quoted && !x->empty_at))
 		emit_field(&f, out);
@@ -374,7 +346,7 @@ static void split_fields(const struct xbuf *x, struct strvec *out)
 
 void expand_words(char **words, struct strvec *out)
 {
-	for (; *words; words++) {
+	for (; *words && !sh.xerror; words++) {
 		struct xbuf x = { NULL, NULL, 0, 0, 0, 0 };
 
 		expand_raw(&x, *words);
@@ -389,14 +361,54 @@ char *expand_word(const char *word)
 
 	expand_raw(&x, word);
 	for (i = 0; i < x.len; i++)
-		if (x.cls[i] == BREAK)
+		if (x.cls[i] == X_BREAK || x.cls[i] == X_SOFT)
 			x.s[i] = ' ';
 	return x.s ? x.s : sh_strdup("");
 }
 
+char *expand_pattern(const char *word)
+{
+	struct xbuf x = { NULL, NULL, 0, 0, 0, 0 };
+
+	expand_raw(&x, word);
+	return pattern_of(&x);
+}
+
+char *expand_heredoc(const char *text)
+{
+	struct xbuf x = { NULL, NULL, 0, 0, 0, 0 };
+
+	expand_part(&x, text, 0, strlen(text), 2);
+	return x.s ? x.s : sh_strdup("");
+}
+
+char *unquote(const char *word)
+{
+	char *t = sh_alloc(strlen(word) + 1), *q = t;
+	char quote = 0;
+
+	for (; *word; word++) {
+		if (quote && *word == quote) {
+			quote = 0;
+		} else if (!quote && (*word == '\'' || *word == '"')) {
+			quote = *word;
+		} else if (*word == '\\' && quote != '\'' && word[1]) {
+			*q++ = *++word;
+		} else {
+			*q++ = *word;
+		}
+	}
+	*q = '\0';
+	return t;
+}
+
 int is_assignment(const char *word)
 {
-	size_t n = name_len(word);
+	size_t n = 0;
 
-	return n > 0 && word[n] == '=';
+	if (!isalpha((unsigned char)word[0]) && word[0] != '_')
+		return 0;
+	while (isalnum((unsigned char)word[n]) || word[n] == '_')
+		n++;
+	return word[n] == '=';
 }

@@ -1,10 +1,10 @@
 /*
  * sh: the M-OS shell.  Usage:
  *
- *   sh                     commands from standard input (interactive if
+ *   sh [-efux]             commands from standard input (interactive if
  *                          it is a terminal: prompt, job control, ^C)
- *   sh FILE [ARG...]       run a script; $0 is FILE, $1... the ARGs
- *   sh -c CMD [NAME [ARG...]]  run CMD; $0 is NAME
+ *   sh [-efux] FILE [ARG...]   run a script; $0 is FILE, $1... the ARGs
+ *   sh [-efux] -c CMD [NAME [ARG...]]  run CMD; $0 is NAME
  *
  * This file holds the input side (reading lines, prompting), the
  * read-parse-run loop shared by all three, and the table of background
@@ -14,7 +14,8 @@
  * error ends a script (status 2); interactively it only drops the line.
  *
  * The prompt is the working directory followed by "$ " ("/home $ "), on
- * standard error; "> " asks for the rest of an unfinished command.
+ * standard error; PS2 ("> ") asks for the rest of an unfinished command.
+ * Leaving the shell goes through sh_exit, which runs the EXIT trap.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,7 +62,9 @@ static void print_prompt(struct sh_input *in)
 		jobs_report();
 		fprintf(stderr, "%s $ ", getcwd(cwd, sizeof cwd) ? cwd : "?");
 	} else {
-		fputs("> ", stderr);
+		const char *ps2 = var_get("PS2");
+
+		fputs(ps2 ? ps2 : "> ", stderr);
 	}
 	fflush(stderr);
 	in->at_start = 0;
@@ -115,7 +118,7 @@ int sh_run_input(struct sh_input *in)
 	struct list_item *list;
 	enum parse_result r;
 
-	while (!sh.exiting) {
+	while (!sh.exiting && sh.ctl == CTL_NONE) {
 		struct sh_mark mark = sh_mark();
 
 		if (in->fd >= 0 && in->pos == in->len)
@@ -182,9 +185,13 @@ int sh_run_file(const char *path, char **argv)
 		return errno == ENOENT ? SH_STATUS_NOT_FOUND : SH_STATUS_NOT_EXEC;
 	}
 	if (argv) {
-		for (sh.argc = 0; argv[sh.argc]; sh.argc++)
+		int n;
+
+		for (n = 0; argv[n]; n++)
 			;
-		sh.argv = argv;
+		params_set(argv + 1, n - 1);
+		free(sh.argv[0]);
+		sh.argv[0] = sh_xstrdup(argv[0]);
 	}
 	input_init_string(&in, text);
 	status = sh_run_input(&in);
@@ -337,16 +344,56 @@ static void setup_interactive(void)
 	sh.jobctl = tcsetpgrp(sh.tty, sh.pgid) == 0;
 }
 
+void sh_exit(int status)
+{
+	sh.status = status;
+	trap_run_exit();
+	fflush(stdout);
+	fflush(stderr);
+	exit(sh.status);
+}
+
 static void usage(void)
 {
-	ul_die(SH_STATUS_SYNTAX, "usage: sh [FILE [ARG...] | -c COMMAND [NAME [ARG...]]]");
+	ul_die(SH_STATUS_SYNTAX, "usage: sh [-efux] [FILE [ARG...] | -c COMMAND [NAME [ARG...]]]");
+}
+
+/* -e -f -u -x (or +e ... to clear): 0, or -1 for an unknown letter. */
+int sh_set_option(char letter, int on)
+{
+	switch (letter) {
+	case 'e': sh.opt_e = on; return 0;
+	case 'f': sh.opt_f = on; return 0;
+	case 'u': sh.opt_u = on; return 0;
+	case 'x': sh.opt_x = on; return 0;
+	}
+	return -1;
+}
+
+/* Options before the operands; returns the index of the first operand. */
+static int parse_options(int argc, char **argv, int *command)
+{
+	int i;
+	const char *o;
+
+	for (i = 1; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		for (o = argv[i] + 1; *o; o++) {
+			if (*o == 'c' && argv[i][0] == '-')
+				*command = 1;
+			else if (sh_set_option(*o, argv[i][0] == '-') < 0)
+				usage();
+		}
+	}
+	return i;
 }
 
 int main(int argc, char **argv)
 {
-	static char *default_argv[] = { "sh", NULL };
 	char cwd[PATH_MAX];
 	struct sh_input in;
+	int command = 0, first;
 
 	ul_setprogname("sh");
 	sh.pid = getpid();
@@ -355,28 +402,27 @@ int main(int argc, char **argv)
 		var_set("PATH", SH_DEFAULT_PATH, 1);
 	if (getcwd(cwd, sizeof cwd))
 		var_set("PWD", cwd, 0);
-	sh.argv = default_argv;
-	sh.argc = 1;
+	params_set(NULL, 0);
+	first = parse_options(argc, argv, &command);
 
-	if (argc > 1 && strcmp(argv[1], "-c") == 0) {
-		if (argc < 3)
+	if (command) {
+		if (first >= argc)
 			usage();
-		if (argc > 3) {
-			sh.argv = argv + 3;
-			sh.argc = argc - 3;
+		if (first + 1 < argc) {
+			params_set(argv + first + 2, argc - first - 2);
+			free(sh.argv[0]);
+			sh.argv[0] = sh_xstrdup(argv[first + 1]);
 		}
-		input_init_string(&in, argv[2]);
-		return sh_run_input(&in);
+		input_init_string(&in, argv[first]);
+		sh_exit(sh_run_input(&in));
 	}
-	if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0')
-		usage();
-	if (argc > 1)
-		return sh_run_file(argv[1], argv + 1);
+	if (first < argc)
+		sh_exit(sh_run_file(argv[first], argv + first));
 
 	sh.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
 	if (sh.interactive)
 		setup_interactive();
 	input_init_fd(&in, STDIN_FILENO, sh.interactive);
 	sh_run_input(&in);
-	return sh.status;
+	sh_exit(sh.status);
 }

@@ -3,7 +3,8 @@
  * from the environment at start (all exported).  Child processes get the
  * exported ones as their environment (vars_environ), plus any NAME=value
  * words written before the command.  All of it is malloc'd: variables
- * outlive the commands that set them.
+ * outlive the commands that set them.  A read-only variable (readonly)
+ * refuses var_set and var_unset_checked with a message.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@ struct var {
 	char *name;
 	char *value;
 	int exported;
+	int readonly;
 };
 
 static struct var *vars;
@@ -69,6 +71,10 @@ int var_set(const char *name, const char *value, int export)
 		ul_warn("%s: not a valid variable name", name);
 		return -1;
 	}
+	if (v && v->readonly) {
+		ul_warn("%s: is read only", name);
+		return -1;
+	}
 	if (!v) {
 		if (nvars == capvars) {
 			capvars = capvars ? 2 * capvars : 32;
@@ -80,6 +86,7 @@ int var_set(const char *name, const char *value, int export)
 		v->name = xstrdup(name);
 		v->value = NULL;
 		v->exported = 0;
+		v->readonly = 0;
 	}
 	free(v->value);
 	v->value = xstrdup(value);
@@ -99,6 +106,36 @@ void var_unset(const char *name)
 	*v = vars[--nvars];
 }
 
+int var_unset_checked(const char *name)
+{
+	if (var_is_readonly(name)) {
+		ul_warn("%s: is read only", name);
+		return -1;
+	}
+	var_unset(name);
+	return 0;
+}
+
+int var_readonly(const char *name)
+{
+	struct var *v = find(name);
+
+	if (!v) {
+		var_set(name, "", 0);
+		v = find(name);
+	}
+	if (v)
+		v->readonly = 1;
+	return 0;
+}
+
+int var_is_readonly(const char *name)
+{
+	struct var *v = find(name);
+
+	return v && v->readonly;
+}
+
 void var_export(const char *name)
 {
 	struct var *v = find(name);
@@ -114,16 +151,31 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct var *)a)->name, ((const struct var *)b)->name);
 }
 
-void vars_print(int exported_only)
+/* The value in single quotes, as set and export -p print it. */
+static void print_quoted(const char *s)
 {
+	putchar('\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
+}
+
+void vars_print(int which)
+{
+	static const char *const prefix[] = { "", "export ", "readonly " };
 	size_t i;
 
 	qsort(vars, nvars, sizeof *vars, by_name);
 	for (i = 0; i < nvars; i++) {
-		if (exported_only && !vars[i].exported)
+		if ((which == 1 && !vars[i].exported) || (which == 2 && !vars[i].readonly))
 			continue;
-		printf("%s%s=%s\n", exported_only ? "export " : "",
-		       vars[i].name, vars[i].value);
+		printf("%s%s=", prefix[which], vars[i].name);
+		print_quoted(vars[i].value);
+		putchar('\n');
 	}
 }
 

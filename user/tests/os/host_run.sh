@@ -36,6 +36,8 @@ else
 fi
 
 # Shorter runs than under QEMU (the calibrated loops scale with these).
+# t_shscripts runs the shell's script suite from the source tree here.
+export SH_SCRIPTS=$ROOT/user/tests/sh
 export TESTS_BIN TMPDIR=$SCRATCH/tmp UTEST_TIMEOUT=${UTEST_TIMEOUT:-60} \
 	UTEST_FPU_MS=${UTEST_FPU_MS:-100} UTEST_SIGNAL_MS=${UTEST_SIGNAL_MS:-100}
 

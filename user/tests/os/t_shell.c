@@ -1,10 +1,10 @@
 /*
  * t_shell: the shell, run on scripts this test writes.  The shell is
  * $SHELL_BIN, default /bin/sh: M-OS's own sh there, dash or bash on a
- * Linux host.  The scripts use only POSIX sh features M-OS's sh has (no
- * if/for/case, no here-documents) and only programs M-OS ships (cat,
- * echo, wc, ls, mkdir, rm, rmdir, ln, mv, cp, true, false), never echo
- * with a backslash (M-OS's echo has no escapes, dash's has).  Results are
+ * Linux host.  The scripts use the basic POSIX sh features (compound
+ * commands and the rest are t_shscripts') and only programs M-OS ships
+ * (cat, echo, wc, ls, mkdir, rm, rmdir, ln, mv, cp, true, false), never
+ * echo with a backslash.  Results are
  * checked by reading the files the scripts wrote: exact text, except wc's
  * counts, compared without whitespace (GNU wc and M-OS wc pad
  * differently).
