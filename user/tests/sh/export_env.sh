@@ -12,6 +12,6 @@ readonly RO=fixed
 echo "$RO"
 (RO=changed) 2>/dev/null || echo "readonly refused"
 (unset RO) 2>/dev/null; echo "RO still $RO"
-f() { echo "in f: $T"; }
-T=temp f
-echo "after: [${T-unset}]"
+f() { echo "in f: $SH_TEMP_VAR"; }
+SH_TEMP_VAR=temp f
+echo "after: [${SH_TEMP_VAR-unset}]"
