@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 
 #include "fuzz.h"
 
@@ -195,6 +196,8 @@ int main(void)
 	if (!scale)
 		return ut_done("t_fuzz_sys");
 	build_allowed();
+	struct statfs before, after;
+	UT_CHECK(statfs("/", &before) == 0, "statfs /");
 	scratch = mmap(NULL, SCRATCH_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_CHECK(scratch != MAP_FAILED, "scratch buffer");
@@ -233,5 +236,11 @@ int main(void)
 			UT_NOTE("call %d was the last of %u children that died of a signal",
 				nr, fatal[nr]);
 	remove_leftovers(dir);
+	sync();
+	UT_CHECK(statfs("/", &after) == 0, "statfs /");
+	UT_CHECK(after.f_bfree == before.f_bfree && after.f_ffree == before.f_ffree,
+		 "the root's free blocks and inodes are back: %llu/%llu before, %llu/%llu after",
+		 (unsigned long long)before.f_bfree, (unsigned long long)before.f_ffree,
+		 (unsigned long long)after.f_bfree, (unsigned long long)after.f_ffree);
 	return ut_done("t_fuzz_sys");
 }
