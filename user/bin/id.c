@@ -30,9 +30,12 @@ static const char *user_name(unsigned uid)
 	return u ? u->name : NULL;
 }
 
+/* "label=id(name)", or without "label=" when label is NULL. */
 static void put_id(const char *label, unsigned id, const char *name)
 {
-	printf("%s=%u", label, id);
+	if (label)
+		printf("%s=", label);
+	printf("%u", id);
 	if (name)
 		printf("(%s)", name);
 }
@@ -92,8 +95,11 @@ int main(int argc, char **argv)
 			put_id(" egid", egid, ul_group_name(egid));
 		if (n > 0)
 			fputs(" groups=", stdout);
-		for (int i = 0; i < n; i++)
-			put_id(i ? "," : "", groups[i], ul_group_name(groups[i]));
+		for (int i = 0; i < n; i++) {
+			if (i)
+				putchar(',');
+			put_id(NULL, groups[i], ul_group_name(groups[i]));
+		}
 	}
 	putchar('\n');
 	return 0;

@@ -623,6 +623,70 @@ static void test_kill(void)
 		 ut_status_str(status));
 }
 
+/* ---- su, id, whoami (M-OS's image: /etc/passwd has user 1000) ---------- */
+
+/* Runs argv with its standard output into out; the wait status. */
+static int run_output(char *const argv[], const who_t *w, char *out, size_t size)
+{
+	int pfd[2];
+	if (pipe(pfd) < 0)
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		if (w)
+			drop_to(w);
+		mos_execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	close(pfd[1]);
+	size_t used = 0;
+	ssize_t n;
+	while (used < size - 1 && (n = read(pfd[0], out + used, size - 1 - used)) > 0)
+		used += n;
+	out[used] = '\0';
+	close(pfd[0]);
+	int status = -1;
+	ut_wait(pid, &status, 20000);
+	return status;
+}
+
+static void test_user_tools(void)
+{
+	if (!ut_is_mos()) {
+		UT_NOTE("su, id, whoami: M-OS's own programs and users, checked there only");
+		return;
+	}
+	char out[256];
+	char *id_as_user[] = { "/bin/su", "user", "-c", "/bin/id; /bin/whoami; echo $HOME", NULL };
+	int st = run_output(id_as_user, NULL, out, sizeof(out));
+	UT_CHECK(st == 0 && strcmp(out, "uid=1000(user) gid=1000(user) groups=1000(user),10(wheel),"
+				      "100(users)\nuser\n/home/user\n") == 0,
+		 "su user -c id: %s, '%s'", ut_status_str(st), out);
+	char *id_root[] = { "/bin/id", NULL };
+	st = run_output(id_root, NULL, out, sizeof(out));
+	UT_CHECK(st == 0 && strcmp(out, "uid=0(root) gid=0(root)\n") == 0, "id as root: '%s'", out);
+	char *id_user[] = { "/bin/id", "-Gn", "user", NULL };
+	st = run_output(id_user, NULL, out, sizeof(out));
+	UT_CHECK(st == 0 && strcmp(out, "user wheel users\n") == 0, "id -Gn user: '%s'", out);
+	char *su_denied[] = { "/bin/su", "root", "-c", "/bin/true", NULL };
+	st = run_output(su_denied, &user_a, out, sizeof(out));
+	UT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1 && strstr(out, "permission denied"),
+		 "su by a normal user is refused: %s, '%s'", ut_status_str(st), out);
+	char *whoami_b[] = { "/bin/whoami", NULL };
+	st = run_output(whoami_b, &user_b, out, sizeof(out));
+	UT_CHECK(st == 0 && strcmp(out, "2000\n") == 0, "whoami without a passwd entry: '%s'", out);
+	struct stat sb;
+	UT_CHECK(stat("/home/user", &sb) == 0 && sb.st_uid == UID_A && sb.st_gid == GID_A,
+		 "/home/user is the user's");
+	UT_CHECK(stat("/tmp", &sb) == 0 && (sb.st_mode & 07777) == 01777, "/tmp is 1777");
+	UT_CHECK(stat("/etc/passwd", &sb) == 0 && sb.st_uid == 0 && (sb.st_mode & 0777) == 0644,
+		 "/etc/passwd is root's, 0644");
+}
+
 /* ---- not root -------------------------------------------------------------------- */
 
 static void test_unprivileged(void)
@@ -689,6 +753,7 @@ int main(int argc, char **argv)
 		test_access_and_creation();
 		test_attributes();
 		test_kill();
+		test_user_tools();
 	}
 	cleanup();
 	return ut_done("t_perms");
