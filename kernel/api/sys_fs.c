@@ -375,7 +375,8 @@ SYSCALL(pipe2)
 
 /* mount(source, target, fstype, flags, data): source is the path of a
  * block device file for a type on a device ("/dev/hdb" for s5fs) and is
- * ignored otherwise; flags and data are ignored. */
+ * ignored otherwise.  Root only (EPERM); of the flags only MS_NOSUID
+ * counts (FS_NOSUID, the same bit), data is ignored. */
 SYSCALL(mount)
 {
 	char type[TYPE_NAME_MAX];
