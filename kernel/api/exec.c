@@ -3,6 +3,12 @@
  * process with several threads, the others end once the new image is
  * loaded (exec_end_other_threads) and the caller becomes the process's
  * only thread, with the process's id as its thread id.
+ *
+ * The file must be a regular file the caller may execute (fs/perm.h:
+ * root too needs an x bit), else EACCES.  A set-user-id or set-group-id
+ * file on a file system mounted without nosuid gives the new image its
+ * owner's ids as effective (and saved) ids (proc/cred.h); the auxiliary
+ * vector tells the program its ids and, when they differ, AT_SECURE.
  */
 #include "api/exec.h"
 #include "api/elf.h"
@@ -11,6 +17,8 @@
 #include "boot/gdt.h"
 #include "fs/file.h"
 #include "fs/namev.h"
+#include "fs/perm.h"
+#include "fs/vfs.h"
 #include "fs/stat.h"
 #include "fs/vnode.h"
 #include "main/io.h"
@@ -49,7 +57,6 @@
 #define STACK_ALIGN 16
 #define EFLAGS_RESERVED_BIT 0x2u
 #define PLATFORM "i686"
-#define EXEC_PERMISSION_BITS 0111u
 
 int exec_args_from_kernel(exec_args_t *a, const char *const argv[], const char *const envp[])
 {
@@ -135,7 +142,7 @@ static uint32_t cpu_hwcap(void)
 
 /* Lays out the initial stack in map; returns the new esp. */
 static int build_stack(vmmap_t *map, const exec_args_t *a, const elf_image_t *img,
-		       uint32_t *esp_out)
+		       const cred_t *cred, bool secure, uint32_t *esp_out)
 {
 	uint32_t sp = USER_END;
 	uint32_t strings = sp - ALIGN_UP(a->used, 4);
@@ -170,8 +177,9 @@ static int build_stack(vmmap_t *map, const exec_args_t *a, const elf_image_t *im
 	const uint32_t aux[][2] = {
 		{ AT_PHDR, img->phdr }, { AT_PHENT, img->phent }, { AT_PHNUM, img->phnum },
 		{ AT_PAGESZ, PAGE_SIZE }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
-		{ AT_ENTRY, img->entry }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 },
-		{ AT_EGID, 0 }, { AT_SECURE, 0 }, { AT_HWCAP, cpu_hwcap() },
+		{ AT_ENTRY, img->entry }, { AT_UID, cred->uid.real }, { AT_EUID, cred->uid.eff },
+		{ AT_GID, cred->gid.real }, { AT_EGID, cred->gid.eff }, { AT_SECURE, secure },
+		{ AT_HWCAP, cpu_hwcap() },
 		{ AT_CLKTCK, 100 }, { AT_PLATFORM, platform }, { AT_RANDOM, random },
 		{ AT_EXECFN, strings }, { AT_NULL, 0 },
 	};
@@ -246,9 +254,15 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	int rc = namev_resolve(NULL, path, NAMEV_FOLLOW, &vn);
 	if (rc < 0)
 		return rc;
-	rc = -EACCES;
-	if (!S_ISREG(vn->vn_mode) || !(vn->vn_mode & EXEC_PERMISSION_BITS))
+	rc = S_ISREG(vn->vn_mode) ? perm_check(vn, MAY_EXEC) : -EACCES;
+	if (rc < 0)
 		goto out_put;
+	cred_t cred;
+	cred_get(p, &cred);
+	bool honour = !(vn->vn_fs->fs_flags & FS_NOSUID);
+	bool secure = cred_exec(&cred, honour && (vn->vn_mode & S_ISUID), vn->vn_uid,
+				honour && (vn->vn_mode & S_ISGID) && (vn->vn_mode & S_IXGRP),
+				vn->vn_gid);
 	rc = -ENOMEM;
 	pde_t *pd = pt_create_pd();
 	if (!pd)
@@ -263,7 +277,7 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	long addr = vm_mmap(map, USER_END - USER_STACK_SIZE, USER_STACK_SIZE,
 			    PROT_READ | PROT_WRITE | (img.exec_stack ? PROT_EXEC : 0),
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
-	rc = vm_mmap_failed(addr) ? (int)addr : build_stack(map, args, &img, &esp);
+	rc = vm_mmap_failed(addr) ? (int)addr : build_stack(map, args, &img, &cred, secure, &esp);
 	if (rc < 0)
 		goto out_map;
 	if (!t->fpu_state && (rc = kthread_fpu_init(t)) < 0)
@@ -284,6 +298,7 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	if (old_pd != kernel_pd)
 		pt_destroy_pd(old_pd);
 	vput(vn);
+	cred_commit(&cred);
 	set_name(p, path);
 	fdtable_close_on_exec(p->files);
 	signal_reset_on_exec(p);

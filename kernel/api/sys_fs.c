@@ -303,7 +303,8 @@ SYSCALL(symlinkat) { return WITH_PATHS(a1, a3, do_symlinkat(path1, (int)a2, path
 SYSCALL(chdir) { return WITH_PATH(a1, do_chdir(path)); }
 SYSCALL(fchdir) { return do_fchdir((int)a1); }
 SYSCALL(access) { return WITH_PATH(a1, do_access(path, (int)a2)); }
-SYSCALL(faccessat) { return WITH_PATH(a2, do_access(path, (int)a3)); }
+SYSCALL(faccessat) { return WITH_PATH(a2, do_faccessat((int)a1, path, (int)a3, 0)); }
+SYSCALL(faccessat2) { return WITH_PATH(a2, do_faccessat((int)a1, path, (int)a3, a4)); }
 SYSCALL(mknod) { return WITH_PATH(a1, do_mknod(path, creation_mode(a2), a3)); }
 SYSCALL(mknodat) { return WITH_PATH(a2, do_mknodat((int)a1, path, creation_mode(a3), a4)); }
 SYSCALL(truncate) { return WITH_PATH(a1, do_truncate(path, (int32_t)a2)); }
@@ -374,19 +375,22 @@ SYSCALL(pipe2)
 
 /* mount(source, target, fstype, flags, data): source is the path of a
  * block device file for a type on a device ("/dev/hdb" for s5fs) and is
- * ignored otherwise; flags and data are ignored. */
+ * ignored otherwise.  Root only (EPERM); of the flags only MS_NOSUID
+ * counts (FS_NOSUID, the same bit), data is ignored. */
 SYSCALL(mount)
 {
 	char type[TYPE_NAME_MAX];
 	int n = strncpy_from_user(type, (const char *)a3, sizeof(type));
 	if (n < 0)
 		return n;
+	if (!cred_privileged())
+		return -EPERM;
 	if (!a1)
-		return WITH_PATH(a2, vfs_mount(type, NULL, path));
-	return WITH_PATHS(a1, a2, vfs_mount(type, path1, path2));
+		return WITH_PATH(a2, vfs_mount_flags(type, NULL, path, a4));
+	return WITH_PATHS(a1, a2, vfs_mount_flags(type, path1, path2, a4));
 }
 
-SYSCALL(umount2) { return WITH_PATH(a1, vfs_unmount(path)); }
+SYSCALL(umount2) { return cred_privileged() ? WITH_PATH(a1, vfs_unmount(path)) : -EPERM; }
 
 
 SYSCALL(chmod) { return WITH_PATH(a1, do_chmod(path, a2)); }
@@ -395,6 +399,11 @@ SYSCALL(fchmodat) { return WITH_PATH(a2, do_fchmodat((int)a1, path, a3)); }
 SYSCALL(chown32) { return WITH_PATH(a1, do_chown(path, a2, a3)); }
 SYSCALL(lchown32) { return WITH_PATH(a1, do_lchown(path, a2, a3)); }
 SYSCALL(fchown32) { return do_fchown((int)a1, a2, a3); }
+/* The 16-bit forms: 0xffff is -1 (unchanged). */
+static uint32_t id16(uint32_t id) { return (id & 0xffffu) == 0xffffu ? (uint32_t)-1 : id & 0xffffu; }
+SYSCALL(chown) { return WITH_PATH(a1, do_chown(path, id16(a2), id16(a3))); }
+SYSCALL(lchown) { return WITH_PATH(a1, do_lchown(path, id16(a2), id16(a3))); }
+SYSCALL(fchown) { return do_fchown((int)a1, id16(a2), id16(a3)); }
 SYSCALL(fchownat) { return WITH_PATH(a2, do_fchownat((int)a1, path, a3, a4, a5)); }
 
 /* utimensat(dirfd, path, times[2] of 32-bit timespecs, flags); a NULL

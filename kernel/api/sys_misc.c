@@ -20,6 +20,7 @@
 #include "vm/vmmap.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
+#include "proc/cred.h"
 #include "util/errno.h"
 #include "util/printf.h"
 #include "util/random.h"
@@ -170,6 +171,8 @@ SYSCALL(setrlimit) { return a1 < RLIMIT_NLIMITS ? 0 : -EINVAL; }
 
 SYSCALL(reboot)
 {
+	if (!cred_privileged())
+		return -EPERM;
 	if (a1 != LINUX_REBOOT_MAGIC1 || (a2 != LINUX_REBOOT_MAGIC2 && a2 != LINUX_REBOOT_MAGIC2A &&
 					  a2 != LINUX_REBOOT_MAGIC2B && a2 != LINUX_REBOOT_MAGIC2C))
 		return -EINVAL;

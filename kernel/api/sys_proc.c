@@ -52,7 +52,6 @@ SYSCALL(wait4)
 
 SYSCALL(getpid) { return curproc->pid; }
 SYSCALL(getppid) { return curproc->parent ? curproc->parent->pid : 0; }
-SYSCALL(getuid) { return 0; }
 
 SYSCALL(umask)
 {
@@ -108,8 +107,8 @@ SYSCALL(kill)
 	if (pid > 0)
 		return signal_send_pid(pid, sig);
 	if (pid == 0)
-		return signal_send_group(curproc->pgid, sig);
-	return signal_send_group(pid == -1 ? -1 : -pid, sig);
+		return signal_kill_group(curproc->pgid, sig);
+	return signal_kill_group(pid == -1 ? -1 : -pid, sig);
 }
 
 SYSCALL(rt_sigaction)

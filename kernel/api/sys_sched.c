@@ -250,14 +250,18 @@ SYSCALL(nice)
 }
 
 /* Whether process p is one that (which, who) names; proc_lock held.
- * Every process is root's (uid 0). */
-static bool prio_matches(const proc_t *p, int which, int32_t who)
+ * PRIO_USER names the processes whose real uid is who (0: the caller's). */
+static bool prio_matches(proc_t *p, int which, int32_t who)
 {
 	if (p->pid == 0)
 		return false;
+	cred_t mine, its;
 	switch (which) {
 	case PRIO_PGRP: return p->pgid == (who ? who : curproc->pgid);
-	case PRIO_USER: return who == 0;
+	case PRIO_USER:
+		cred_get(curproc, &mine);
+		cred_get(p, &its);
+		return its.uid.real == (who ? (uint32_t)who : mine.uid.real);
 	default: return false;
 	}
 }

@@ -25,6 +25,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/timer.h"
+#include "proc/cred.h"
 #include "util/errno.h"
 #include "util/spinlock.h"
 
@@ -100,14 +101,10 @@ static long clock_read(uint32_t clock, int64_t *ns)
 	}
 }
 
-/*
- * Who may set the clock.  M-OS has no credentials yet: every process is
- * uid 0 (sys_proc.c's getuid), so everyone may.  When credentials come,
- * this is the one place to require an effective uid of 0 (-EPERM).
- */
+/* Who may set the clock: a privileged process (effective uid 0). */
 static long may_set_time(void)
 {
-	return 0;
+	return cred_privileged() ? 0 : -EPERM;
 }
 
 /* The common tail of every call that sets the wall clock. */

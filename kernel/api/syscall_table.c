@@ -1,7 +1,7 @@
 /*
  * The system-call table: Linux i386 numbers to handlers (declared in
  * api/syscall_handlers.h, defined in kernel/api/sys_*.c, fork.c, exec.c).  Calls that need no
- * distinction on M-OS share a handler (every uid/gid getter is root's).
+ * distinction on M-OS share a handler.
  */
 #include "api/syscall_table.h"
 #include "api/syscall_nr.h"
@@ -41,9 +41,9 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(dup, dup),
 	ENTRY(pipe, pipe),
 	ENTRY(brk, brk),
-	ENTRY(getgid, getuid),
-	ENTRY(geteuid, getuid),
-	ENTRY(getegid, getuid),
+	ENTRY(getgid, getgid),
+	ENTRY(geteuid, geteuid),
+	ENTRY(getegid, getegid),
 	ENTRY(umount2, umount2),
 	RESTARTABLE(ioctl, ioctl),
 	ENTRY(fcntl, fcntl64),
@@ -105,10 +105,10 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(stat64, stat64),
 	ENTRY(lstat64, lstat64),
 	ENTRY(fstat64, fstat64),
-	ENTRY(getuid32, getuid),
-	ENTRY(getgid32, getuid),
-	ENTRY(geteuid32, getuid),
-	ENTRY(getegid32, getuid),
+	ENTRY(getuid32, getuid32),
+	ENTRY(getgid32, getgid32),
+	ENTRY(geteuid32, geteuid32),
+	ENTRY(getegid32, getegid32),
 	ENTRY(madvise, madvise),
 	ENTRY(msync, msync),
 	RESTARTABLE(getdents64, getdents64),
@@ -135,6 +135,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(symlinkat, symlinkat),
 	ENTRY(readlinkat, readlinkat),
 	ENTRY(faccessat, faccessat),
+	ENTRY(faccessat2, faccessat2),
 	ENTRY(set_robust_list, set_robust_list),
 	ENTRY(get_robust_list, get_robust_list),
 	ENTRY(pipe2, pipe2),
@@ -194,6 +195,33 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(rt_sigqueueinfo, rt_sigqueueinfo),
 	ENTRY(rt_tgsigqueueinfo, rt_tgsigqueueinfo),
 	ENTRY(sigaltstack, sigaltstack),
+	ENTRY(setuid, setuid),
+	ENTRY(setgid, setgid),
+	ENTRY(setreuid, setreuid),
+	ENTRY(setregid, setregid),
+	ENTRY(getgroups, getgroups),
+	ENTRY(setgroups, setgroups),
+	ENTRY(setfsuid, setfsuid),
+	ENTRY(setfsgid, setfsgid),
+	ENTRY(setresuid, setresuid),
+	ENTRY(getresuid, getresuid),
+	ENTRY(setresgid, setresgid),
+	ENTRY(getresgid, getresgid),
+	ENTRY(setreuid32, setreuid32),
+	ENTRY(setregid32, setregid32),
+	ENTRY(getgroups32, getgroups32),
+	ENTRY(setgroups32, setgroups32),
+	ENTRY(setresuid32, setresuid32),
+	ENTRY(getresuid32, getresuid32),
+	ENTRY(setresgid32, setresgid32),
+	ENTRY(getresgid32, getresgid32),
+	ENTRY(setuid32, setuid32),
+	ENTRY(setgid32, setgid32),
+	ENTRY(setfsuid32, setfsuid32),
+	ENTRY(setfsgid32, setfsgid32),
+	ENTRY(chown, chown),
+	ENTRY(lchown, lchown),
+	ENTRY(fchown, fchown),
 };
 
 static const syscall_entry_t mos_table[] = {

@@ -13,8 +13,12 @@
  * replaced by that file system's root; ".." at a mounted root first climbs
  * to the covered directory (stable while we hold a reference inside the
  * mounted file system, since unmount then fails with EBUSY).
+ *
+ * Every directory a lookup searches needs search (x) permission for the
+ * caller (fs/perm.h), "." and ".." included: -EACCES otherwise.
  */
 #include "fs/namev.h"
+#include "fs/perm.h"
 #include "fs/vfs.h"
 #include "mm/slab.h"
 #include "proc/proc.h"
@@ -66,6 +70,9 @@ static int lookup_in(vnode_t *root, vnode_t *dir, const char *name, size_t len, 
 {
 	if (!S_ISDIR(dir->vn_mode) || !dir->vn_ops->lookup)
 		return -ENOTDIR;
+	int rc = perm_check(dir, MAY_EXEC);	/* search permission, "." and ".." too */
+	if (rc < 0)
+		return rc;
 	if (is_dot(name, len) || (is_dotdot(name, len) && dir == root)) {
 		vref(dir);
 		*out = dir;
@@ -83,7 +90,7 @@ static int lookup_in(vnode_t *root, vnode_t *dir, const char *name, size_t len, 
 	}
 	vnode_t *child;
 	kmutex_lock(&dir->vn_mutex);
-	int rc = dir->vn_ops->lookup(dir, name, len, &child);
+	rc = dir->vn_ops->lookup(dir, name, len, &child);
 	kmutex_unlock(&dir->vn_mutex);
 	if (rc < 0)
 		return rc;

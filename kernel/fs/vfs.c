@@ -47,6 +47,7 @@
 #include "util/string.h"
 
 #define DEV_DIR_MODE 0755
+#define SHM_DIR_MODE 01777
 #define CHR_NODE_MODE (S_IFCHR | 0666)
 #define BLK_NODE_MODE (S_IFBLK | 0660)
 #define DEV_PATH_MAX 32
@@ -167,6 +168,11 @@ static int mount_fs(const fs_type_t *t, blockdev_t *bd, fs_t **out)
 
 int vfs_mount(const char *type, const char *source, const char *path)
 {
+	return vfs_mount_flags(type, source, path, 0);
+}
+
+int vfs_mount_flags(const char *type, const char *source, const char *path, uint32_t flags)
+{
 	const fs_type_t *t = find_type(type);
 	if (!t)
 		return -ENODEV;
@@ -191,6 +197,7 @@ int vfs_mount(const char *type, const char *source, const char *path)
 	fs_t *fs;
 	if ((rc = mount_fs(t, bd, &fs)) < 0)
 		goto out_put;
+	fs->fs_flags = flags & FS_NOSUID;
 	spin_lock(&mount_lock);
 	fs->fs_covered = mp;		/* the mount keeps our reference */
 	mp->vn_mounted = fs;
@@ -466,6 +473,8 @@ static void mount_dev(void)
 	rc = ensure_dir("/dev/shm");
 	if (rc == 0)
 		rc = vfs_mount("ramfs", NULL, "/dev/shm");
+	if (rc == 0)
+		rc = do_chmod("/dev/shm", SHM_DIR_MODE);	/* everyone's, sticky */
 	if (rc < 0)
 		kprintf("vfs: cannot mount /dev/shm: %d\n", rc);
 }

@@ -3,12 +3,16 @@
  * descriptor and *at forms.  Each finds the vnode (following a final
  * symlink unless asked not to), fills a vattr_t with what changes, and
  * calls the file system's setattr, which takes the vnode's vn_mutex.
- * There are no users or permissions yet, so every change is allowed;
- * a file system without setattr gives EPERM.
+ * fs/perm.h's perm_setattr checks Linux's rules first (chmod by the
+ * owner or root; chown by root, chgrp by the owner to one of its groups;
+ * explicit times by the owner or root, "now" by anyone who may write)
+ * and adjusts the change (chown drops set-user-id bits).  A file system
+ * without setattr gives EPERM.
  */
 #include "fs/vfs_syscall.h"
 #include "fs/file.h"
 #include "fs/namev.h"
+#include "fs/perm.h"
 #include "fs/vfs.h"
 #include "proc/proc.h"
 #include "util/errno.h"
@@ -39,13 +43,16 @@ static int attr_target(int dirfd, const char *path, uint32_t flags, vnode_t **ou
 	return rc;
 }
 
-static int apply(int dirfd, const char *path, uint32_t flags, const vattr_t *va)
+/* times_now: utimes with no explicit time (write permission suffices). */
+static int apply(int dirfd, const char *path, uint32_t flags, vattr_t *va, bool times_now)
 {
 	vnode_t *vn;
 	int rc = attr_target(dirfd, path, flags, &vn);
 	if (rc < 0)
 		return rc;
-	rc = vn->vn_ops->setattr ? vn->vn_ops->setattr(vn, va) : -EPERM;
+	rc = perm_setattr(vn, va, times_now);
+	if (rc == 0)
+		rc = vn->vn_ops->setattr ? vn->vn_ops->setattr(vn, va) : -EPERM;
 	vput(vn);
 	return rc;
 }
@@ -58,7 +65,7 @@ static vattr_t mode_attr(mode_t mode)
 int do_fchmodat(int dirfd, const char *path, mode_t mode)
 {
 	vattr_t va = mode_attr(mode);
-	return apply(dirfd, path, 0, &va);
+	return apply(dirfd, path, 0, &va, false);
 }
 
 int do_chmod(const char *path, mode_t mode)
@@ -69,7 +76,7 @@ int do_chmod(const char *path, mode_t mode)
 int do_fchmod(int fd, mode_t mode)
 {
 	vattr_t va = mode_attr(mode);
-	return apply(fd, NULL, 0, &va);
+	return apply(fd, NULL, 0, &va, false);
 }
 
 int do_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, uint32_t flags)
@@ -78,7 +85,7 @@ int do_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, uint32_
 		return -EINVAL;
 	vattr_t va = { .va_uid = uid, .va_gid = gid };
 	va.va_mask = (uid != ID_UNCHANGED ? VA_UID : 0) | (gid != ID_UNCHANGED ? VA_GID : 0);
-	return apply(dirfd, path, flags, &va);
+	return apply(dirfd, path, flags, &va, false);
 }
 
 int do_chown(const char *path, uint32_t uid, uint32_t gid)
@@ -96,11 +103,13 @@ int do_fchown(int fd, uint32_t uid, uint32_t gid)
 	return do_fchownat(fd, NULL, uid, gid, 0);
 }
 
-/* One timestamp: 0 and *set, or -EINVAL for a bad nanosecond count. */
-static int time_of(const vfs_timespec_t *ts, uint32_t *out, bool *set)
+/* One timestamp: 0 and *set (*now: to the current time), or -EINVAL for
+ * a bad nanosecond count. */
+static int time_of(const vfs_timespec_t *ts, uint32_t *out, bool *set, bool *now)
 {
 	*set = true;
-	if (!ts || ts->tv_nsec == UTIME_NOW) {
+	*now = !ts || ts->tv_nsec == UTIME_NOW;
+	if (*now) {
 		*out = vfs_time_now();
 		return 0;
 	}
@@ -119,12 +128,13 @@ int do_utimensat(int dirfd, const char *path, const vfs_timespec_t times[2], uin
 	if (flags & ~AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
 	vattr_t va = { 0 };
-	bool set_a, set_m;
-	int rc = time_of(times ? &times[0] : NULL, &va.va_atime, &set_a);
+	bool set_a, set_m, now_a, now_m;
+	int rc = time_of(times ? &times[0] : NULL, &va.va_atime, &set_a, &now_a);
 	if (rc == 0)
-		rc = time_of(times ? &times[1] : NULL, &va.va_mtime, &set_m);
+		rc = time_of(times ? &times[1] : NULL, &va.va_mtime, &set_m, &now_m);
 	if (rc < 0)
 		return rc;
 	va.va_mask = (set_a ? VA_ATIME : 0) | (set_m ? VA_MTIME : 0);
-	return apply(dirfd, path, flags, &va);	/* an empty mask still finds the file */
+	bool explicit = (set_a && !now_a) || (set_m && !now_m);
+	return apply(dirfd, path, flags, &va, !explicit);	/* an empty mask still finds the file */
 }

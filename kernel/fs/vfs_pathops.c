@@ -15,11 +15,19 @@
  * a name to create is EEXIST (rmdir: EINVAL and ENOTEMPTY; unlink:
  * EISDIR; rename: EBUSY); a trailing slash on a name to create is
  * allowed only for mkdir (else ENOENT, or EEXIST if it exists).
+ *
+ * Permissions (fs/perm.h): a new name needs search and write on its
+ * directory, a removed or renamed one the same plus the sticky rule, a
+ * directory moved to another parent write on itself (its ".." changes);
+ * truncate needs write, chdir search.  access() checks with the real ids
+ * by giving its thread an override of its credentials for the call.
  */
 #include "fs/vfs_syscall.h"
 #include "fs/file.h"
 #include "fs/namev.h"
+#include "fs/perm.h"
 #include "fs/vfs.h"
+#include "proc/kthread.h"
 #include "proc/proc.h"
 #include "util/errno.h"
 #include "util/string.h"
@@ -76,7 +84,7 @@ static int create_check(nameidata_t *nd)
 		}
 		return rc == -ENOENT ? -ENOENT : rc;
 	}
-	return 0;
+	return perm_may_create(nd->dir, nd->last, nd->last_len);
 }
 
 /* ---- stat and access ---------------------------------------------------- */
@@ -106,15 +114,33 @@ int do_lstat(const char *path, struct stat64 *st)
 	return do_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }
 
-int do_access(const char *path, int mode)
+int do_faccessat(int dirfd, const char *path, int mode, uint32_t flags)
 {
 	if (mode & ~ACCESS_MODE_MASK)
 		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	cred_t real;
+	if (!(flags & AT_EACCESS)) {
+		cred_get(curproc, &real);
+		real.uid.fs = real.uid.real;
+		real.gid.fs = real.gid.real;
+		curthr->cred_override = &real;
+	}
 	vnode_t *vn;
-	int rc = namev_resolve(NULL, path, NAMEV_FOLLOW, &vn);
-	if (rc == 0)
-		vput(vn);	/* no users or permissions yet: everything is allowed */
+	int rc = resolve_at(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : NAMEV_FOLLOW, &vn);
+	if (rc == 0) {
+		if (mode)	/* F_OK: existence only */
+			rc = perm_check(vn, mode);	/* R_OK, W_OK, X_OK are MAY_* */
+		vput(vn);
+	}
+	curthr->cred_override = NULL;
 	return rc;
+}
+
+int do_access(const char *path, int mode)
+{
+	return do_faccessat(AT_FDCWD, path, mode, 0);
 }
 
 /* ---- directories ------------------------------------------------------- */
@@ -131,7 +157,9 @@ int do_mkdirat(int dirfd, const char *path, mode_t mode)
 			rc = S_ISDIR(dir->vn_mode) ? -EPERM : -ENOTDIR;
 		} else {
 			kmutex_lock(&dir->vn_mutex);
-			rc = dir->vn_ops->mkdir(dir, nd.last, nd.last_len, mode & S_IALLUGO);
+			rc = perm_may_create(dir, nd.last, nd.last_len);
+			if (rc == 0)
+				rc = dir->vn_ops->mkdir(dir, nd.last, nd.last_len, mode & S_IALLUGO);
 			kmutex_unlock(&dir->vn_mutex);
 		}
 	}
@@ -144,6 +172,25 @@ int do_mkdir(const char *path, mode_t mode)
 	return do_mkdirat(AT_FDCWD, path, mode);
 }
 
+/* Whether child may be removed from dir by rmdir (or unlink): the type
+ * and mount rules. */
+static int remove_check(nameidata_t *nd, vnode_t *child, bool rmdir)
+{
+	vnode_t *dir = nd->dir;
+	if (rmdir) {
+		if (!S_ISDIR(child->vn_mode))
+			return -ENOTDIR;
+		if (child->vn_mounted || child == child->vn_fs->fs_root)
+			return -EBUSY;
+		return dir->vn_ops->rmdir ? 0 : -EPERM;
+	}
+	if (S_ISDIR(child->vn_mode))
+		return -EISDIR;
+	if (nd->trailing_slash)
+		return -ENOTDIR;
+	return dir->vn_ops->unlink ? 0 : -EPERM;
+}
+
 /* Removes nd's last component from nd->dir: a directory (rmdir) or not. */
 static int remove_name(nameidata_t *nd, bool rmdir)
 {
@@ -152,21 +199,9 @@ static int remove_name(nameidata_t *nd, bool rmdir)
 	int rc = raw_lookup(dir, nd->last, nd->last_len, &child);
 	if (rc < 0)
 		goto out_unlock;
-	if (rmdir) {
-		if (!S_ISDIR(child->vn_mode))
-			rc = -ENOTDIR;
-		else if (child->vn_mounted || child == child->vn_fs->fs_root)
-			rc = -EBUSY;
-		else if (!dir->vn_ops->rmdir)
-			rc = -EPERM;
-	} else {
-		if (S_ISDIR(child->vn_mode))
-			rc = -EISDIR;
-		else if (nd->trailing_slash)
-			rc = -ENOTDIR;
-		else if (!dir->vn_ops->unlink)
-			rc = -EPERM;
-	}
+	rc = perm_may_delete(dir, child);
+	if (rc == 0)
+		rc = remove_check(nd, child, rmdir);
 	if (rc == 0) {
 		kmutex_lock(&child->vn_mutex);
 		rc = rmdir ? dir->vn_ops->rmdir(dir, nd->last, nd->last_len, child)
@@ -307,6 +342,8 @@ int do_mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 		vnode_t *dir = nd.dir;
 		kmutex_lock(&dir->vn_mutex);
 		rc = create_check(&nd);
+		if (rc == 0 && (type == S_IFCHR || type == S_IFBLK) && !cred_privileged())
+			rc = -EPERM;	/* device nodes are root's to make */
 		if (rc == 0)
 			rc = dir->vn_ops->mknod ? dir->vn_ops->mknod(dir, nd.last, nd.last_len,
 								    type | (mode & S_IALLUGO), dev, NULL)
@@ -403,6 +440,18 @@ static int rename_check(vnode_t *olddir, vnode_t *child, vnode_t *newdir, vnode_
 	return 0;
 }
 
+/* The permission rules of rename, both directories locked. */
+static int rename_perms(nameidata_t *o, nameidata_t *n, vnode_t *child, vnode_t *replaced)
+{
+	int rc = perm_may_delete(o->dir, child);
+	if (rc == 0)
+		rc = replaced ? perm_may_delete(n->dir, replaced)
+			      : perm_may_create(n->dir, n->last, n->last_len);
+	if (rc == 0 && S_ISDIR(child->vn_mode) && o->dir != n->dir)
+		rc = perm_check(child, MAY_WRITE);
+	return rc;
+}
+
 static void lock_two(kmutex_t *a, kmutex_t *b)
 {
 	kmutex_lock(a);
@@ -451,6 +500,8 @@ static int rename_once(nameidata_t *o, nameidata_t *n)
 		else if (c2 != child || (r == 0 ? r2 : NULL) != replaced)
 			rc = -EAGAIN;
 	}
+	if (rc == 0)
+		rc = rename_perms(o, n, child, replaced);
 	if (rc == 0) {
 		/* Children: by address (neither is an ancestor of the other,
 		 * or of the directories, by the checks above). */
@@ -522,8 +573,10 @@ int do_truncate(const char *path, off64_t len)
 		rc = -EISDIR;
 	else if (!S_ISREG(vn->vn_mode) || !vn->vn_ops->truncate)
 		rc = -EINVAL;
-	else
+	else if ((rc = perm_check(vn, MAY_WRITE)) == 0) {
+		perm_kill_suid(vn);
 		rc = vn->vn_ops->truncate(vn, len);
+	}
 	vput(vn);
 	return rc;
 }
@@ -534,9 +587,10 @@ int do_chdir(const char *path)
 	int rc = namev_resolve(NULL, path, NAMEV_FOLLOW, &vn);
 	if (rc < 0)
 		return rc;
-	if (!S_ISDIR(vn->vn_mode)) {
+	rc = S_ISDIR(vn->vn_mode) ? perm_check(vn, MAY_EXEC) : -ENOTDIR;
+	if (rc < 0) {
 		vput(vn);
-		return -ENOTDIR;
+		return rc;
 	}
 	vnode_t *old = curproc->cwd;
 	curproc->cwd = vn;

@@ -9,10 +9,16 @@
  * getdents on regular files and directories hold the file's f_pos_mutex,
  * so each moves the shared offset atomically (pipes and devices, which
  * may block for a long time, do not take it).
+ *
+ * Permissions (fs/perm.h) are checked when a file is opened (read and
+ * write by the open mode, O_TRUNC writes; a new file needs write and
+ * search on its directory), not on each read or write; a write or
+ * truncate by an unprivileged caller drops set-user-id bits.
  */
 #include "fs/vfs_syscall.h"
 #include "fs/file.h"
 #include "fs/namev.h"
+#include "fs/perm.h"
 #include "fs/pipe.h"
 #include "fs/vfs.h"
 #include "proc/proc.h"
@@ -65,7 +71,7 @@ static int open_check_existing(vnode_t *vn, uint32_t flags)
 		return -EISDIR;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(vn->vn_mode))
 		return -ENOTDIR;
-	return 0;
+	return perm_check(vn, perm_open_mask(flags));
 }
 
 /* Creates the regular file nd names (its last component was missing). */
@@ -77,8 +83,10 @@ static int open_create(nameidata_t *nd, mode_t mode, vnode_t **out)
 	if (!dir->vn_ops->mknod)
 		return -EPERM;
 	kmutex_lock(&dir->vn_mutex);
-	int rc = dir->vn_ops->mknod(dir, nd->last, nd->last_len, S_IFREG | (mode & OPEN_PERMS_MASK),
-				    NODEV, out);
+	int rc = perm_may_create(dir, nd->last, nd->last_len);
+	if (rc == 0)
+		rc = dir->vn_ops->mknod(dir, nd->last, nd->last_len,
+					S_IFREG | (mode & OPEN_PERMS_MASK), NODEV, out);
 	kmutex_unlock(&dir->vn_mutex);
 	return rc;
 }
@@ -164,6 +172,8 @@ static ssize_t file_rw(file_t *f, void *buf, size_t n, off64_t *pos, bool write)
 	if (S_ISDIR(vn->vn_mode))
 		return -EISDIR;
 	n = MIN(n, (size_t)MAX_RW_COUNT);
+	if (write)
+		perm_kill_suid(vn);
 	bool lock = !pos && uses_pos_mutex(vn);
 	if (lock)
 		kmutex_lock(&f->f_pos_mutex);
@@ -404,14 +414,13 @@ int do_fchdir(int fd)
 	if (!f)
 		return -EBADF;
 	vnode_t *vn = f->f_vnode;
-	int rc = -ENOTDIR;
-	if (S_ISDIR(vn->vn_mode)) {
+	int rc = S_ISDIR(vn->vn_mode) ? perm_check(vn, MAY_EXEC) : -ENOTDIR;
+	if (rc == 0) {
 		vref(vn);
 		vnode_t *old = curproc->cwd;
 		curproc->cwd = vn;
 		if (old)
 			vput(old);
-		rc = 0;
 	}
 	fput(f);
 	return rc;
@@ -428,8 +437,10 @@ int do_ftruncate(int fd, off64_t len)
 		return -EBADF;
 	vnode_t *vn = f->f_vnode;
 	int rc = -EINVAL;
-	if (S_ISREG(vn->vn_mode) && (f->f_mode & FMODE_WRITE) && vn->vn_ops->truncate)
+	if (S_ISREG(vn->vn_mode) && (f->f_mode & FMODE_WRITE) && vn->vn_ops->truncate) {
+		perm_kill_suid(vn);
 		rc = vn->vn_ops->truncate(vn, len);
+	}
 	fput(f);
 	return rc;
 }

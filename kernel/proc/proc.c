@@ -78,10 +78,12 @@ static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
 	p->pagedir = kernel_pd;
 	p->state = PROC_RUNNING;
 	p->umask = PROC_DEFAULT_UMASK;
+	cred_init_root(&p->cred);
 	if (parent) {	/* inherited as by fork */
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
 		p->umask = parent->umask;
+		cred_get(parent, &p->cred);
 		memcpy(p->sigactions, parent->sigactions, sizeof(p->sigactions));
 	}
 	if (proc_fs_ops) {

@@ -285,9 +285,18 @@ static proc_t *pid_target_locked(int pid)
 	return p && p->state != PROC_DEAD ? p : NULL;
 }
 
+/* Whether the caller may send sig to p (kill's permission rule, with
+ * Linux's exception for SIGCONT within a session); proc_lock held. */
+static bool may_signal_locked(proc_t *p, int sig)
+{
+	return (sig == SIGCONT && p->sid == curproc->sid) || cred_may_signal(p);
+}
+
 /* Sends sig with *info to a process (tid <= 0: pid tgid) or a thread;
- * strict: -EAGAIN rather than lose a real-time siginfo. */
-static int queue_info(int tgid, int tid, int sig, const ksiginfo_t *info, bool strict)
+ * strict: -EAGAIN rather than lose a real-time siginfo; check: the
+ * caller's permission is checked (-EPERM), as for a user's kill. */
+static int queue_info(int tgid, int tid, int sig, const ksiginfo_t *info, bool strict,
+		      bool check)
 {
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
@@ -308,6 +317,8 @@ static int queue_info(int tgid, int tid, int sig, const ksiginfo_t *info, bool s
 		: pid_target_locked(tgid);
 	if (!p || p->state == PROC_DEAD)
 		rc = -ESRCH;
+	else if (check && !may_signal_locked(p, sig))
+		rc = -EPERM;
 	else if (strict && sig >= SIGRTMIN && p->sigq_count >= SIGQUEUE_MAX)
 		rc = -EAGAIN;
 	else if (sig)
@@ -320,7 +331,12 @@ static int queue_info(int tgid, int tid, int sig, const ksiginfo_t *info, bool s
 
 int signal_queue_info(int tgid, int tid, int sig, const ksiginfo_t *info)
 {
-	return queue_info(tgid, tid, sig, info, true);
+	return queue_info(tgid, tid, sig, info, true, true);
+}
+
+int signal_queue_info_kernel(int tgid, int tid, int sig, const ksiginfo_t *info)
+{
+	return queue_info(tgid, tid, sig, info, true, false);
 }
 
 /* kill's and tkill's siginfo: who sent it. */
@@ -329,7 +345,10 @@ static ksiginfo_t sender_info(int code)
 	ksiginfo_t info;
 	memset(&info, 0, sizeof(info));
 	info.si_code = code;
-	info.si_fields[0] = (uint32_t)curproc->pid;	/* si_pid; si_uid 0 */
+	cred_t cred;
+	cred_get(curproc, &cred);
+	info.si_fields[0] = (uint32_t)curproc->pid;	/* si_pid */
+	info.si_fields[1] = cred.uid.real;		/* si_uid */
 	return info;
 }
 
@@ -340,7 +359,7 @@ int signal_send_tid(int tgid, int tid, int sig)
 	if (tid <= 0)
 		return -ESRCH;
 	ksiginfo_t info = sender_info(SI_TKILL);
-	return queue_info(tgid, tid, sig, &info, false);
+	return queue_info(tgid, tid, sig, &info, false, true);
 }
 
 void signal_send_proc_locked(proc_t *p, int sig)
@@ -352,14 +371,16 @@ void signal_send_proc_locked(proc_t *p, int sig)
 int signal_send_pid(int pid, int sig)
 {
 	ksiginfo_t info = sender_info(SI_USER);
-	return queue_info(pid, 0, sig, &info, false);
+	return queue_info(pid, 0, sig, &info, false, true);
 }
 
-int signal_send_group(int pgid, int sig)
+/* check: only to the processes the caller may signal (-EPERM if it
+ * may signal none of those that match). */
+static int send_group(int pgid, int sig, bool check)
 {
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	int found = 0;
+	int found = 0, allowed = 0;
 	list_t *l;
 	spin_lock(&proc_lock);
 	list_for_each(l, proc_list_locked()) {
@@ -369,11 +390,24 @@ int signal_send_group(int pgid, int sig)
 		if (!match || p->state == PROC_DEAD)
 			continue;
 		found++;
+		if (check && !may_signal_locked(p, sig))
+			continue;
+		allowed++;
 		if (sig)
 			send_locked(p, sig, NULL);
 	}
 	spin_unlock(&proc_lock);
-	return found ? 0 : -ESRCH;
+	return !found ? -ESRCH : !allowed ? -EPERM : 0;
+}
+
+int signal_send_group(int pgid, int sig)
+{
+	return send_group(pgid, sig, false);
+}
+
+int signal_kill_group(int pgid, int sig)
+{
+	return send_group(pgid, sig, true);
 }
 
 int signal_send_thread(kthread_t *t, int sig)

@@ -1,7 +1,7 @@
 /* mkfs.s5fs: builds an S5FS image from a host directory tree.
  *
- *   mkfs.s5fs [-v] [-s SIZE] [-i NINODES] [-u UID:GID] [-n DEVSPEC]...
- *             [-D DEVFILE] IMAGE DIR
+ *   mkfs.s5fs [-v] [-s SIZE] [-i NINODES] [-u UID:GID] [-o OWNERSPEC]...
+ *             [-n DEVSPEC]... [-D DEVFILE] IMAGE DIR
  *
  * SIZE is in bytes with an optional K, M or G suffix (binary units) and is
  * rounded down to whole blocks; without -s the image gets room for the
@@ -9,8 +9,10 @@
  * one inode per MKFS_BYTES_PER_INODE of image (and at least the tree's
  * count plus spares); it is rounded up to fill the last inode-table block.
  * DEVSPEC adds a device node "PATH,c|b,MAJOR,MINOR[,MODE]" (repeatable);
- * DEVFILE holds one such spec per line.  -u gives every file the same
- * owner.  Exit status: 0 on success, 1 when the tree cannot be stored (no
+ * DEVFILE holds one such spec per line.  Files keep the host's permission
+ * bits (set-user-id, set-group-id and sticky too) and owners; -u gives
+ * every file the same owner, and OWNERSPEC "PATH,UID,GID" (repeatable)
+ * then gives one file of the tree its own.  Exit status: 0 on success, 1 when the tree cannot be stored (no
  * space, name too long, unreadable file...), 2 on a usage error.  This
  * file only parses options and sizes the image; mkfs_tree.c models the
  * tree and mkfs_write.c writes it.
@@ -38,7 +40,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: %s [-v] [-s SIZE[K|M|G]] [-i NINODES] [-u UID:GID]\n"
+		"usage: %s [-v] [-s SIZE[K|M|G]] [-i NINODES] [-u UID:GID] [-o PATH,UID,GID]...\n"
 		"          [-n PATH,c|b,MAJOR,MINOR[,MODE]]... [-D DEVFILE] IMAGE DIR\n",
 		MKFS_PROG);
 	exit(2);
@@ -154,8 +156,8 @@ static int size_image(mkfs_geometry_t *geo, uint64_t size, uint32_t ninodes,
 
 int main(int argc, char **argv)
 {
-	const char *devspecs[MAX_DEVSPECS], *devfile = NULL;
-	int ndevspecs = 0, opt, i;
+	const char *devspecs[MAX_DEVSPECS], *ownerspecs[MAX_DEVSPECS], *devfile = NULL;
+	int ndevspecs = 0, nownerspecs = 0, opt, i;
 	uint64_t size = 0;
 	uint32_t ninodes = 0;
 	mkfs_owner_t own = { 0 };
@@ -163,7 +165,7 @@ int main(int argc, char **argv)
 	mkfs_node_t *root;
 	int ret = 1;
 
-	while ((opt = getopt(argc, argv, "vs:i:u:n:D:")) != -1) {
+	while ((opt = getopt(argc, argv, "vs:i:u:o:n:D:")) != -1) {
 		switch (opt) {
 		case 'v':
 			geo.verbose = 1;
@@ -199,6 +201,13 @@ int main(int argc, char **argv)
 		case 'D':
 			devfile = optarg;
 			break;
+		case 'o':
+			if (nownerspecs == MAX_DEVSPECS) {
+				fprintf(stderr, "%s: too many -o options\n", MKFS_PROG);
+				usage();
+			}
+			ownerspecs[nownerspecs++] = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -215,6 +224,9 @@ int main(int argc, char **argv)
 			goto out_free;
 	if (devfile && mkfs_tree_add_device_file(root, devfile, &own, geo.now) < 0)
 		goto out_free;
+	for (i = 0; i < nownerspecs; i++)
+		if (mkfs_tree_set_owner(root, ownerspecs[i]) < 0)
+			goto out_free;
 	if (size_image(&geo, size, ninodes, root) < 0)
 		goto out_free;
 	if (mkfs_write_image(argv[optind], &geo, root) == 0)

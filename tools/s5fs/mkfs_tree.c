@@ -24,6 +24,7 @@
 #define HOST_SECTOR 512u	/* unit of st_blocks */
 #define SPEC_FIELDS_MIN 4
 #define SPEC_FIELDS_MAX 5
+#define OWNER_FIELDS 3	/* PATH,UID,GID */
 #define SPEC_LINE_MAX 4096
 
 typedef struct hardlink {
@@ -429,6 +430,37 @@ int mkfs_tree_add_device(mkfs_node_t *root, const char *spec, const mkfs_owner_t
 	n->atime = n->mtime = n->ctime = now;
 	add_child(dir, n);
 	qsort(dir->children, dir->nchildren, sizeof(*dir->children), cmp_children);
+	return 0;
+}
+
+int mkfs_tree_set_owner(mkfs_node_t *root, const char *spec)
+{
+	char buf[SPEC_LINE_MAX], *field[SPEC_FIELDS_MAX], *comp, *next;
+	unsigned long uid, gid;
+	mkfs_node_t *n = root;
+
+	if (strlen(spec) >= sizeof(buf) || (strcpy(buf, spec), split_spec(buf, field)) != OWNER_FIELDS ||
+	    parse_uint(field[1], 10, UINT32_MAX, &uid) < 0 ||
+	    parse_uint(field[2], 10, UINT32_MAX, &gid) < 0) {
+		fprintf(stderr, "%s: owner spec '%s': expected PATH,UID,GID\n", MKFS_PROG, spec);
+		return -1;
+	}
+	for (comp = field[0]; comp && *comp; comp = next) {
+		next = strchr(comp, '/');
+		if (next)
+			*next++ = '\0';
+		if (!*comp)
+			continue;
+		n = find_child(n, comp);
+		if (!n) {
+			fprintf(stderr, "%s: owner spec '%s': no such file in the tree\n", MKFS_PROG, spec);
+			return -1;
+		}
+	}
+	if (n->owner)
+		n = n->owner;	/* a hard link: the inode's node */
+	n->uid = (uint32_t)uid;
+	n->gid = (uint32_t)gid;
 	return 0;
 }
 

@@ -48,6 +48,10 @@ int mkfs_tree_add_device(mkfs_node_t *root, const char *spec, const mkfs_owner_t
 /* Adds every spec line of a file (blank lines and # comments skipped). */
 int mkfs_tree_add_device_file(mkfs_node_t *root, const char *file, const mkfs_owner_t *own, uint32_t now);
 
+/* Gives the existing node at PATH the owner of a spec "PATH,UID,GID"
+ * (after -u: the exceptions to it). */
+int mkfs_tree_set_owner(mkfs_node_t *root, const char *spec);
+
 /* Inodes the tree needs (root included) and an upper bound on its data and
  * indirect blocks. */
 void mkfs_tree_count(const mkfs_node_t *root, uint64_t *inodes, uint64_t *blocks);

@@ -211,6 +211,39 @@ mkdir "$WORK/emptysrc"
 check "an empty tree gives a clean 64 KiB image" \
 	bash -c "'$MKFS' -s 64K '$WORK/small' '$WORK/emptysrc' && '$FSCK' '$WORK/small'"
 
+# ---- modes and owners --------------------------------------------------------
+# Host permission bits (set-user-id, set-group-id, sticky too) are kept;
+# -u sets every owner and -o PATH,UID,GID one file's (the image's /home/user).
+PERM=$WORK/permsrc
+mkdir -p "$PERM/tmp" "$PERM/home/user" "$PERM/bin"
+: >"$PERM/bin/su" && : >"$PERM/secret" && : >"$PERM/bin/sgid"
+chmod 4755 "$PERM/bin/su"; chmod 1777 "$PERM/tmp"; chmod 0600 "$PERM/secret"
+chmod 2750 "$PERM/bin/sgid"; chmod 0700 "$PERM/home/user"
+PIMG=$WORK/perm.img
+check "mkfs with -u 0:0 and -o owners" "$MKFS" -s 1M -u 0:0 -o /home/user,1000,1000 \
+	-o /secret,1000,100 "$PIMG" "$PERM"
+mode_of() { printf '%o' "$("$DBG" "$PIMG" get inode "$1" mode)"; }
+check "a set-user-id file keeps 4755" test "$(mode_of /bin/su)" = 4755
+check "a sticky directory keeps 1777" test "$(mode_of /tmp)" = 1777
+check "a set-group-id file keeps 2750" test "$(mode_of /bin/sgid)" = 2750
+check "a private file keeps 0600" test "$(mode_of /secret)" = 600
+check "-u makes files root's" test "$("$DBG" "$PIMG" get inode /bin/su uid)" = 0
+check "-o gives /home/user uid 1000" test "$("$DBG" "$PIMG" get inode /home/user uid)" = 1000
+check "-o gives /home/user gid 1000" test "$("$DBG" "$PIMG" get inode /home/user gid)" = 1000
+check "-o gives /secret gid 100" test "$("$DBG" "$PIMG" get inode /secret gid)" = 100
+check "fsck.s5fs accepts the image with special modes and owners" "$FSCK" "$PIMG"
+expect_mkfs_fail_early() { "$MKFS" "$@" >"$WORK/bad.out" 2>&1; }
+if expect_mkfs_fail_early -o /nonexistent,1,1 "$WORK/bad2.img" "$PERM"; then
+	fail "mkfs refuses an owner spec for a missing file" "it succeeded"
+else
+	check "mkfs refuses an owner spec for a missing file" grep -q "no such file" "$WORK/bad.out"
+fi
+if expect_mkfs_fail_early -o /secret,x,1 "$WORK/bad2.img" "$PERM"; then
+	fail "mkfs refuses a bad owner spec" "it succeeded"
+else
+	check "mkfs refuses a bad owner spec" grep -q "expected PATH,UID,GID" "$WORK/bad.out"
+fi
+
 # ---- what mkfs must refuse ----------------------------------------------------
 expect_mkfs_fail() {	# description pattern mkfs-arguments...
 	local what=$1 pattern=$2 status

@@ -4,7 +4,8 @@
  * glibc is the C library (DESIGN.md decision 6); this is only what would
  * otherwise be copied between programs: error messages in the usual
  * "prog: what: why" form, mode strings for ls and stat, whole-buffer
- * writes, signal names, recursive copy and removal for cp/mv/rm, and two
+ * writes, signal names, recursive copy and removal for cp/mv/rm, the
+ * user and group files for id, whoami and su, and two
  * wrappers (ul_fork, ul_nanosleep) that fall back to the plain Linux
  * system calls when glibc's preferred ones (clone, clock_nanosleep) are
  * not there, so the programs run on an M-OS kernel that has only the
@@ -49,5 +50,21 @@ int ul_nsig(void);
 /* tree.c: both print their own messages and return 0 or -1. */
 int ul_copy_path(const char *src, const char *dst, int recursive);
 int ul_remove_tree(const char *path, int force);
+
+/* users.c: /etc/passwd and /etc/group, parsed directly (no NSS).  The
+ * results stay valid until the next lookup of the same kind; NULL when
+ * there is no such entry (or no file). */
+#define UL_PASSWD_FILE "/etc/passwd"
+#define UL_GROUP_FILE "/etc/group"
+typedef struct ul_user {
+	const char *name, *home, *shell;
+	unsigned uid, gid;
+} ul_user_t;
+const ul_user_t *ul_user_by_name(const char *name);
+const ul_user_t *ul_user_by_uid(unsigned uid);
+const char *ul_group_name(unsigned gid);
+/* The user's groups: gid first, then every group listing name as a
+ * member; at most max; returns the count. */
+int ul_user_groups(const char *name, unsigned gid, unsigned *groups, int max);
 
 #endif /* ULIB_H */

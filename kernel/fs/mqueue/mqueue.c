@@ -38,6 +38,7 @@
  */
 #include "fs/mqueue.h"
 #include "fs/file.h"
+#include "fs/perm.h"
 #include "drivers/clock.h"
 #include "drivers/pit.h"
 #include "mm/kmalloc.h"
@@ -210,7 +211,9 @@ static int queue_create(mode_t mode, const mq_attr_abi_t *attr, vnode_t **out)
 	q->msgsize = msgsize;
 	q->charge = (size_t)charge;
 	q->atime = q->mtime = q->ctime = vfs_time_now();
-	vn->vn_mode = S_IFREG | (mode & MQ_PERMS_MASK & ~curproc->umask);
+	mode = S_IFREG | (mode & MQ_PERMS_MASK & ~curproc->umask);
+	perm_new_owner(NULL, false, &mode, &vn->vn_uid, &vn->vn_gid);
+	vn->vn_mode = mode;
 	vn->vn_ops = &mq_queue_ops;
 	vn->vn_mmobj.mo_ops = &mq_mmobj_ops;
 	vn->vn_i = q;
@@ -303,7 +306,8 @@ int mqueue_open(const char *name, uint32_t oflag, mode_t mode, const mq_attr_abi
 		/* Linux refuses the access mode 3 only when opening an
 		 * existing queue (a new one gets a descriptor for neither). */
 		rc = (oflag & O_CREAT) && (oflag & O_EXCL) ? -EEXIST
-		     : (oflag & O_ACCMODE) == O_ACCMODE ? -EINVAL : 0;
+		     : (oflag & O_ACCMODE) == O_ACCMODE ? -EINVAL
+		     : perm_check(e->vn, perm_open_mask(oflag));
 		vn = e->vn;
 		if (rc == 0)
 			vref(vn);
@@ -354,9 +358,12 @@ static void notify(int pid, int sig, uint32_t value)
 	ksiginfo_t info;
 	memset(&info, 0, sizeof(info));
 	info.si_code = SI_MESGQ;
-	info.si_fields[0] = (uint32_t)curproc->pid;	/* si_pid; si_uid 0 */
+	cred_t cred;
+	cred_get(curproc, &cred);
+	info.si_fields[0] = (uint32_t)curproc->pid;	/* si_pid */
+	info.si_fields[1] = cred.uid.real;		/* si_uid */
 	info.si_fields[2] = value;			/* si_value */
-	signal_queue_info(pid, 0, sig, &info);
+	signal_queue_info_kernel(pid, 0, sig, &info);
 }
 
 long mqueue_send(int mqd, const void *msg, size_t len, uint32_t prio, const int64_t *timeout,
@@ -549,6 +556,8 @@ static int mq_stat(vnode_t *vn, struct stat64 *st)
 	mqueue_t *q = MQ(vn);
 	kmutex_lock(&q->lock);
 	st->st_nlink = 1;
+	st->st_uid = vn->vn_uid;
+	st->st_gid = vn->vn_gid;
 	st->st_size = MQ_STATUS_SIZE;
 	st->st_atime = q->atime;
 	st->st_mtime = q->mtime;

@@ -25,6 +25,7 @@
  * ino_lock protects the inode counter.
  */
 #include "fs/ramfs.h"
+#include "fs/perm.h"
 #include "fs/vfs.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
@@ -49,7 +50,6 @@ typedef struct ramfs_dirent {
 
 typedef struct ramfs_inode {
 	uint32_t nlink;
-	uint32_t uid, gid;
 	uint64_t size;
 	uint32_t atime, mtime, ctime;
 	list_t entries;		/* directories: ramfs_dirent_t, by cookie */
@@ -109,8 +109,9 @@ static void ramfs_zero_tail(vnode_t *vn, uint64_t size)
 	}
 }
 
-/* A new file of the given mode; referenced once. */
-static int new_vnode(fs_t *fs, mode_t mode, dev_t rdev, vnode_t **out)
+/* A new file of the given mode in dir (NULL: none), owned as fs/perm.h
+ * says; referenced once. */
+static int new_vnode(fs_t *fs, vnode_t *dir, mode_t mode, dev_t rdev, vnode_t **out)
 {
 	ramfs_t *rfs = container_of(fs, ramfs_t, fs);
 	ramfs_inode_t *ri = kzalloc(sizeof(*ri));
@@ -128,6 +129,7 @@ static int new_vnode(fs_t *fs, mode_t mode, dev_t rdev, vnode_t **out)
 	ri->next_cookie = RAMFS_FIRST_COOKIE;
 	ri->nlink = S_ISDIR(mode) ? RAMFS_DIR_NLINK : 1;
 	ri->atime = ri->mtime = ri->ctime = vfs_time_now();
+	perm_new_owner(dir, S_ISDIR(mode), &mode, &vn->vn_uid, &vn->vn_gid);
 	vn->vn_mode = mode;
 	vn->vn_rdev = rdev;
 	vn->vn_ops = &ramfs_vnode_ops;
@@ -226,7 +228,7 @@ static int ramfs_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, 
 	vnode_t *vn;
 	bool device = S_ISCHR(mode) || S_ISBLK(mode);
 	if (rc == 0)
-		rc = new_vnode(dir->vn_fs, mode, device ? rdev : NODEV, &vn);
+		rc = new_vnode(dir->vn_fs, dir, mode, device ? rdev : NODEV, &vn);
 	if (rc == 0 && (rc = add_entry(dir, name, len, vn)) < 0)
 		vput(vn);
 	if (rc == 0 && out) {
@@ -243,7 +245,7 @@ static int ramfs_mkdir(vnode_t *dir, const char *name, size_t len, mode_t mode)
 	int rc = check_new_name(dir, name, len);
 	vnode_t *vn;
 	if (rc == 0)
-		rc = new_vnode(dir->vn_fs, S_IFDIR | (mode & S_IALLUGO), NODEV, &vn);
+		rc = new_vnode(dir->vn_fs, dir, S_IFDIR | (mode & S_IALLUGO), NODEV, &vn);
 	if (rc < 0)
 		return rc;
 	vref(dir);
@@ -364,7 +366,7 @@ static int ramfs_symlink(vnode_t *dir, const char *name, size_t len, const char 
 	memcpy(copy, target, target_len);
 	copy[target_len] = '\0';
 	vnode_t *vn;
-	if ((rc = new_vnode(dir->vn_fs, RAMFS_SYMLINK_MODE, NODEV, &vn)) < 0) {
+	if ((rc = new_vnode(dir->vn_fs, dir, RAMFS_SYMLINK_MODE, NODEV, &vn)) < 0) {
 		kfree(copy);
 		return rc;
 	}
@@ -509,8 +511,8 @@ static int ramfs_stat(vnode_t *vn, struct stat64 *st)
 {
 	ramfs_inode_t *ri = RI(vn);
 	st->st_nlink = ri->nlink;
-	st->st_uid = ri->uid;
-	st->st_gid = ri->gid;
+	st->st_uid = vn->vn_uid;
+	st->st_gid = vn->vn_gid;
 	st->st_size = (int64_t)ri->size;
 	st->st_blocks = (uint64_t)vn->vn_mmobj.mo_npages * (PAGE_SIZE / STAT_BLOCK_UNIT);
 	st->st_atime = ri->atime;
@@ -528,9 +530,9 @@ static int ramfs_setattr(vnode_t *vn, const vattr_t *va)
 	if (va->va_mask & VA_MODE)
 		vn->vn_mode = (vn->vn_mode & S_IFMT) | (va->va_mode & S_IALLUGO);
 	if (va->va_mask & VA_UID)
-		ri->uid = va->va_uid;
+		vn->vn_uid = va->va_uid;
 	if (va->va_mask & VA_GID)
-		ri->gid = va->va_gid;
+		vn->vn_gid = va->va_gid;
 	if (va->va_mask & VA_ATIME)
 		ri->atime = va->va_atime;
 	if (va->va_mask & VA_MTIME)
@@ -646,7 +648,7 @@ static const fs_ops_t ramfs_fs_ops = {
 
 int ramfs_create_unnamed(fs_t *fs, mode_t mode, vnode_t **out)
 {
-	int rc = new_vnode(fs, mode, NODEV, out);
+	int rc = new_vnode(fs, NULL, mode, NODEV, out);
 	if (rc == 0)
 		RI(*out)->nlink = 0;	/* freed with its last reference */
 	return rc;
@@ -661,7 +663,7 @@ int ramfs_mount(struct blockdev *bd, fs_t **out)
 	spinlock_init(&rfs->ino_lock, "ramfs inode numbers");
 	rfs->next_ino = RAMFS_ROOT_INO;
 	vnode_t *root;
-	int rc = new_vnode(&rfs->fs, RAMFS_ROOT_MODE, NODEV, &root);
+	int rc = new_vnode(&rfs->fs, NULL, RAMFS_ROOT_MODE, NODEV, &root);
 	if (rc < 0) {
 		kfree(rfs);
 		return rc;

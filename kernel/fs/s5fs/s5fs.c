@@ -176,6 +176,8 @@ static int s5_read_vnode(fs_t *fs, vnode_t *vn)
 	vi->ra_window = S5_RA_MIN;
 	vn->vn_i = vi;
 	vn->vn_mode = type_modes[ip->s5i_type] | (ip->s5i_mode & S5_MODE_MASK);
+	vn->vn_uid = ip->s5i_uid;
+	vn->vn_gid = ip->s5i_gid;
 	vn->vn_rdev = (ip->s5i_type == S5_TYPE_CHR || ip->s5i_type == S5_TYPE_BLK) ? ip->s5i_rdev
 										    : NODEV;
 	switch (ip->s5i_type) {
@@ -401,9 +403,9 @@ int s5_setattr(vnode_t *vn, const vattr_t *va)
 		vn->vn_mode = (vn->vn_mode & S_IFMT) | ip->s5i_mode;
 	}
 	if (va->va_mask & VA_UID)
-		ip->s5i_uid = va->va_uid;
+		ip->s5i_uid = vn->vn_uid = va->va_uid;
 	if (va->va_mask & VA_GID)
-		ip->s5i_gid = va->va_gid;
+		ip->s5i_gid = vn->vn_gid = va->va_gid;
 	if (va->va_mask & VA_ATIME)
 		ip->s5i_atime = va->va_atime;
 	if (va->va_mask & VA_MTIME)

@@ -130,7 +130,8 @@ static int inode_page(s5fs_t *s5, uint32_t ino, pframe_t **pfp, s5_inode_t **ip)
 	return rc;
 }
 
-int s5_alloc_inode(s5fs_t *s5, uint16_t type, uint16_t mode, uint32_t rdev, uint32_t *out)
+int s5_alloc_inode(s5fs_t *s5, uint16_t type, uint16_t mode, uint32_t rdev, uint32_t uid,
+		   uint32_t gid, uint32_t *out)
 {
 	pframe_t *pf;
 	s5_inode_t *ip;
@@ -153,6 +154,8 @@ int s5_alloc_inode(s5fs_t *s5, uint16_t type, uint16_t mode, uint32_t rdev, uint
 	ip->s5i_type = type;
 	ip->s5i_mode = mode & S5_MODE_MASK;
 	ip->s5i_rdev = rdev;
+	ip->s5i_uid = uid;
+	ip->s5i_gid = gid;
 	ip->s5i_atime = ip->s5i_mtime = ip->s5i_ctime = now;
 	pframe_dirty(pf);
 	pframe_unpin(pf);

@@ -19,6 +19,7 @@
  * has no entries to anyone (lookup gives ENOENT, readdir nothing).
  */
 #include "s5fs_priv.h"
+#include "fs/perm.h"
 #include "fs/vfs.h"
 #include "mm/page.h"
 #include "util/errno.h"
@@ -193,11 +194,13 @@ static int check_new(vnode_t *dir, const char *name, size_t len)
 	return rc == 0 ? -EEXIST : rc == -ENOENT ? 0 : rc;
 }
 
-/* A new inode's vnode; linked in by the caller (or freed by vput). */
+/* A new inode's vnode, owned as fs/perm.h says; linked in by the caller
+ * (or freed by vput). */
 static int new_vnode(vnode_t *dir, uint16_t type, mode_t mode, dev_t rdev, vnode_t **out)
 {
-	uint32_t ino;
-	int rc = s5_alloc_inode(S5FS(dir->vn_fs), type, (uint16_t)mode, rdev, &ino);
+	uint32_t ino, uid, gid;
+	perm_new_owner(dir, type == S5_TYPE_DIR, &mode, &uid, &gid);
+	int rc = s5_alloc_inode(S5FS(dir->vn_fs), type, (uint16_t)mode, rdev, uid, gid, &ino);
 	return rc < 0 ? rc : vnode_get(dir->vn_fs, ino, out);
 }
 

@@ -72,7 +72,8 @@ int s5_fsync(vnode_t *vn);
 /* s5fs_alloc.c: blocks, inodes, the block map */
 int s5_alloc_block(s5fs_t *s5, bool for_data, uint32_t *out);
 void s5_free_block(s5fs_t *s5, uint32_t b);
-int s5_alloc_inode(s5fs_t *s5, uint16_t type, uint16_t mode, uint32_t rdev, uint32_t *out);
+int s5_alloc_inode(s5fs_t *s5, uint16_t type, uint16_t mode, uint32_t rdev, uint32_t uid,
+		   uint32_t gid, uint32_t *out);
 void s5_free_inode(s5fs_t *s5, uint32_t ino);
 bool s5_data_block_ok(s5fs_t *s5, uint32_t b);
 /* The disk block of file block lbn (0: a hole), allocating it (and the

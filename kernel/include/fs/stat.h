@@ -43,6 +43,7 @@
 /* ---- the *at() calls --------------------------------------------------- */
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EACCESS 0x200
 #define AT_REMOVEDIR 0x200
 #define AT_SYMLINK_FOLLOW 0x400
 #define AT_EMPTY_PATH 0x1000
@@ -71,6 +72,9 @@
 #define S_IRWXU 00700
 #define S_IRWXG 00070
 #define S_IRWXO 00007
+#define S_IXUSR 00100
+#define S_IXGRP 00010
+#define S_IXOTH 00001
 #define S_IALLUGO 07777		/* every permission and special bit */
 
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)

@@ -74,7 +74,10 @@ typedef struct fs {
 	kmutex_t fs_rename_mutex;	/* one rename at a time per file system */
 	list_t fs_mount_link;		/* on the mount table, under mount_lock */
 	void *fs_i;			/* the file system's */
+	uint32_t fs_flags;		/* FS_NOSUID; set at mount */
 } fs_t;
+
+#define FS_NOSUID 0x2u		/* exec ignores set-user-id and set-group-id bits */
 
 /* A file-system type: mount builds the fs (its root vnode set) on bd,
  * which the VFS has claimed for it (NULL for a type without a device). */
@@ -110,6 +113,8 @@ const char *vfs_root_type(void);
  * is mounted or open for writing), or the type's error (S5FS: -EINVAL for
  * a bad superblock, with a message). */
 int vfs_mount(const char *type, const char *source, const char *path);
+/* The same with mount flags: FS_NOSUID (Linux's MS_NOSUID, the same bit). */
+int vfs_mount_flags(const char *type, const char *source, const char *path, uint32_t flags);
 /* Unmounts the file system mounted at path, giving its device back:
  * -EINVAL (not a mount point), -EBUSY (files in use or mounts inside). */
 int vfs_unmount(const char *path);

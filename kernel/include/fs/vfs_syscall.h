@@ -44,6 +44,9 @@ int do_stat(const char *path, struct stat64 *st);
 int do_lstat(const char *path, struct stat64 *st);
 int do_fstatat(int dirfd, const char *path, struct stat64 *st, uint32_t flags);
 int do_access(const char *path, int mode);
+/* flags: AT_EACCESS (check with the effective ids, not the real ones),
+ * AT_SYMLINK_NOFOLLOW. */
+int do_faccessat(int dirfd, const char *path, int mode, uint32_t flags);
 int do_mkdir(const char *path, mode_t mode);
 int do_mkdirat(int dirfd, const char *path, mode_t mode);
 int do_rmdir(const char *path);

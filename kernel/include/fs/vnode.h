@@ -129,6 +129,8 @@ typedef struct vnode {
 	struct fs *vn_fs;
 	ino_t vn_ino;
 	mode_t vn_mode;			/* S_IFMT type and permission bits */
+	uint32_t vn_uid, vn_gid;	/* owner (fs/perm.h); with vn_mode set by the
+					 * file system, changed under vn_mutex */
 	dev_t vn_rdev;			/* device nodes */
 	const vnode_ops_t *vn_ops;
 	kmutex_t vn_mutex;		/* see above */

@@ -100,6 +100,9 @@ typedef struct kthread {
 	uint64_t sig_waiting;		/* sigtimedwait's set: kept though ignored */
 	uint32_t altstack_sp, altstack_size;	/* sigaltstack; size 0: none */
 	uint32_t altstack_flags;	/* SS_AUTODISARM */
+	const struct cred *cred_override;	/* file checks' credentials for the
+						 * call in progress (access: the
+						 * real ids), or NULL (proc/cred.h) */
 
 	/* CPU time (kernel/proc/timer.c): timer ticks that found the thread
 	 * running in user mode and in the kernel; under sched_lock. */

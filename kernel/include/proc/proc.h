@@ -8,7 +8,8 @@
  * each has a parent and a list of children; when a process exits its
  * children are handed to init (pid 1), and it stays a zombie until its
  * parent reaps it with proc_waitpid, which frees everything it had.
- * pid 0 is the idle process, pid 1 init.
+ * pid 0 is the idle process, pid 1 init.  Credentials (proc/cred.h) are
+ * copied from the parent; the idle process and init are root.
  *
  * proc_lock protects the pid table, every process's children list,
  * parent pointer, threads list, state and exit status.  Lock order:
@@ -20,6 +21,7 @@
 #include "proc/sched.h"
 #include "mm/pagetable.h"
 #include "proc/signal.h"
+#include "proc/cred.h"
 
 #define PROC_MAX_PROCS 256	/* live and zombie processes at once */
 #define PROC_MAX_PID 32768	/* pids cycle through 1..PROC_MAX_PID-1 */
@@ -62,6 +64,7 @@ typedef struct proc {
 
 	int pgid, sid;		/* process group and session */
 	uint32_t umask;
+	cred_t cred;		/* ids and groups, under cred_lock (proc/cred.h) */
 	k_sigaction_t sigactions[NSIG + 1];	/* under proc_lock */
 	uint64_t sig_pending;		/* process-directed, under proc_lock */
 	list_t sig_queue;		/* their queued siginfos (proc/signal.c), under proc_lock */

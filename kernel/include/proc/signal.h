@@ -108,6 +108,9 @@ typedef struct ksiginfo {
  * again (one instance, the first siginfo).  sig 0 only checks.  -EINVAL,
  * -ESRCH, -EAGAIN (SIGQUEUE_MAX queued), -ENOMEM. */
 int signal_queue_info(int tgid, int tid, int sig, const ksiginfo_t *info);
+/* The same without kill's permission check: the kernel's own signals
+ * (mq_notify); signal_queue_info checks it (-EPERM). */
+int signal_queue_info_kernel(int tgid, int tid, int sig, const ksiginfo_t *info);
 /* A signal to thread t of p, proc_lock held (SIGEV_THREAD_ID timers). */
 void signal_send_thread_locked(struct kthread *t, int sig);
 /* proc_lock held: is sig pending in t (or, t NULL, in p's own set)? */
@@ -121,9 +124,12 @@ void signal_proc_free(struct proc *p);
 int signal_send_thread(struct kthread *t, int sig);
 /* kill(2)'s targets: one pid (or a thread id: its process) (pgid -1: every process
  * but init and the caller).  -ESRCH if nothing matched; sig 0 only
- * checks. */
+ * checks.  signal_send_pid and signal_kill_group apply kill's permission
+ * rule (proc/cred.h; -EPERM when no target may be signalled);
+ * signal_send_group is the kernel's (the tty's ^C) and does not. */
 int signal_send_pid(int pid, int sig);
 int signal_send_group(int pgid, int sig);
+int signal_kill_group(int pgid, int sig);
 /* tkill/tgkill: sig to the live thread whose user id is tid (and whose
  * process is tgid, unless tgid < 0).  -ESRCH if there is none; sig 0
  * only checks.  A signal whose action is to terminate still ends the
