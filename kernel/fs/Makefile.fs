@@ -2,7 +2,8 @@
 # an S5FS made by mkfs.s5fs from a staging directory that holds the
 # build's user programs (/bin, /sbin), the user test suites (/tests),
 # the benchmark program (/bin/mbench) and the directories the system
-# expects (/dev and /dev/shm are mount points for ramfs, /tmp, /etc,
+# expects (/dev and /dev/shm are mount points for ramfs, /proc for the
+# proc file system, /tmp, /etc,
 # /home, /mnt).  `./weenix` boots with it as the primary disk (hda) when
 # no --disk is given; the kernel mounts it as the root.
 #
@@ -15,7 +16,7 @@
 DISK_IMG   := $(BUILD)/disk.img
 DISK_STAGE := $(BUILD)/disk-root
 DISK_SIZE  ?= 64M
-DISK_DIRS  := bin sbin dev etc home mnt tmp tests
+DISK_DIRS  := bin sbin dev etc home mnt proc tmp tests
 DISK_BENCH := $(BUILD)/bench/mbench
 
 # The benchmark program, so `make bench` can run it on M-OS as /bin/mbench.

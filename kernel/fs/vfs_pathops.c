@@ -538,10 +538,7 @@ int do_chdir(const char *path)
 		vput(vn);
 		return -ENOTDIR;
 	}
-	vnode_t *old = curproc->cwd;
-	curproc->cwd = vn;
-	if (old)
-		vput(old);
+	vfs_set_cwd(curproc, vn);
 	return 0;
 }
 
