@@ -193,16 +193,23 @@ static void status_vm(const procfs_target_t *t, procfs_buf_t *b)
 	vm_line(b, "VmSwap:", 0);
 }
 
+/* Octal digit i (0: the lowest) of v (the kernel's printf has no %o). */
+static char octal_digit(uint32_t v, int i)
+{
+	return (char)('0' + ((v >> (3 * i)) & 7));
+}
+
 static int show_status(const procfs_target_t *t, procfs_buf_t *b)
 {
 	snap_t s;
 	int rc = take_snap(t, &s);
 	if (rc < 0)
 		return rc;
-	procfs_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+	procfs_printf(b, "Name:\t%s\nUmask:\t%c%c%c%c\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
 		      "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
 		      "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		      s.comm, s.umask, state_name(s.state), s.pid, s.tid, s.ppid, s.uid, s.uid,
+		      s.comm, octal_digit(s.umask, 3), octal_digit(s.umask, 2),
+		      octal_digit(s.umask, 1), octal_digit(s.umask, 0), state_name(s.state), s.pid, s.tid, s.ppid, s.uid, s.uid,
 		      s.uid, s.uid, s.gid, s.gid, s.gid, s.gid, VFS_NFILES, s.pid, s.tid, s.pgid,
 		      s.sid);
 	status_vm(t, b);
