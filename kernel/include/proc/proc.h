@@ -11,7 +11,9 @@
  * pid 0 is the idle process, pid 1 init.
  *
  * proc_lock protects the pid table, every process's children list,
- * parent pointer, threads list, state and exit status.  Lock order:
+ * parent pointer, threads list, state and exit status, and its files and
+ * cwd pointers (the VFS replaces them under it, so /proc can reference
+ * another process's).  Lock order:
  * proc_lock before sched_lock. */
 #pragma once
 #include "util/types.h"
