@@ -294,8 +294,6 @@ static int next_id(ino_t dir, int from)
 	list_t *l;
 	if (k != PK_ROOT && k != PK_TASK && k != PK_FD)
 		return -1;
-	if (ino_task(dir))
-		return -1;
 	spin_lock(&proc_lock);
 	if (k == PK_ROOT) {
 		list_for_each(l, proc_list_locked()) {
@@ -311,9 +309,9 @@ static int next_id(ino_t dir, int from)
 		goto out;
 	if (k == PK_TASK) {
 		list_for_each(l, &p->threads) {
-			kthread_t *k2 = list_entry(l, kthread_t, proc_link);
-			int id = k2->utid;
-			if (k2->state != KT_EXITED && id > 0 && id >= from && (best < 0 || id < best))
+			kthread_t *thread = list_entry(l, kthread_t, proc_link);
+			int id = thread->utid;
+			if (thread->state != KT_EXITED && id > 0 && id >= from && (best < 0 || id < best))
 				best = id;
 		}
 	} else if (p->files) {

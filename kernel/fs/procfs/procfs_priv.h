@@ -22,7 +22,7 @@
 #define PROCFS_USER_HZ 100	/* clock ticks as /proc counts them (sysconf's CLK_TCK) */
 
 typedef enum procfs_kind {
-	PK_NONE,
+	PK_NONE,	/* no file: inode number 0 is never used */
 	/* directories */
 	PK_ROOT, PK_SYS, PK_SYS_KERNEL, PK_PID, PK_TASK, PK_FD,
 	/* the root's and /proc/sys's files */
