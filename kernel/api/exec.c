@@ -20,6 +20,7 @@
 #include "fs/perm.h"
 #include "fs/vfs.h"
 #include "fs/stat.h"
+#include "fs/vfs.h"
 #include "fs/vnode.h"
 #include "main/io.h"
 #include "mm/kmalloc.h"
@@ -165,14 +166,21 @@ static int build_stack(vmmap_t *map, const exec_args_t *a, const elf_image_t *im
 	size_t i = 0;
 	uint32_t s = strings;
 	v[i++] = a->argc;
+	map->arg_start = strings;
+	map->env_start = strings + a->used;	/* no environment */
 	for (int k = 0; k < a->argc + a->envc; k++) {
-		if (k == a->argc)
+		if (k == a->argc) {
 			v[i++] = 0;	/* end of argv */
+			map->env_start = s;
+		}
 		v[i++] = s;
 		s += strlen(a->strings + (s - strings)) + 1;
 	}
 	if (a->envc == 0)
 		v[i++] = 0;
+	map->arg_end = map->env_start;
+	map->env_end = strings + a->used;
+	map->start_stack = sp;
 	v[i++] = 0;	/* end of envp */
 	const uint32_t aux[][2] = {
 		{ AT_PHDR, img->phdr }, { AT_PHENT, img->phent }, { AT_PHNUM, img->phnum },
@@ -287,7 +295,12 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	if ((rc = exec_end_other_threads(p, t)) < 0)
 		goto out_map;
 
+	map->exe_path = namev_abs_name(NULL, path);	/* NULL: /proc/PID/exe is missing */
+	map->exe_dev = vn->vn_fs->fs_dev;
+	map->exe_ino = vn->vn_ino;
+
 	/* The point of no return: switch to the new image. */
+	vmmap_swap_lock();
 	vmmap_t *old_map = p->vmmap;
 	pde_t *old_pd = p->pagedir;
 	p->vmmap = map;
@@ -295,6 +308,7 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	pt_switch(pd);
 	if (old_map)
 		vmmap_destroy(old_map);
+	vmmap_swap_unlock();
 	if (old_pd != kernel_pd)
 		pt_destroy_pd(old_pd);
 	vput(vn);

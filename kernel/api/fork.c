@@ -13,6 +13,7 @@
 #include "api/thread.h"
 #include "api/usercopy.h"
 #include "fs/file.h"
+#include "fs/vfs.h"
 #include "main/io.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -59,8 +60,7 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
 	fdtable_t *files = fdtable_copy(parent->files);
 	if (!files)
 		goto nomem;
-	fdtable_destroy(child->files);
-	child->files = files;
+	vfs_set_files(child, files);
 
 	kthread_t *t = kthread_create(child, fork_child_start, 0, NULL);
 	if (!t)

@@ -25,6 +25,7 @@
 #include "util/printf.h"
 #include "util/random.h"
 #include "util/string.h"
+#include "util/uts.h"
 
 #define GETRANDOM_MAX (1u << 20)
 #define RANDOM_CHUNK 256
@@ -35,12 +36,12 @@ SYSCALL(uname)
 {
 	struct linux_utsname u;
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "M-OS", UTSNAME_LEN);
-	strlcpy(u.nodename, "mos", UTSNAME_LEN);
-	strlcpy(u.release, "0.3.0", UTSNAME_LEN);
-	strlcpy(u.version, "M-OS i686 kernel", UTSNAME_LEN);
-	strlcpy(u.machine, "i686", UTSNAME_LEN);
-	strlcpy(u.domainname, "(none)", UTSNAME_LEN);
+	strlcpy(u.sysname, UTS_SYSNAME, UTSNAME_LEN);
+	strlcpy(u.nodename, UTS_NODENAME, UTSNAME_LEN);
+	strlcpy(u.release, UTS_RELEASE, UTSNAME_LEN);
+	strlcpy(u.version, UTS_VERSION, UTSNAME_LEN);
+	strlcpy(u.machine, UTS_MACHINE, UTSNAME_LEN);
+	strlcpy(u.domainname, UTS_DOMAINNAME, UTSNAME_LEN);
 	return copy_to_user((void *)a1, &u, sizeof(u));
 }
 

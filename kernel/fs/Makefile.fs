@@ -3,7 +3,7 @@
 # build's user programs (/bin, /sbin), the user test suites (/tests),
 # the shell's scripts (/tests/sh), the benchmark program (/bin/mbench)
 # and the directories the system expects (/dev and /dev/shm are mount
-# points for ramfs, /tmp with mode 1777, /etc with passwd and group from
+# points for ramfs, /proc for the proc file system, /tmp with mode 1777, /etc with passwd and group from
 # user/etc, root's /root, the normal user's /home/user owned by uid 1000,
 # /mnt).  Every file is root's (mkfs -u 0:0) but /home/user (-o); modes
 # are the staging tree's.  `./weenix` boots with it as the primary disk (hda) when
@@ -18,7 +18,7 @@
 DISK_IMG   := $(BUILD)/disk.img
 DISK_STAGE := $(BUILD)/disk-root
 DISK_SIZE  ?= 64M
-DISK_DIRS  := bin sbin dev etc home home/user mnt root tmp tests
+DISK_DIRS  := bin sbin dev etc home home/user mnt proc root tmp tests
 DISK_ETC   := user/etc/passwd user/etc/group
 DISK_USER  := /home/user,1000,1000
 DISK_BENCH := $(BUILD)/bench/mbench

@@ -94,6 +94,7 @@ void fput(file_t *f)
 		special_release(vn, f->f_mode);
 	else if (vn->vn_ops->release)
 		vn->vn_ops->release(vn, f->f_flags);
+	kfree(f->f_path);
 	slab_free(file_cache, f);
 	vput(vn);
 }

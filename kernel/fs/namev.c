@@ -20,6 +20,7 @@
 #include "fs/namev.h"
 #include "fs/perm.h"
 #include "fs/vfs.h"
+#include "mm/kmalloc.h"
 #include "mm/slab.h"
 #include "proc/proc.h"
 #include "util/debug.h"
@@ -356,3 +357,56 @@ out:
 }
 
 _Static_assert(sizeof(vfs_dirent_t) <= PATH_MAX, "a dirent fits a path buffer");
+
+/* Appends the components of path to the absolute path buf[0..*len)
+ * ("" for the root), lexically: "." and empty components stay, ".."
+ * drops the last component.  -ENAMETOOLONG past PATH_MAX. */
+static int append_lexical(char *buf, size_t *len, const char *path)
+{
+	const char *c = path;
+	while (*c) {
+		while (*c == '/')
+			c++;
+		const char *end = c;
+		while (*end && *end != '/')
+			end++;
+		size_t n = (size_t)(end - c);
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			while (*len > 0 && buf[--*len] != '/')
+				;
+		} else if (n > 0 && !(n == 1 && c[0] == '.')) {
+			if (*len + 1 + n >= PATH_MAX)
+				return -ENAMETOOLONG;
+			buf[(*len)++] = '/';
+			memcpy(buf + *len, c, n);
+			*len += n;
+		}
+		c = end;
+	}
+	buf[*len] = '\0';
+	return 0;
+}
+
+char *namev_abs_name(vnode_t *base, const char *path)
+{
+	char *buf = path_alloc();
+	char *out = NULL;
+	if (!buf)
+		return NULL;
+	size_t len = 0;
+	if (path[0] != '/') {
+		vnode_t *dir = base ? base : curproc->cwd;
+		int rc = dir ? namev_path(dir, buf, PATH_MAX) : -ENOENT;
+		if (rc < 0)
+			goto out;
+		len = (size_t)rc - 1;
+		if (len == 1)
+			len = 0;	/* the root: components add their own '/' */
+	}
+	if (append_lexical(buf, &len, path) < 0)
+		goto out;
+	out = kstrdup(len ? buf : "/");
+out:
+	path_free(buf);
+	return out;
+}

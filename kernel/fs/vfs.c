@@ -32,6 +32,7 @@
 #include "fs/mqueue.h"
 #include "fs/namev.h"
 #include "fs/pipe.h"
+#include "fs/procfs.h"
 #include "fs/ramfs.h"
 #include "fs/s5fs.h"
 #include "fs/vfs_syscall.h"
@@ -57,6 +58,7 @@ static const fs_type_t fs_types[] = {
 	{ "ramfs", ramfs_mount, false },
 	{ "s5fs", s5fs_mount, true },
 	{ "mqueue", mqueue_fs_mount, false },
+	{ "proc", procfs_mount, false },
 };
 
 static spinlock_t mount_lock = SPINLOCK_INIT("mount table, vn_mounted, fs_covered");
@@ -298,6 +300,25 @@ static int for_each_fs(int (*fn)(fs_t *fs))
 	return first_err;
 }
 
+int vfs_for_each_mount(int (*fn)(fs_t *fs, void *arg), void *arg)
+{
+	int first_err = 0;
+	kmutex_lock(&mount_mutex);
+	list_t *l;
+	list_for_each(l, &mount_table) {
+		int rc = fn(list_entry(l, fs_t, fs_mount_link), arg);
+		if (rc < 0 && !first_err)
+			first_err = rc;
+	}
+	kmutex_unlock(&mount_mutex);
+	return first_err;
+}
+
+const fs_type_t *vfs_type_at(size_t i)
+{
+	return i < ARRAY_SIZE(fs_types) ? &fs_types[i] : NULL;
+}
+
 static int print_one(fs_t *fs)
 {
 	char path[PATH_MAX_PRINT];
@@ -371,14 +392,40 @@ static int vfs_proc_init(proc_t *p, proc_t *parent)
 	return 0;
 }
 
+/* The table and directory leave the process under proc_lock, so /proc,
+ * which takes them under it, never sees them freed. */
 static void vfs_proc_release(proc_t *p)
 {
-	if (p->files)
-		fdtable_destroy(p->files);
+	spin_lock(&proc_lock);
+	fdtable_t *files = p->files;
+	vnode_t *cwd = p->cwd;
 	p->files = NULL;
-	if (p->cwd)
-		vput(p->cwd);
 	p->cwd = NULL;
+	spin_unlock(&proc_lock);
+	if (files)
+		fdtable_destroy(files);
+	if (cwd)
+		vput(cwd);
+}
+
+void vfs_set_cwd(proc_t *p, vnode_t *vn)
+{
+	spin_lock(&proc_lock);
+	vnode_t *old = p->cwd;
+	p->cwd = vn;
+	spin_unlock(&proc_lock);
+	if (old)
+		vput(old);
+}
+
+void vfs_set_files(proc_t *p, struct fdtable *files)
+{
+	spin_lock(&proc_lock);
+	fdtable_t *old = p->files;
+	p->files = files;
+	spin_unlock(&proc_lock);
+	if (old)
+		fdtable_destroy(old);
 }
 
 static const proc_fs_ops_t vfs_proc_ops = {
@@ -399,6 +446,7 @@ void vfs_init(void)
 	namev_init();
 	pipe_init();
 	mqueue_init();
+	procfs_init();
 	memfd_init();
 	proc_fs_ops = &vfs_proc_ops;
 	if (!curproc->files)
@@ -479,6 +527,15 @@ static void mount_dev(void)
 		kprintf("vfs: cannot mount /dev/shm: %d\n", rc);
 }
 
+static void mount_proc(void)
+{
+	int rc = ensure_dir("/proc");
+	if (rc == 0)
+		rc = vfs_mount("proc", NULL, "/proc");
+	if (rc < 0)
+		kprintf("vfs: cannot mount /proc: %d\n", rc);
+}
+
 static void *flusher_main(long arg1, void *arg2)
 {
 	while (sched_sleep_ms(VFS_FLUSH_INTERVAL_MS) == 0)
@@ -493,6 +550,7 @@ static void *root_thread_main(long arg1, void *arg2)
 {
 	mount_root(choose_root(root_device));
 	mount_dev();
+	mount_proc();
 	proc_t *idle = arg2;
 	idle->cwd = vfs_root_vnode();
 	vfs_drop_caches();	/* start from an empty cache (tests count pages) */

@@ -592,10 +592,7 @@ int do_chdir(const char *path)
 		vput(vn);
 		return rc;
 	}
-	vnode_t *old = curproc->cwd;
-	curproc->cwd = vn;
-	if (old)
-		vput(old);
+	vfs_set_cwd(curproc, vn);
 	return 0;
 }
 

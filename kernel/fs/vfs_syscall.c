@@ -140,6 +140,12 @@ int do_openat(int dirfd, const char *path, uint32_t flags, mode_t mode)
 	file_t *f = file_open_vnode(vn, flags, &rc);
 	if (!f)
 		return rc;
+	vnode_t *base = NULL;
+	if (path[0] != '/' && vfs_dirfd_vnode(dirfd, &base) < 0)
+		base = NULL;
+	f->f_path = namev_abs_name(base, path);
+	if (base)
+		vput(base);
 	int fd = fd_install(cur_fdt(), f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		fput(f);
@@ -417,10 +423,7 @@ int do_fchdir(int fd)
 	int rc = S_ISDIR(vn->vn_mode) ? perm_check(vn, MAY_EXEC) : -ENOTDIR;
 	if (rc == 0) {
 		vref(vn);
-		vnode_t *old = curproc->cwd;
-		curproc->cwd = vn;
-		if (old)
-			vput(old);
+		vfs_set_cwd(curproc, vn);
 	}
 	fput(f);
 	return rc;

@@ -64,6 +64,15 @@ void *kzalloc(size_t size)
 	return p;
 }
 
+char *kstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = kmalloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
 void kfree(void *p)
 {
 	if (!p)

@@ -14,6 +14,7 @@
 #include "proc/kthread.h"
 #include "proc/timer.h"
 #include "proc/signal.h"
+#include "drivers/pit.h"
 #include "mm/kmalloc.h"
 #include "mm/slab.h"
 #include "util/debug.h"
@@ -28,6 +29,7 @@ const proc_fs_ops_t *proc_fs_ops;	/* set once by the VFS at boot */
 static slab_cache_t *proc_cache;
 static list_t all_procs = LIST_INIT(all_procs);
 static size_t nprocs;
+static uint64_t nprocs_created;	/* since boot */
 static int next_pid;
 
 void proc_init(void)
@@ -106,6 +108,8 @@ static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
 		return NULL;
 	}
 	p->pid = pid;
+	p->start_ticks = ticks_now();
+	nprocs_created++;
 	if (!parent)
 		p->pgid = p->sid = pid;
 	p->parent = parent;
@@ -412,6 +416,14 @@ int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2])
 size_t proc_count(void)
 {
 	return nprocs;
+}
+
+uint64_t proc_created_total(void)
+{
+	spin_lock(&proc_lock);
+	uint64_t n = nprocs_created;
+	spin_unlock(&proc_lock);
+	return n;
 }
 
 void proc_set_next_pid(int pid)

@@ -28,7 +28,8 @@
  *
  * sched_lock protects run queues, the real-time bitmap, wait queues,
  * thread states, wchan, cancelled, scheduling attributes (policy, sched),
- * timer entries and nrunnable.
+ * timer entries, nrunnable, idle_ticks and the load average
+ * (proc/loadavg.c, sampled by the tick).
  */
 #include "proc/sched.h"
 #include "proc/proc.h"
@@ -37,6 +38,7 @@
 #include "main/cpu.h"
 #include "main/io.h"
 #include "mm/pagetable.h"
+#include "proc/loadavg.h"
 #include "proc/pollwait.h"
 #include "util/debug.h"
 #include "util/errno.h"
@@ -49,6 +51,7 @@ static list_t rt_runq[SCHED_RT_PRIO_MAX + 1];	/* per CPU: by real-time priority 
 #define RT_BITMAP_WORDS ((SCHED_RT_PRIO_MAX + 32) / 32)
 static uint32_t rt_bitmap[RT_BITMAP_WORDS];	/* bit p: rt_runq[p] not empty */
 static size_t nrunnable;
+static uint64_t idle_ticks;		/* ticks that found the CPU idle */
 static list_t sleep_timers = LIST_INIT(sleep_timers);
 static wait_queue_t timed_sleepers;
 
@@ -434,7 +437,10 @@ void sched_tick(void)
 		cur->run_ticks++;
 		if (cpu->slice_left > 0 && --cpu->slice_left == 0)
 			cpu->need_resched = true;
+	} else if (cur) {
+		idle_ticks++;
 	}
+	loadavg_tick_locked(now, nrunnable + (cur && cur != cpu->idle_thread ? 1 : 0));
 	while (!list_empty(&sleep_timers)) {
 		kthread_t *t = list_entry(sleep_timers.next, kthread_t, timer_link);
 		if (t->wake_tick > now)
@@ -453,6 +459,23 @@ static sched_policy_t class_of(int policy)
 	case MOS_SCHED_COOP: return SCHED_POLICY_COOP;
 	default: return SCHED_POLICY_RR;	/* OTHER, BATCH, IDLE */
 	}
+}
+
+uint64_t sched_idle_ticks(void)
+{
+	spin_lock(&sched_lock);
+	uint64_t n = idle_ticks;
+	spin_unlock(&sched_lock);
+	return n;
+}
+
+size_t sched_nr_running(void)
+{
+	cpu_t *cpu = cpu_this();
+	spin_lock(&sched_lock);
+	size_t n = nrunnable + (cpu->cur_thread != cpu->idle_thread ? 1 : 0);
+	spin_unlock(&sched_lock);
+	return n;
 }
 
 uint32_t sched_online_cpus(void)

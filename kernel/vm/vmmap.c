@@ -25,6 +25,7 @@
 #include "vm/vmobj.h"
 #include "vm/fault.h"
 #include "mm/frame.h"
+#include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/pframe.h"
 #include "mm/slab.h"
@@ -34,17 +35,27 @@
 #include "util/string.h"
 
 static slab_cache_t *vmmap_cache, *vmarea_cache;
+static kmutex_t vmmap_swap_mutex;	/* see vmmap_swap_lock */
+
+void vmmap_swap_lock(void) { kmutex_lock(&vmmap_swap_mutex); }
+void vmmap_swap_unlock(void) { kmutex_unlock(&vmmap_swap_mutex); }
 
 /* Reaping a process frees its address space. */
 static void release_process_vm(proc_t *p)
 {
-	vmmap_destroy(p->vmmap);
+	vmmap_swap_lock();
+	vmmap_t *map = p->vmmap;
 	p->vmmap = NULL;
+	if (map)
+		vmmap_destroy(map);
+	vmmap_swap_unlock();
 }
 
 void vmmap_init(void)
 {
 	proc_vm_release = release_process_vm;
+	kmutex_init(&vmmap_swap_mutex, "address-space swap");
+	vm_procfs_init();
 	vmmap_cache = slab_cache_create("vmmap", sizeof(vmmap_t), 0, 0);
 	vmarea_cache = slab_cache_create("vmarea", sizeof(vmarea_t), 0, 0);
 	KASSERT(vmmap_cache && vmarea_cache, "no memory for the vm caches");
@@ -100,6 +111,7 @@ void vmmap_destroy(vmmap_t *map)
 	list_t *l, *tmp;
 	list_for_each_safe(l, tmp, &map->areas)
 		area_free(map, area_entry(l));
+	kfree(map->exe_path);
 	slab_free(vmmap_cache, map);
 }
 
@@ -373,6 +385,15 @@ vmmap_t *vmmap_clone(vmmap_t *map, pde_t *child_pd)
 	child->brk_start = map->brk_start;
 	child->brk = map->brk;
 	child->max_areas = map->max_areas;
+	child->arg_start = map->arg_start;
+	child->arg_end = map->arg_end;
+	child->env_start = map->env_start;
+	child->env_end = map->env_end;
+	child->start_stack = map->start_stack;
+	child->exe_dev = map->exe_dev;
+	child->exe_ino = map->exe_ino;
+	if (map->exe_path && !(child->exe_path = kstrdup(map->exe_path)))
+		goto fail;
 	/* First make every area of the child, with the shadows it needs. */
 	list_for_each(l, &map->areas) {
 		vmarea_t *a = area_entry(l);

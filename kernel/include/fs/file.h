@@ -37,6 +37,8 @@ typedef struct file {
 	off64_t f_pos;
 	int f_refcount;
 	kmutex_t f_pos_mutex;
+	char *f_path;		/* the absolute name it was opened by (kmalloc'd,
+				 * lexical: fs/namev.h), or NULL; /proc's fd links */
 } file_t;
 
 typedef struct fdtable {

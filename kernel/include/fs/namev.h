@@ -62,3 +62,9 @@ int namev_resolve(vnode_t *base, const char *path, int flags, vnode_t **out);
 /* The path of dir from the root into buf (size bytes): its length with
  * the NUL, -ERANGE if it does not fit, -ENOENT if dir was removed. */
 int namev_path(vnode_t *dir, char *buf, size_t size);
+/* The absolute path that path names from base (NULL: the working
+ * directory), worked out lexically ("." and ".." are resolved by name,
+ * symlinks are not followed): a kmalloc'd string, or NULL (no memory,
+ * too long, a removed base).  For /proc's names of open files and
+ * programs. */
+char *namev_abs_name(vnode_t *base, const char *path);

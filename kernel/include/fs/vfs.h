@@ -15,7 +15,8 @@
  * the device the command line names (root=ram0 for an ISO's RAM disk), if
  * it holds one, else a ramfs (the kernel says which); /dev is a ramfs with a
  * node for every registered character and block device; /dev/shm is
- * another ramfs.  A periodic flusher thread writes dirty pages back. */
+ * another ramfs; /proc is the proc file system.  A periodic flusher
+ * thread writes dirty pages back. */
 #pragma once
 #include "util/types.h"
 #include "util/list.h"
@@ -96,10 +97,16 @@ void fs_init_common(fs_t *fs, const char *type, const char *devname, dev_t dev,
 dev_t vfs_anon_dev(void);
 
 void vfs_init(void);
-/* Mounts the root, /dev and /dev/shm and starts the flusher.  Callable
+/* Mounts the root, /dev, /dev/shm and /proc, and starts the flusher.  Callable
  * from the boot thread (which cannot sleep: the work then runs in a
  * helper thread while the caller idles). */
 void vfs_init_root(const char *device);
+/* Replace p's working directory (taking the caller's reference to vn)
+ * or descriptor table, under proc_lock so /proc can read them. */
+struct proc;
+struct fdtable;
+void vfs_set_cwd(struct proc *p, vnode_t *vn);
+void vfs_set_files(struct proc *p, struct fdtable *files);
 /* The root directory (referenced). */
 vnode_t *vfs_root_vnode(void);
 const char *vfs_root_type(void);
@@ -120,6 +127,12 @@ int vfs_mount_flags(const char *type, const char *source, const char *path, uint
 int vfs_unmount(const char *path);
 /* The file system mounted on vn, referenced root, or NULL. */
 vnode_t *vfs_mounted_root(vnode_t *vn);
+
+/* Calls fn(fs, arg) on each mounted file system in mount order, the
+ * mount table held still (fn may sleep, not mount); the first error. */
+int vfs_for_each_mount(int (*fn)(fs_t *fs, void *arg), void *arg);
+/* The i-th file-system type, or NULL past the last (/proc/filesystems). */
+const fs_type_t *vfs_type_at(size_t i);
 
 /* Prints the mount table (kshell). */
 void vfs_print_mounts(void);

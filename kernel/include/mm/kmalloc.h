@@ -11,5 +11,7 @@ void kmalloc_init(void);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
+/* A kmalloc'd copy of the string s, or NULL. */
+char *kstrdup(const char *s);
 /* Frames held by allocations above KMALLOC_MAX_SLAB (leak checks). */
 size_t kmalloc_large_frames(void);

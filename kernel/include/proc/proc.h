@@ -12,7 +12,9 @@
  * copied from the parent; the idle process and init are root.
  *
  * proc_lock protects the pid table, every process's children list,
- * parent pointer, threads list, state and exit status.  Lock order:
+ * parent pointer, threads list, state and exit status, and its files and
+ * cwd pointers (the VFS replaces them under it, so /proc can reference
+ * another process's).  Lock order:
  * proc_lock before sched_lock. */
 #pragma once
 #include "util/types.h"
@@ -71,6 +73,7 @@ typedef struct proc {
 	int sigq_count;			/* queued siginfos, its threads' too, under proc_lock */
 	struct proc_timers *timers;	/* alarm, itimers, POSIX timers (proc/timer.c); NULL: none yet */
 	uint64_t cutime_ticks, cstime_ticks;	/* reaped children's CPU time, under proc_lock */
+	uint64_t start_ticks;		/* tick count when it was made (/proc's starttime) */
 } proc_t;
 
 /* Frees a process's address space (vmmap) when it is reaped; the VM sets
@@ -150,6 +153,8 @@ int proc_waitpid(int pid, int *status, int options);
  * children's) in ticks: user, system. */
 int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2]);
 size_t proc_count(void);
+/* Processes made since boot (/proc/stat's "processes"). */
+uint64_t proc_created_total(void);
 /* Tests: where pid allocation resumes (to exercise wrap-around). */
 void proc_set_next_pid(int pid);
 void proc_print_table(void);

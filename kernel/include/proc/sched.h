@@ -56,6 +56,10 @@ void sched_switch_final(void) __attribute__((noreturn));
  * (sched_wakeup_on, sched_cancel), never through this. */
 void sched_make_runnable(kthread_t *thr);
 void sched_yield(void);
+/* Threads running or waiting to run (/proc/stat's procs_running). */
+size_t sched_nr_running(void);
+/* Timer ticks that found the CPU idle (/proc/uptime, /proc/stat). */
+uint64_t sched_idle_ticks(void);
 /* Called on interrupt exit: switches away if the time slice is over. */
 void sched_preempt_point(void);
 /* Called by the idle thread: runs whatever is runnable, else halts. */

@@ -74,9 +74,20 @@ typedef struct vmmap {
 	pde_t *pd;		/* the page directory its PTEs live in */
 	uint32_t brk_start;	/* first byte of the heap (after the program) */
 	uint32_t brk;		/* current break */
+	/* Set by exec, copied by fork, read by /proc (vm/vm_procfs.c): where
+	 * the argument and environment strings lie, the initial stack
+	 * pointer, and the program: its absolute path (kmalloc'd, or NULL)
+	 * and its file's device and inode numbers. */
+	uint32_t arg_start, arg_end, env_start, env_end;
+	uint32_t start_stack;
+	char *exe_path;
+	uint32_t exe_dev;
+	uint32_t exe_ino;
 } vmmap_t;
 
 void vmmap_init(void);
+/* Gives /proc the VM's functions (kernel/vm/vm_procfs.c). */
+void vm_procfs_init(void);
 vmmap_t *vmmap_create(pde_t *pd);
 /* Unmaps everything and frees the map (not the page directory). */
 void vmmap_destroy(vmmap_t *map);
@@ -136,6 +147,12 @@ size_t vmmap_area_count(vmmap_t *map);
  * -EFAULT, or -ENOMEM. */
 int vmmap_write(vmmap_t *map, uint32_t addr, const void *buf, size_t n);
 int vmmap_read(vmmap_t *map, uint32_t addr, void *buf, size_t n);
+/* Serialises replacing or freeing a process's address space (exec,
+ * exit) with reading another process's (/proc): whoever holds it may use
+ * p->vmmap, read under proc_lock, after dropping proc_lock.  Taken
+ * before any vmmap's lock. */
+void vmmap_swap_lock(void);
+void vmmap_swap_unlock(void);
 /* Frames the address space holds on its own: anonymous and shadow pages
  * in its chains, its page tables and directory (leak checks). */
 size_t vmmap_private_frames(vmmap_t *map);

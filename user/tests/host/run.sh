@@ -426,8 +426,9 @@ else
 	machine=$(PATH=$HOST_PATH uname -m)
 fi
 check "uname -a" "$(PATH=$HOST_PATH uname -s -n -r -v) $machine" "$(run uname -a)"
-check "ps without mos_ps (Linux)" "ps: not supported" "$(run ps)"
-check_status "ps status when unsupported" 1 ps
+check "ps reads /proc: the header" "  PID  PPID  PGID S THREADS   TIME NAME" "$(run ps | head -n 1)"
+check "ps reads /proc: pid 1 is listed" "listed" "$(run ps | awk '$1 == 1 { print "listed" }')"
+check_status "ps status" 0 ps
 
 check "sleep 0.1" "0" "$(run sleep 0.1; echo $?)"
 check_status "sleep with a bad argument" 1 sleep abc
