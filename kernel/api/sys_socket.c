@@ -56,7 +56,7 @@ static int addr_out(const void *kaddr, uint32_t klen, uint32_t uaddr, uint32_t u
 	int32_t len;
 	if (copy_from_user(&len, (void *)ulen, sizeof(len)) < 0)
 		return -EFAULT;
-	if ((uint32_t)len > klen)
+	if (len > (int32_t)klen)
 		len = (int32_t)klen;
 	if (len < 0)
 		return -EINVAL;

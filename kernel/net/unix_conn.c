@@ -40,13 +40,13 @@ int unix_listen(socket_t *so, int backlog)
  * on, 1 to wait for the backlog, or an error. */
 static int connect_check(unix_sock_t *u, unix_sock_t *srv)
 {
-	if (u->state == UNIX_CONNECTED)
-		return -EISCONN;
-	if (u->state == UNIX_LISTENING)
-		return -EINVAL;
 	if (srv->dead || srv->state != UNIX_LISTENING)
 		return -ECONNREFUSED;
-	return srv->acceptq_len > srv->backlog ? 1 : 0;
+	if (srv->acceptq_len > srv->backlog)
+		return 1;	/* Linux waits (or says EAGAIN) before it looks at u */
+	if (u->state == UNIX_CONNECTED)
+		return -EISCONN;
+	return u->state == UNIX_LISTENING ? -EINVAL : 0;
 }
 
 /* Joins u and the new embryo e and queues e on srv (unix_lock held). */
@@ -75,11 +75,6 @@ static int stream_connect(unix_sock_t *u, const void *addr, uint32_t len, bool n
 	int rc = unix_addr_check(addr, len);
 	if (rc < 0)
 		return rc;
-	kmutex_lock(&unix_lock);
-	rc = u->state == UNIX_CONNECTED ? -EISCONN : u->state == UNIX_LISTENING ? -EINVAL : 0;
-	kmutex_unlock(&unix_lock);
-	if (rc < 0)
-		return rc;
 	unix_sock_t *srv;
 	if ((rc = unix_find(addr, len, u->type, &srv)) < 0)
 		return rc;
@@ -101,7 +96,8 @@ static int stream_connect(unix_sock_t *u, const void *addr, uint32_t len, bool n
 		connect_locked(u, srv, e);
 	kmutex_unlock(&unix_lock);
 	unix_put(srv);
-	unix_put(e);	/* the queue and the client hold it now, or it goes */
+	if (rc < 0)
+		unix_put(e);	/* else its first reference is the queue's */
 	return rc;
 }
 

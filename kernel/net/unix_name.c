@@ -13,7 +13,9 @@
  *
  * Locks: the names table (unix_names) and every socket's name are under
  * unix_lock; bind takes the socket's bind_mutex around the whole bind,
- * and makes the node without unix_lock (the VFS may sleep on the disk).
+ * and makes the node without unix_lock (the VFS may sleep on the disk);
+ * a path bind on a bound socket makes the node, then finds the socket
+ * named and removes it again (EINVAL), as Linux does.
  */
 #include "net/unix.h"
 #include "fs/namev.h"
@@ -108,14 +110,9 @@ static int bind_path(unix_sock_t *u, const struct linux_sockaddr_un *sun, uint32
 {
 	char path[UNIX_PATH_MAX + 1];
 	size_t plen = path_of(sun, len, path);
-	kmutex_lock(&unix_lock);
-	int rc = u->addrlen ? -EINVAL : 0;
-	kmutex_unlock(&unix_lock);
-	if (rc < 0)
-		return rc;
 	vnode_t *vn;
 	mode_t mode = S_IFSOCK | (UNIX_SOCK_PERMS & ~curproc->umask);
-	rc = vfs_mknodat_vnode(AT_FDCWD, path, mode, 0, &vn);
+	int rc = vfs_mknodat_vnode(AT_FDCWD, path, mode, 0, &vn);
 	if (rc < 0)
 		return rc == -EEXIST ? -EADDRINUSE : rc;
 	struct linux_sockaddr_un name = { .sun_family = AF_UNIX };
@@ -123,8 +120,11 @@ static int bind_path(unix_sock_t *u, const struct linux_sockaddr_un *sun, uint32
 	kmutex_lock(&unix_lock);
 	rc = name_set_locked(u, &name, SUN_PATH_OFFSET + plen + 1, vn);
 	kmutex_unlock(&unix_lock);
-	KASSERT(rc == 0, "AF_UNIX socket %p named twice under its bind mutex", u);
-	return 0;
+	if (rc < 0) {	/* bound already: as Linux, the node made goes again */
+		vput(vn);
+		do_unlink(path);
+	}
+	return rc;
 }
 
 int unix_bind(socket_t *so, const void *addr, uint32_t len)
@@ -140,7 +140,8 @@ int unix_bind(socket_t *so, const void *addr, uint32_t len)
 	} else if ((rc = unix_addr_check(addr, len)) == 0) {
 		if (is_abstract(sun)) {
 			kmutex_lock(&unix_lock);
-			rc = find_abstract(sun, len) ? -EADDRINUSE : name_set_locked(u, sun, len, NULL);
+			rc = u->addrlen ? -EINVAL
+			     : find_abstract(sun, len) ? -EADDRINUSE : name_set_locked(u, sun, len, NULL);
 			kmutex_unlock(&unix_lock);
 		} else {
 			rc = bind_path(u, sun, len);
