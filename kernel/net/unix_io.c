@@ -3,11 +3,11 @@
  *
  * A stream write is cut into pieces of at most half the sender's
  * SO_SNDBUF; descriptors ride on the first piece.  A read gathers pieces
- * until the request is met (MSG_WAITALL) or something was read, stops
- * after a piece that carried descriptors and before one that carries
- * them once data was read (their descriptors would otherwise be handed
- * out with the wrong bytes); it returns 0 at end of file (the peer shut
- * down or gone), ECONNRESET once if the peer closed with our data unread.
+ * until the request is met (MSG_WAITALL) or something was read, and, as
+ * Linux, stops after a piece that carried descriptors (one read never
+ * hands out two messages' descriptors); it returns 0 at end of file (the
+ * peer shut down or gone), ECONNRESET once if the peer closed with our
+ * data unread.
  * A datagram or seqpacket message is one piece, read whole or cut
  * (MSG_TRUNC), the rest dropped.  A sender's queued bytes (wmem) are
  * bounded by its SO_SNDBUF.
@@ -317,8 +317,6 @@ static ssize_t stream_recv(unix_sock_t *u, sock_msg_t *m)
 			break;
 		}
 		unix_msg_t *msg = list_entry(pos->next, unix_msg_t, link);
-		if (copied > 0 && msg->scm.nfiles)
-			break;	/* its descriptors go with its own bytes */
 		ssize_t n = stream_copy(u, m, msg, msg->off);
 		if (n < 0) {
 			rc = n;
