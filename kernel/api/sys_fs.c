@@ -13,12 +13,14 @@
  */
 #include "api/syscall_handlers.h"
 #include "api/ioctl.h"
+#include "api/sys_socket.h"
 #include "api/usercopy.h"
 #include "fs/file.h"
 #include "fs/stat.h"
 #include "fs/vfs.h"
 #include "fs/vfs_syscall.h"
 #include "mm/kmalloc.h"
+#include "net/abi.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
@@ -153,35 +155,45 @@ static ssize_t write_common(int fd, uint32_t ubuf, size_t n, off64_t pos, xfer_f
 	return transfer(fd, ubuf, n, pos, fn, false);
 }
 
-SYSCALL(read) { return read_common((int)a1, a2, a3, 0, read_at); }
-SYSCALL(write) { return write_common((int)a1, a2, a3, 0, write_at); }
+/* A socket's read and write are recv and send (api/sys_socket.h). */
+SYSCALL(read)
+{
+	if (sys_socket_is((int)a1))
+		return sys_socket_rw((int)a1, a2, a3, false, false);
+	return read_common((int)a1, a2, a3, 0, read_at);
+}
+
+SYSCALL(write)
+{
+	if (sys_socket_is((int)a1))
+		return sys_socket_rw((int)a1, a2, a3, false, true);
+	return write_common((int)a1, a2, a3, 0, write_at);
+}
 
 static off64_t join64(uint32_t lo, uint32_t hi) { return (off64_t)(((uint64_t)hi << 32) | lo); }
 
 SYSCALL(pread64) { return read_common((int)a1, a2, a3, join64(a4, a5), pread_at); }
 SYSCALL(pwrite64) { return write_common((int)a1, a2, a3, join64(a4, a5), pwrite_at); }
 
-struct linux_iovec {
-	uint32_t base, len;
-};
-
 static ssize_t vector_io(int fd, uint32_t uiov, uint32_t count, bool write)
 {
 	if (count > IOV_MAX)
 		return -EINVAL;
+	if (sys_socket_is(fd))	/* one message, not one per buffer */
+		return sys_socket_rw(fd, uiov, count, true, write);
 	ssize_t total = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		struct linux_iovec v;
 		if (copy_from_user(&v, (void *)(uiov + i * sizeof(v)), sizeof(v)) < 0)
 			return total ? total : -EFAULT;
-		if (v.len == 0)
+		if (v.iov_len == 0)
 			continue;
-		ssize_t n = write ? write_common(fd, v.base, v.len, 0, write_at)
-			: read_common(fd, v.base, v.len, 0, read_at);
+		ssize_t n = write ? write_common(fd, v.iov_base, v.iov_len, 0, write_at)
+			: read_common(fd, v.iov_base, v.iov_len, 0, read_at);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
-		if ((size_t)n < v.len)
+		if ((size_t)n < v.iov_len)
 			break;
 	}
 	return total;

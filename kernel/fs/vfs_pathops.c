@@ -328,6 +328,11 @@ int do_symlink(const char *target, const char *linkpath)
 
 int do_mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 {
+	return vfs_mknodat_vnode(dirfd, path, mode, dev, NULL);
+}
+
+int vfs_mknodat_vnode(int dirfd, const char *path, mode_t mode, dev_t dev, vnode_t **out)
+{
 	mode_t type = mode & S_IFMT;
 	if (type == 0)
 		type = S_IFREG;
@@ -346,7 +351,7 @@ int do_mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 			rc = -EPERM;	/* device nodes are root's to make */
 		if (rc == 0)
 			rc = dir->vn_ops->mknod ? dir->vn_ops->mknod(dir, nd.last, nd.last_len,
-								    type | (mode & S_IALLUGO), dev, NULL)
+								    type | (mode & S_IALLUGO), dev, out)
 						: -EPERM;
 		kmutex_unlock(&dir->vn_mutex);
 	}

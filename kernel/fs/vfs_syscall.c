@@ -220,7 +220,7 @@ static ssize_t positional_rw(int fd, void *buf, size_t n, off64_t pos, bool writ
 	file_t *f = fd_get(cur_fdt(), fd);
 	if (!f)
 		return -EBADF;
-	ssize_t r = S_ISFIFO(f->f_vnode->vn_mode) ? -ESPIPE : file_rw(f, buf, n, &pos, write);
+	ssize_t r = S_ISFIFO(f->f_vnode->vn_mode) || S_ISSOCK(f->f_vnode->vn_mode) ? -ESPIPE : file_rw(f, buf, n, &pos, write);
 	fput(f);
 	return r;
 }
@@ -242,7 +242,7 @@ off64_t do_lseek(int fd, off64_t offset, int whence)
 		return -EBADF;
 	vnode_t *vn = f->f_vnode;
 	off64_t rc;
-	if (S_ISFIFO(vn->vn_mode)) {
+	if (S_ISFIFO(vn->vn_mode) || S_ISSOCK(vn->vn_mode)) {
 		fput(f);
 		return -ESPIPE;
 	}

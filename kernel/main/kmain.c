@@ -35,6 +35,7 @@
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "net/socket.h"
 #include "proc/timer.h"
 #include "util/debug.h"
 #include "util/printf.h"
@@ -139,6 +140,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	console_input_init();
 	dev_init();
 	vfs_init_root(cmdline_get("root"));
+	net_init();
 	memory_summary();
 	start_init();
 	idle_loop();

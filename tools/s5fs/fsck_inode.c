@@ -224,7 +224,7 @@ static void check_used(fsck_t *f, uint32_t ino, const s5_inode_t *ip)
 
 	check_fields(f, ino, ip, w.type);
 	if (ip->s5i_type == S5_TYPE_CHR || ip->s5i_type == S5_TYPE_BLK ||
-	    ip->s5i_type == S5_TYPE_FIFO) {
+	    ip->s5i_type == S5_TYPE_FIFO || ip->s5i_type == S5_TYPE_SOCK) {
 		check_device(f, ino, ip, w.type);
 		return;
 	}

@@ -150,6 +150,14 @@ static void extract_device(extract_t *x, const s5_inode_t *ip, const char *path)
 		return;
 	}
 
+	if (ip->s5i_type == S5_TYPE_SOCK) {	/* a name with no socket behind it */
+		if (mknod(path, S_IFSOCK | (ip->s5i_mode & S5_MODE_MASK), 0) < 0)
+			errno_msg(x, path, "mknod");
+		else
+			set_times(path, ip, 0);
+		return;
+	}
+
 	if (!x->make_devices) {
 		printf("%s: %s %u,%u (not created)\n", path, s5img_type_name(ip->s5i_type), ma, mi);
 		return;
@@ -210,7 +218,7 @@ static void extract_dir(extract_t *x, const s5_inode_t *ip, const char *path)
 
 static void list_line(const s5_inode_t *ip, const char *path)
 {
-	static const char kind[] = { '?', '-', 'd', 'l', 'c', 'b', 'p' };
+	static const char kind[] = { '?', '-', 'd', 'l', 'c', 'b', 'p', 's' };
 
 	printf("%c %04o %5u %10u %s", kind[ip->s5i_type], ip->s5i_mode & S5_MODE_MASK,
 	       ip->s5i_nlink, ip->s5i_size, path);

@@ -221,6 +221,7 @@ const char *s5img_type_name(uint32_t type)
 		[S5_TYPE_CHR] = "character device",
 		[S5_TYPE_BLK] = "block device",
 		[S5_TYPE_FIFO] = "FIFO",
+		[S5_TYPE_SOCK] = "socket",
 	};
 
 	return type <= S5_TYPE_MAX ? names[type] : "invalid type";

@@ -222,7 +222,8 @@ static int ramfs_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **ou
 static int ramfs_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
 		       vnode_t **out)
 {
-	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode))
+	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode) &&
+	    !S_ISSOCK(mode))
 		return -EPERM;
 	int rc = check_new_name(dir, name, len);
 	vnode_t *vn;

@@ -150,6 +150,7 @@ static const mmobj_ops_t s5_file_mmobj_ops = {
 static const mode_t type_modes[] = {
 	[S5_TYPE_REG] = S_IFREG, [S5_TYPE_DIR] = S_IFDIR, [S5_TYPE_SYMLINK] = S_IFLNK,
 	[S5_TYPE_CHR] = S_IFCHR, [S5_TYPE_BLK] = S_IFBLK, [S5_TYPE_FIFO] = S_IFIFO,
+	[S5_TYPE_SOCK] = S_IFSOCK,
 };
 
 static int s5_read_vnode(fs_t *fs, vnode_t *vn)

@@ -187,6 +187,7 @@ uint8_t s5_inode_dtype(s5fs_t *s5, uint32_t ino)
 	static const uint8_t dtypes[] = {
 		[S5_TYPE_REG] = DT_REG, [S5_TYPE_DIR] = DT_DIR, [S5_TYPE_SYMLINK] = DT_LNK,
 		[S5_TYPE_CHR] = DT_CHR, [S5_TYPE_BLK] = DT_BLK, [S5_TYPE_FIFO] = DT_FIFO,
+		[S5_TYPE_SOCK] = DT_SOCK,
 	};
 	pframe_t *pf;
 	s5_inode_t *ip;

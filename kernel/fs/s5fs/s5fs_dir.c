@@ -224,7 +224,8 @@ static int s5_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, dev
 	case S_IFCHR: type = S5_TYPE_CHR; break;
 	case S_IFBLK: type = S5_TYPE_BLK; break;
 	case S_IFIFO: type = S5_TYPE_FIFO; rdev = 0; break;
-	default: return -EPERM;		/* no sockets on S5FS */
+	case S_IFSOCK: type = S5_TYPE_SOCK; rdev = 0; break;
+	default: return -EPERM;
 	}
 	int rc = check_new(dir, name, len);
 	vnode_t *vn;

@@ -100,7 +100,8 @@
 #define S5_TYPE_CHR 4u
 #define S5_TYPE_BLK 5u
 #define S5_TYPE_FIFO 6u
-#define S5_TYPE_MAX S5_TYPE_FIFO
+#define S5_TYPE_SOCK 7u	/* a socket's name (bind); holds nothing */
+#define S5_TYPE_MAX S5_TYPE_SOCK
 
 #define S5_MODE_MASK 07777u	/* permission, setuid, setgid, sticky bits */
 #define S5_LINK_MAX 0xFFFFu	/* s5i_nlink is 16 bits */

@@ -63,6 +63,9 @@ ssize_t do_readlink(const char *path, char *buf, size_t n);
 ssize_t do_readlinkat(int dirfd, const char *path, char *buf, size_t n);
 int do_mknod(const char *path, mode_t mode, dev_t dev);
 int do_mknodat(int dirfd, const char *path, mode_t mode, dev_t dev);
+/* As do_mknodat, and *out (if not NULL) gets the new node, referenced
+ * (bind uses it for a socket's S_IFSOCK node). */
+int vfs_mknodat_vnode(int dirfd, const char *path, mode_t mode, dev_t dev, vnode_t **out);
 int do_truncate(const char *path, off64_t len);
 int do_chdir(const char *path);
 /* Writes the working directory's path and its NUL; returns the length
