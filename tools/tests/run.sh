@@ -42,7 +42,7 @@ build_tools() {
 	gcc $cflags -o "$BIN/mkfs.s5fs" $lib tools/s5fs/mkfs.c tools/s5fs/mkfs_tree.c \
 		tools/s5fs/mkfs_write.c &&
 	gcc $cflags -o "$BIN/fsck.s5fs" $lib tools/s5fs/fsck.c tools/s5fs/fsck_super.c \
-		tools/s5fs/fsck_inode.c tools/s5fs/fsck_free.c tools/s5fs/fsck_dir.c &&
+		tools/s5fs/fsck_inode.c tools/s5fs/fsck_free.c tools/s5fs/fsck_dir.c tools/s5fs/s5journal.c &&
 	gcc $cflags -o "$BIN/s5extract" $lib tools/s5fs/s5extract.c &&
 	gcc $cflags -o "$BIN/s5dbg" $lib tools/s5fs/s5dbg.c &&
 	# The on-disk header must also build as the kernel builds it.

@@ -661,7 +661,9 @@ static int s5_statfs(fs_t *fs, vfs_statfs_t *st)
 	kmutex_lock(&s5->alloc_mutex);
 	st->f_bsize = S5_BLOCK_SIZE;
 	st->f_blocks = s5->nblocks;
-	st->f_bfree = s5->sb->s5s_free_blocks;
+	/* blocks freed by the running transaction count: they are free once
+	 * it commits, which any shortage of space hastens */
+	st->f_bfree = s5->sb->s5s_free_blocks + s5->ndeferred;
 	st->f_files = s5->ninodes - 1;		/* inode 0 is never used */
 	st->f_ffree = s5->sb->s5s_free_inodes;
 	st->f_namelen = S5_NAME_LEN;
