@@ -37,7 +37,7 @@ for ((i = 0; i < N; i++)); do
 	RANDOM=$s
 	ms=$((PC_MIN_MS + (RANDOM * 32768 + RANDOM) % PC_SPAN_MS))
 	img=$OUT/trial-$s.img log=$OUT/trial-$s.log dir=$OUT/trial-$s.files
-	cp --sparse=always build/disk.img "$img"
+	cp --sparse=always "${PC_DISK:-build/disk.img}" "$img"
 	rm -rf "$dir"
 	qemu-system-i386 -accel tcg -m 64M -kernel build/kernel.elf -no-reboot \
 		-append "init=/tests/pcwriter $s" -display none -monitor none -serial stdio \

@@ -335,6 +335,7 @@ declare -A host_tests=()
 [ -f user/tests/host/run.sh ] && host_tests[userland]=user/tests/host/run.sh
 [ -f user/tests/os/host_run.sh ] && host_tests[usertests]=user/tests/os/host_run.sh
 [ -f tools/tests/any_host.sh ] && host_tests[anyhost]=tools/tests/any_host.sh
+[ -f tools/tests/powercut_short.sh ] && host_tests[powercut]=tools/tests/powercut_short.sh
 
 # The suite list comes from the kernel itself.
 qemu_boot 32M "test=list" "$LOGDIR/list.log"
