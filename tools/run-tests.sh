@@ -166,7 +166,8 @@ run_host_test() {	# name script
 # ---- File-system suites (doc/fs.md, "Testing") --------------------------
 # vfstest and s5fs boot on S5FS images instead of the zeroed scratch
 # disks: a fresh FS_ROOT_SIZE root as hda, and for s5fs a tiny S5FS as
-# hdb (its ENOSPC, remount and corruption tests); after the boot every
+# hdb (its ENOSPC, remount and corruption tests; for s5fs_journal a tiny
+# journaled one, for the replay tests); after the boot every
 # image must pass fsck.s5fs, and a "SKIPPED" in the log is a failure.
 # Two more steps: "persistence" boots twice on one image (test=
 # s5fs_persist_write, then s5fs_persist_check) and fscks it; and
@@ -179,7 +180,8 @@ FS_IMG_DIR=$LOGDIR/fs
 FS_ROOT_SIZE=64M
 FS_SMALL_SIZE=1M
 FS_SMALL_INODES=64
-FS_SUITES="vfstest s5fs"
+FS_SUITES="vfstest s5fs s5fs_journal"
+FS_JOURNAL_BLOCKS=16
 FS_STEP_SUITES="s5fs_persist_write s5fs_persist_check s5fs_corrupt_root"
 BOOT_HDA=""
 BOOT_HDB=""
@@ -210,6 +212,9 @@ fs_prepare() {	# suite
 	if [ "$1" = s5fs ]; then
 		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" &&
 			BOOT_HDB=$FS_IMG_DIR/$1-hdb.img
+	elif [ "$1" = s5fs_journal ]; then
+		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" \
+			-j "$FS_JOURNAL_BLOCKS" && BOOT_HDB=$FS_IMG_DIR/$1-hdb.img
 	fi
 }
 
@@ -403,6 +408,7 @@ declare -A host_tests=()
 [ -f user/tests/sh/run.sh ] && host_tests[shell]=user/tests/sh/run.sh
 [ -f tools/tests/any_host.sh ] && host_tests[anyhost]=tools/tests/any_host.sh
 [ -f tools/tests/iso_boot.sh ] && host_tests[iso]=tools/tests/iso_boot.sh
+[ -f tools/tests/powercut_short.sh ] && host_tests[powercut]=tools/tests/powercut_short.sh
 
 # The suite list comes from the kernel itself.
 qemu_boot 32M "test=list" "$LOGDIR/list.log"

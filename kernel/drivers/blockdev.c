@@ -45,6 +45,13 @@ int blockdev_write(blockdev_t *bd, uint32_t sector, const void *buf, uint32_t co
 	return rc ? rc : bd->ops->write(bd, sector, buf, count);
 }
 
+int blockdev_flush(blockdev_t *bd)
+{
+	if (!bd)
+		return -EINVAL;
+	return bd->ops->flush ? bd->ops->flush(bd) : 0;
+}
+
 /* Converts a block range to sectors; false if it cannot be expressed. */
 static bool blocks_to_sectors(const blockdev_t *bd, uint32_t block, uint32_t nblocks,
 			      uint32_t *sector, uint32_t *count)

@@ -329,7 +329,7 @@ static int clean_locked(pframe_t *pf)
 	if (rc >= 0)
 		stats.writebacks++;
 	unbusy_locked(pf);
-	return rc < 0 ? rc : 0;
+	return rc < 0 && rc != -EAGAIN ? rc : 0;	/* -EAGAIN: not yet, no error */
 }
 
 /* Evicts up to n pages from the LRU's head.  A mapped page that was used
@@ -611,6 +611,14 @@ size_t pframe_mapcount(pframe_t *pf)
 		n++;
 	spin_unlock(&table_lock);
 	return n;
+}
+
+bool pframe_removed(pframe_t *pf)
+{
+	spin_lock(&table_lock);
+	bool removed = pf->pf_flags & PF_ORPHAN;
+	spin_unlock(&table_lock);
+	return removed;
 }
 
 int pframe_clean(pframe_t *pf)

@@ -1,8 +1,13 @@
 /* fsck.s5fs: checks an S5FS image and reports every problem it finds.
  *
- *   fsck.s5fs [-v] IMAGE
+ *   fsck.s5fs [-v] [-r] IMAGE
  *
- * Read-only: the image is never modified.  Each problem is one line on
+ * Read-only unless -r: then a committed transaction in the journal is
+ * replayed first (as a mount would) and the result checked.  Without -r
+ * a committed transaction not yet replayed is a problem ("mount it or
+ * run fsck.s5fs -r"); an incomplete one is a note (mount ignores it); a
+ * commit record that fails its checksum, or a damaged journal header, is
+ * a problem.  Each problem is one line on
  * standard output, "fsck.s5fs: WHERE: WHAT", and a summary line ends the
  * report.  Exit status: 0 when the image is clean, 1 when problems were
  * found, 2 on a usage or I/O error.  -v also prints the superblock and one
@@ -10,6 +15,7 @@
  * and the per-inode arrays; the passes are described in fsck.h.
  */
 #include "fsck.h"
+#include "s5journal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -145,25 +151,65 @@ static void summary(const fsck_t *f)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s [-v] IMAGE\n", FSCK_PROG);
+	fprintf(stderr, "usage: %s [-v] [-r] IMAGE\n", FSCK_PROG);
 	exit(FSCK_EXIT_ERROR);
+}
+
+/* Looks at the journal, replaying a committed transaction if asked;
+ * returns -1 if the superblock no longer passes after a replay. */
+static int check_journal(fsck_t *f, int replay)
+{
+	s5j_info_t ji;
+	int err = s5j_check(&f->img, &ji);
+
+	if (err)
+		fsck_fatal_io(f, "reading the journal", err);
+	switch (ji.status) {
+	case S5J_NONE:
+	case S5J_EMPTY:
+		return 0;
+	case S5J_INCOMPLETE:
+		fsck_note(f, "journal: transaction %u never committed; mounting ignores it", ji.seq);
+		return 0;
+	case S5J_CORRUPT:
+		fsck_problem(f, "journal: transaction %u: %s; it will not be replayed", ji.seq, ji.why);
+		return 0;
+	case S5J_BAD_HEADER:
+		fsck_problem(f, "journal: %s", ji.why);
+		return 0;
+	case S5J_PENDING:
+		break;
+	}
+	if (!replay) {
+		fsck_problem(f, "journal: committed transaction %u (%u blocks) not replayed yet: "
+			     "mount the file system or run %s -r", ji.seq, ji.count, FSCK_PROG);
+		return 0;
+	}
+	if ((err = s5j_replay(&f->img, &ji)))
+		fsck_fatal_io(f, "replaying the journal", err);
+	printf("%s: %s: journal: replayed transaction %u (%u blocks)\n", FSCK_PROG, f->img.path,
+	       ji.seq, ji.count);
+	return fsck_super(f);
 }
 
 int main(int argc, char **argv)
 {
 	fsck_t f;
-	int opt, err, verbose = 0;
+	int opt, err, verbose = 0, replay = 0;
 
-	while ((opt = getopt(argc, argv, "v")) != -1) {
-		if (opt != 'v')
+	while ((opt = getopt(argc, argv, "vr")) != -1) {
+		if (opt == 'v')
+			verbose = 1;
+		else if (opt == 'r')
+			replay = 1;
+		else
 			usage();
-		verbose = 1;
 	}
 	if (argc - optind != 1)
 		usage();
 	memset(&f, 0, sizeof(f));
 	f.verbose = verbose;
-	err = s5img_open(&f.img, argv[optind], 0);
+	err = s5img_open(&f.img, argv[optind], replay);
 	if (err == -ENOSPC) {
 		printf("%s: %s: image too small to hold a superblock (%u bytes)\n",
 		       FSCK_PROG, argv[optind], S5_BLOCK_SIZE);
@@ -174,7 +220,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s: %s\n", FSCK_PROG, argv[optind], strerror(-err));
 		return FSCK_EXIT_ERROR;
 	}
-	if (fsck_super(&f) == 0) {
+	if (fsck_super(&f) == 0 && check_journal(&f, replay) == 0) {
 		load_inodes(&f);
 		fsck_inodes(&f);
 		fsck_free_lists(&f);

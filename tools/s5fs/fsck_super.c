@@ -6,6 +6,7 @@
  * pass (fsck_free.c), which compares them with what is really free.
  */
 #include "fsck.h"
+#include "s5journal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,9 +26,16 @@ static void check_geometry(fsck_t *f, int *fatal)
 		fsck_problem(f, "superblock: inode table has 0 blocks");
 		*fatal = 1;
 	}
-	if (sb->s5s_data_start != table_end) {
-		fsck_problem(f, "superblock: data area starts at block %u, but the inode table ends at block %" PRIu64,
-			     sb->s5s_data_start, table_end);
+	if (sb->s5s_data_start != table_end + sb->s5s_journal_blocks) {
+		fsck_problem(f, "superblock: data area starts at block %u, but the inode table and "
+			     "the %u-block journal end at block %" PRIu64,
+			     sb->s5s_data_start, sb->s5s_journal_blocks, table_end + sb->s5s_journal_blocks);
+		*fatal = 1;
+	}
+	const char *jproblem = s5j_geometry(sb);
+	if (jproblem) {
+		fsck_problem(f, "superblock: %s (journal at %u, %u blocks)", jproblem,
+			     sb->s5s_journal_start, sb->s5s_journal_blocks);
 		*fatal = 1;
 	}
 	if (sb->s5s_data_start >= sb->s5s_nblocks) {
@@ -92,9 +100,10 @@ int fsck_super(fsck_t *f)
 	check_counts(f);
 	if (f->verbose)
 		printf("superblock: %u blocks of %u bytes, inode table %u..%u (%u inodes), "
-		       "data %u..%u, %u blocks and %u inodes free\n",
+		       "journal %u blocks, data %u..%u, %u blocks and %u inodes free\n",
 		       sb->s5s_nblocks, S5_BLOCK_SIZE, sb->s5s_inode_start,
-		       sb->s5s_data_start - 1, sb->s5s_ninodes - 1, sb->s5s_data_start,
+		       sb->s5s_inode_start + sb->s5s_inode_blocks - 1, sb->s5s_ninodes - 1,
+		       sb->s5s_journal_blocks, sb->s5s_data_start,
 		       sb->s5s_nblocks - 1, sb->s5s_free_blocks, sb->s5s_free_inodes);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* mkfs.s5fs: builds an S5FS image from a host directory tree.
  *
- *   mkfs.s5fs [-v] [-s SIZE] [-i NINODES] [-u UID:GID] [-o OWNERSPEC]...
+ *   mkfs.s5fs [-v] [-s SIZE] [-i NINODES] [-j BLOCKS] [-u UID:GID] [-o OWNERSPEC]...
  *             [-n DEVSPEC]... [-D DEVFILE] IMAGE DIR
  *
  * SIZE is in bytes with an optional K, M or G suffix (binary units) and is
@@ -9,10 +9,12 @@
  * one inode per MKFS_BYTES_PER_INODE of image (and at least the tree's
  * count plus spares); it is rounded up to fill the last inode-table block.
  * DEVSPEC adds a device node "PATH,c|b,MAJOR,MINOR[,MODE]" (repeatable);
- * DEVFILE holds one such spec per line.  Files keep the host's permission
- * bits (set-user-id, set-group-id and sticky too) and owners; -u gives
- * every file the same owner, and OWNERSPEC "PATH,UID,GID" (repeatable)
- * then gives one file of the tree its own.  Exit status: 0 on success, 1 when the tree cannot be stored (no
+ * DEVFILE holds one such spec per line.  BLOCKS sizes the metadata
+ * journal (0: none; default 1/64 of the image, at most MKFS_JOURNAL_MAX,
+ * none below MKFS_JOURNAL_MIN_IMAGE blocks).  Files keep the host's
+ * permission bits (set-user-id, set-group-id and sticky too) and owners;
+ * -u gives every file the same owner, and OWNERSPEC "PATH,UID,GID"
+ * (repeatable) then gives one file of the tree its own.  Exit status: 0 on success, 1 when the tree cannot be stored (no
  * space, name too long, unreadable file...), 2 on a usage error.  This
  * file only parses options and sizes the image; mkfs_tree.c models the
  * tree and mkfs_write.c writes it.
@@ -28,6 +30,10 @@
 #include <unistd.h>
 
 #define MKFS_MIN_SIZE (16ull << 20)
+#define MKFS_JOURNAL_AUTO UINT32_MAX	/* -j not given */
+#define MKFS_JOURNAL_DIVISOR 64u	/* default journal: 1/64 of the image ... */
+#define MKFS_JOURNAL_MAX 1024u		/* ... at most 4 MiB ... */
+#define MKFS_JOURNAL_MIN_IMAGE 1024u	/* ... and none below 4 MiB unless -j */
 #define MKFS_BYTES_PER_INODE (16u << 10)
 #define MKFS_SPARE_INODES 64u
 #define MKFS_SPARE_BLOCKS 256u
@@ -40,7 +46,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: %s [-v] [-s SIZE[K|M|G]] [-i NINODES] [-u UID:GID] [-o PATH,UID,GID]...\n"
+		"usage: %s [-v] [-s SIZE[K|M|G]] [-i NINODES] [-j BLOCKS] [-u UID:GID] [-o PATH,UID,GID]...\n"
 		"          [-n PATH,c|b,MAJOR,MINOR[,MODE]]... [-D DEVFILE] IMAGE DIR\n",
 		MKFS_PROG);
 	exit(2);
@@ -111,7 +117,7 @@ static uint32_t round_inodes(uint64_t n)
 }
 
 /* Picks the block and inode counts the options left open. */
-static int size_image(mkfs_geometry_t *geo, uint64_t size, uint32_t ninodes,
+static int size_image(mkfs_geometry_t *geo, uint64_t size, uint32_t ninodes, uint32_t jblocks,
 		      const mkfs_node_t *root)
 {
 	uint64_t need_inodes = 0, need_blocks = 0, nblocks;
@@ -143,8 +149,20 @@ static int size_image(mkfs_geometry_t *geo, uint64_t size, uint32_t ninodes,
 		ninodes = (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n);
 	}
 	geo->ninodes = round_inodes((uint64_t)ninodes + 1);	/* + the reserved inode 0 */
+	if (jblocks == MKFS_JOURNAL_AUTO) {
+		uint64_t j = nblocks / MKFS_JOURNAL_DIVISOR;
+		jblocks = nblocks < MKFS_JOURNAL_MIN_IMAGE ? 0
+			  : j < S5_JOURNAL_MIN ? S5_JOURNAL_MIN
+			  : j > MKFS_JOURNAL_MAX ? MKFS_JOURNAL_MAX : (uint32_t)j;
+	}
+	geo->jblocks = jblocks;
 	if (!size)
-		nblocks += S5_INODE_START + mkfs_inode_blocks(geo->ninodes);
+		nblocks += S5_INODE_START + mkfs_inode_blocks(geo->ninodes) + jblocks;
+	else if ((uint64_t)S5_INODE_START + mkfs_inode_blocks(geo->ninodes) + jblocks >= nblocks) {
+		fprintf(stderr, "%s: no space left: a %llu-block image cannot hold the inode table "
+			"and a %u-block journal\n", MKFS_PROG, (unsigned long long)nblocks, jblocks);
+		return -1;
+	}
 	if (nblocks > UINT32_MAX) {
 		fprintf(stderr, "%s: image too large (at most %u blocks of %u bytes)\n",
 			MKFS_PROG, UINT32_MAX, S5_BLOCK_SIZE);
@@ -159,14 +177,22 @@ int main(int argc, char **argv)
 	const char *devspecs[MAX_DEVSPECS], *ownerspecs[MAX_DEVSPECS], *devfile = NULL;
 	int ndevspecs = 0, nownerspecs = 0, opt, i;
 	uint64_t size = 0;
-	uint32_t ninodes = 0;
+	uint32_t ninodes = 0, jblocks = MKFS_JOURNAL_AUTO;
 	mkfs_owner_t own = { 0 };
 	mkfs_geometry_t geo = { 0 };
 	mkfs_node_t *root;
 	int ret = 1;
 
-	while ((opt = getopt(argc, argv, "vs:i:u:o:n:D:")) != -1) {
+	while ((opt = getopt(argc, argv, "vs:i:u:o:n:D:j:")) != -1) {
 		switch (opt) {
+		case 'j':
+			if (parse_u32(optarg, "", &jblocks) < 0 ||
+			    (jblocks && jblocks < S5_JOURNAL_MIN)) {
+				fprintf(stderr, "%s: bad journal size '%s' (0, or at least %u blocks)\n",
+					MKFS_PROG, optarg, S5_JOURNAL_MIN);
+				return 2;
+			}
+			break;
 		case 'v':
 			geo.verbose = 1;
 			break;
@@ -227,7 +253,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < nownerspecs; i++)
 		if (mkfs_tree_set_owner(root, ownerspecs[i]) < 0)
 			goto out_free;
-	if (size_image(&geo, size, ninodes, root) < 0)
+	if (size_image(&geo, size, ninodes, jblocks, root) < 0)
 		goto out_free;
 	if (mkfs_write_image(argv[optind], &geo, root) == 0)
 		ret = 0;

@@ -326,9 +326,26 @@ static void init_super(writer_t *w)
 	sb->s5s_ninodes = w->geo->ninodes;
 	sb->s5s_inode_start = S5_INODE_START;
 	sb->s5s_inode_blocks = iblocks;
-	sb->s5s_data_start = S5_INODE_START + iblocks;
+	sb->s5s_journal_start = w->geo->jblocks ? S5_INODE_START + iblocks : 0;
+	sb->s5s_journal_blocks = w->geo->jblocks;
+	sb->s5s_data_start = S5_INODE_START + iblocks + w->geo->jblocks;
 	sb->s5s_state = S5_STATE_CLEAN;
 	sb->s5s_mtime = w->geo->now;
+}
+
+/* An empty journal: the header, and a zero descriptor (a sparse hole). */
+static int write_journal(writer_t *w)
+{
+	static uint8_t block[S5_BLOCK_SIZE];
+	s5_jheader_t *jh = (s5_jheader_t *)block;
+	if (!w->geo->jblocks)
+		return 0;
+	memset(block, 0, sizeof(block));
+	jh->jh_magic = S5_JOURNAL_MAGIC;
+	jh->jh_version = S5_JOURNAL_VERSION;
+	jh->jh_blocks = w->geo->jblocks;
+	jh->jh_seq = 1;
+	return s5img_write_block(&w->img, w->img.sb.s5s_journal_start + S5_JHEADER_OFF, block);
 }
 
 static int fill_image(writer_t *w, mkfs_node_t *root)
@@ -344,6 +361,8 @@ static int fill_image(writer_t *w, mkfs_node_t *root)
 	err = build_free_lists(w);
 	if (!err)
 		err = write_inode_table(w);
+	if (!err)
+		err = write_journal(w);
 	if (!err)
 		err = s5img_write_super(&w->img);
 	if (err) {

@@ -18,6 +18,7 @@
 typedef struct mkfs_geometry {
 	uint32_t nblocks;	/* total blocks */
 	uint32_t ninodes;	/* inode slots, a multiple of S5_INODES_PER_BLOCK */
+	uint32_t jblocks;	/* journal blocks after the inode table; 0 = none */
 	uint32_t now;		/* superblock time */
 	int verbose;
 } mkfs_geometry_t;

@@ -53,6 +53,8 @@ static const field_t super_fields[] = {
 	F(s5_super_t, "inode_start", s5s_inode_start),
 	F(s5_super_t, "inode_blocks", s5s_inode_blocks),
 	F(s5_super_t, "data_start", s5s_data_start),
+	F(s5_super_t, "journal_start", s5s_journal_start),
+	F(s5_super_t, "journal_blocks", s5s_journal_blocks),
 	F(s5_super_t, "free_blocks", s5s_free_blocks),
 	F(s5_super_t, "free_inodes", s5s_free_inodes),
 	F(s5_super_t, "free_inode", s5s_free_inode),

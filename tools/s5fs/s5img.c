@@ -196,7 +196,8 @@ const char *s5img_geometry(const s5img_t *img)
 		return "unsupported version";
 	if (sb->s5s_inode_start != S5_INODE_START || sb->s5s_inode_blocks == 0)
 		return "bad inode table position";
-	if (sb->s5s_data_start != table_end || sb->s5s_data_start >= sb->s5s_nblocks)
+	if (sb->s5s_data_start != table_end + sb->s5s_journal_blocks ||
+	    sb->s5s_data_start >= sb->s5s_nblocks)
 		return "bad data area position";
 	if (sb->s5s_ninodes <= S5_ROOT_INO ||
 	    sb->s5s_ninodes > (uint64_t)sb->s5s_inode_blocks * S5_INODES_PER_BLOCK)

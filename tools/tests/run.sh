@@ -42,7 +42,7 @@ build_tools() {
 	gcc $cflags -o "$BIN/mkfs.s5fs" $lib tools/s5fs/mkfs.c tools/s5fs/mkfs_tree.c \
 		tools/s5fs/mkfs_write.c &&
 	gcc $cflags -o "$BIN/fsck.s5fs" $lib tools/s5fs/fsck.c tools/s5fs/fsck_super.c \
-		tools/s5fs/fsck_inode.c tools/s5fs/fsck_free.c tools/s5fs/fsck_dir.c &&
+		tools/s5fs/fsck_inode.c tools/s5fs/fsck_free.c tools/s5fs/fsck_dir.c tools/s5fs/s5journal.c &&
 	gcc $cflags -o "$BIN/s5extract" $lib tools/s5fs/s5extract.c &&
 	gcc $cflags -o "$BIN/s5dbg" $lib tools/s5fs/s5dbg.c &&
 	# The on-disk header must also build as the kernel builds it.
@@ -459,6 +459,47 @@ for seed in $(seq 100 139); do
 done
 printf 'short' >"$C"
 no_crash "an image shorter than a block" 1
+
+# ---- the journal ------------------------------------------------------------------
+gcc -O2 -Wall -Wextra -Werror -std=gnu11 -Ikernel/include -o "$BIN/mkjtx" tools/tests/mkjtx.c
+J=$WORK/journal.img
+jblock() {	# block: its first byte, as a number
+	od -An -tu1 -j $(($1 * 4096)) -N1 "$J" | tr -d ' '
+}
+"$MKFS" -s 2M -j 16 "$J" "$BSRC" >/dev/null 2>&1
+check "a 2 MiB image with -j 16 is clean" "$FSCK" "$J"
+check "fsck -v shows the 16-block journal" bash -c "'$FSCK' -v '$J' | grep -q 'journal 16 blocks'"
+check "s5dbg reads the journal fields" test "$("$DBG" "$J" get sb journal_blocks)" = 16
+"$MKFS" -s 8M "$WORK/jdef.img" "$BSRC" >/dev/null 2>&1
+check "an 8 MiB image gets a journal by default" test "$("$DBG" "$WORK/jdef.img" get sb journal_blocks)" -ge 16
+"$MKFS" -s 2M "$WORK/jnone.img" "$BSRC" >/dev/null 2>&1
+check "a 2 MiB image gets none by default (old layout)" test "$("$DBG" "$WORK/jnone.img" get sb journal_blocks)" = 0
+"$MKFS" -s 2M -j 5 "$WORK/jbad.img" "$BSRC" >/dev/null 2>&1
+check "mkfs refuses a journal below the minimum" test $? -eq 2
+home=$(( $("$DBG" "$J" get sb nblocks) - 1 ))
+cp "$J" "$WORK/j0.img"
+"$BIN/mkjtx" "$J" "$home" 0x5A nocommit
+out=$("$FSCK" "$J" 2>&1)
+check "an uncommitted transaction is only a note" bash -c "[ $? -eq 0 ] && grep -q 'never committed' <<<'$out'"
+"$BIN/mkjtx" "$J" "$home" 0x5A badcrc
+out=$("$FSCK" -r "$J" 2>&1); st=$?
+check "a bad commit checksum is reported and not replayed" \
+	bash -c "[ $st -eq 1 ] && grep -q 'checksum does not match' <<<'$out' && [ '$(jblock $home)' = 0 ]"
+"$BIN/mkjtx" "$J" "$home" 0x5A commit
+out=$("$FSCK" "$J" 2>&1); st=$?
+check "a committed transaction not replayed is a problem" bash -c "[ $st -eq 1 ] && grep -q 'not replayed yet' <<<'$out'"
+out=$("$FSCK" -r "$J" 2>&1); st=$?
+check "fsck -r replays it and finds the image clean" \
+	bash -c "[ $st -eq 0 ] && grep -q 'replayed transaction' <<<'$out' && [ '$(jblock $home)' = 90 ]"
+out=$("$FSCK" -r "$J" 2>&1); st=$?
+check "a second fsck -r replays nothing" bash -c "[ $st -eq 0 ] && ! grep -q 'replayed' <<<'$out'"
+cp "$WORK/j0.img" "$J"
+"$DBG" "$J" set sb journal_start 3 >/dev/null
+check "a misplaced journal is fatal" bash -c "'$FSCK' '$J' | grep -q 'journal does not start right after'"
+cp "$WORK/j0.img" "$J"
+printf 'XXXX' | dd of="$J" bs=1 seek=$(( $("$DBG" "$J" get sb journal_start) * 4096 )) conv=notrunc 2>/dev/null
+out=$("$FSCK" "$J" 2>&1); st=$?
+check "a damaged journal header is a problem" bash -c "[ $st -eq 1 ] && grep -q 'bad journal header' <<<'$out'"
 
 # ---- usage ----------------------------------------------------------------------
 "$FSCK" >/dev/null 2>&1

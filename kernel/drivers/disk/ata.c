@@ -412,7 +412,38 @@ static int ata_write(blockdev_t *bd, uint32_t sector, const void *buf, uint32_t 
 	return ata_request(bd, sector, (void *)buf, count, true);
 }
 
-const blockdev_ops_t ata_blockdev_ops = { .read = ata_read, .write = ata_write };
+/* FLUSH CACHE: a non-data command whose one interrupt comes when the
+ * drive's write cache is on the medium (QEMU: the image file fsynced). */
+static int ata_flush(blockdev_t *bd)
+{
+	ata_disk_t *d = bd->priv;
+	ata_channel_t *ch = d->ch;
+	uint8_t st = 0;
+	kmutex_lock(&ch->mutex);
+	int rc = load_taskfile(d, 0, 0, false);
+	if (rc == 0) {
+		command_begin(ch);
+		outb(ch->io + ATA_REG_COMMAND, ATA_CMD_FLUSH_CACHE);
+		rc = wait_irq(ch, &st, NULL);
+		if (rc == 0 && status_failed(st))
+			rc = -EIO;
+		command_end(ch, rc);
+	}
+	if (rc == -ETIMEDOUT) {
+		dbg(DBG_ERROR, "%s: lost interrupt on FLUSH CACHE, resetting channel ata%d\n",
+		    bd->name, ch->index);
+		ata_channel_reset(ch, false);
+	}
+	if (rc == 0) {
+		spin_lock(&ch->lock);
+		ch->stats.flushes++;
+		spin_unlock(&ch->lock);
+	}
+	kmutex_unlock(&ch->mutex);
+	return rc < 0 ? -EIO : 0;
+}
+
+const blockdev_ops_t ata_blockdev_ops = { .read = ata_read, .write = ata_write, .flush = ata_flush };
 
 static ata_disk_t *ata_disk_of(blockdev_t *bd)
 {

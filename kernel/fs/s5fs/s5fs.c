@@ -55,9 +55,19 @@ static int s5_dev_fill(mmobj_t *o, pframe_t *pf)
 	return blockdev_read_blocks(s5->bd, pf->pf_pagenum, 1, pf->pf_addr);
 }
 
+/* Every device page is metadata: with a journal it joins the running
+ * transaction and goes home only at a checkpoint. */
+static int s5_dev_dirty(mmobj_t *o, pframe_t *pf)
+{
+	s5_tx_add_page(container_of(o, s5fs_t, dev_obj), pf);
+	return 0;
+}
+
 static int s5_dev_clean(mmobj_t *o, pframe_t *pf)
 {
 	s5fs_t *s5 = container_of(o, s5fs_t, dev_obj);
+	if (!s5_tx_home_ok(s5))
+		return -EAGAIN;
 	return blockdev_write_blocks(s5->bd, pf->pf_pagenum, 1, pf->pf_addr);
 }
 
@@ -65,6 +75,7 @@ static const mmobj_ops_t s5_dev_mmobj_ops = {
 	.ref = s5_dev_noref,
 	.put = s5_dev_noref,
 	.fill_page = s5_dev_fill,
+	.dirty_page = s5_dev_dirty,
 	.clean_page = s5_dev_clean,
 };
 
@@ -88,26 +99,41 @@ static int s5_file_fill(mmobj_t *o, pframe_t *pf)
 	return blockdev_read_blocks(s5->bd, b, 1, pf->pf_addr);
 }
 
+/* Directory and symlink blocks are metadata (journaled); a regular
+ * file's are data (written before the commit that maps them). */
+static bool s5_journaled_vnode(vnode_t *vn)
+{
+	return S_ISDIR(vn->vn_mode) || S_ISLNK(vn->vn_mode);
+}
+
 /* A page about to be dirtied gets its block now, so a full disk is found
  * before anything is changed. */
 static int s5_file_dirty(mmobj_t *o, pframe_t *pf)
 {
 	vnode_t *vn = mmobj_to_vnode(o);
+	s5fs_t *s5 = S5FS(vn->vn_fs);
 	uint32_t b;
 	kmutex_lock(&VI(vn)->bmap_mutex);
 	int rc = s5_bmap(vn, pf->pf_pagenum, true, &b);
 	kmutex_unlock(&VI(vn)->bmap_mutex);
-	if (rc == 0)
-		pf->pf_private = b;
-	return rc;
+	if (rc < 0)
+		return rc;
+	pf->pf_private = b;
+	if (s5_journaled_vnode(vn))
+		s5_tx_add_page(s5, pf);
+	s5_tx_add_vnode(s5, vn);
+	return 0;
 }
 
 static int s5_file_clean(mmobj_t *o, pframe_t *pf)
 {
 	vnode_t *vn = mmobj_to_vnode(o);
+	s5fs_t *s5 = S5FS(vn->vn_fs);
 	KASSERT(pf->pf_private != S5_NO_BLOCK, "s5fs: dirty page %u of inode %u has no block",
 		(unsigned)pf->pf_pagenum, (unsigned)vn->vn_ino);
-	return blockdev_write_blocks(S5FS(vn->vn_fs)->bd, pf->pf_private, 1, pf->pf_addr);
+	if (s5_journaled_vnode(vn) && !s5_tx_home_ok(s5))
+		return -EAGAIN;
+	return blockdev_write_blocks(s5->bd, pf->pf_private, 1, pf->pf_addr);
 }
 
 /* The page-fault bracket (mm/mmobj.h): vn_mutex keeps the size still,
@@ -117,6 +143,7 @@ static uint32_t s5_file_fault_begin(mmobj_t *o, bool store)
 {
 	vnode_t *vn = mmobj_to_vnode(o);
 	kmutex_lock(&vn->vn_mutex);
+	s5_op_begin(S5FS(vn->vn_fs));	/* a store may allocate the page's block */
 	if (store) {
 		INODE(vn)->s5i_mtime = INODE(vn)->s5i_ctime = vfs_time_now();
 		s5_inode_dirty(vn);
@@ -126,7 +153,9 @@ static uint32_t s5_file_fault_begin(mmobj_t *o, bool store)
 
 static void s5_file_fault_end(mmobj_t *o)
 {
-	kmutex_unlock(&mmobj_to_vnode(o)->vn_mutex);
+	vnode_t *vn = mmobj_to_vnode(o);
+	s5_op_end(S5FS(vn->vn_fs));
+	kmutex_unlock(&vn->vn_mutex);
 }
 
 static int s5_file_sync(mmobj_t *o)
@@ -174,6 +203,8 @@ static int s5_read_vnode(fs_t *fs, vnode_t *vn)
 		return s5_corrupt(s5, "type of a linked inode", vn->vn_ino);
 	}
 	kmutex_init(&vi->bmap_mutex, "s5fs block map");
+	vi->vn = vn;
+	list_init(&vi->tx_link);
 	vi->ra_window = S5_RA_MIN;
 	vn->vn_i = vi;
 	vn->vn_mode = type_modes[ip->s5i_type] | (ip->s5i_mode & S5_MODE_MASK);
@@ -200,6 +231,10 @@ static void s5_delete_vnode(fs_t *fs, vnode_t *vn)
 {
 	s5fs_t *s5 = S5FS(fs);
 	s5_vinfo_t *vi = VI(vn);
+	s5_op_begin(s5);
+	/* A file that keeps its name leaves its journaled pages in the
+	 * transaction: the checkpoint writes them even once removed. */
+	s5_tx_forget_vnode(s5, vn, vi->inode->s5i_nlink == 0);
 	if (vi->inode->s5i_nlink == 0) {
 		pframe_remove_range(&vn->vn_mmobj, 0, UINT32_MAX);
 		kmutex_lock(&vi->bmap_mutex);
@@ -216,6 +251,7 @@ static void s5_delete_vnode(fs_t *fs, vnode_t *vn)
 		pframe_unpin(vi->ipf);
 	}
 	kfree(vi);
+	s5_op_end(s5);
 }
 
 /* ---- file data ---------------------------------------------------------- */
@@ -316,6 +352,7 @@ static ssize_t s5_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t 
 static ssize_t s5_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags)
 {
 	s5_inode_t *ip = INODE(vn);
+	s5fs_t *s5 = S5FS(vn->vn_fs);
 	kmutex_lock(&vn->vn_mutex);
 	if (ioflags & O_APPEND)
 		*pos = ip->s5i_size;
@@ -324,6 +361,7 @@ static ssize_t s5_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, ui
 		kmutex_unlock(&vn->vn_mutex);
 		return -EFBIG;
 	}
+	s5_op_begin(s5);
 	n = (size_t)MIN((uint64_t)n, S5_MAX_FILE_SIZE - start);
 	size_t done = 0;
 	int rc = start > ip->s5i_size ? s5_zero_tail(vn, ip->s5i_size) : 0;
@@ -335,6 +373,7 @@ static ssize_t s5_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, ui
 		ip->s5i_mtime = ip->s5i_ctime = vfs_time_now();
 		s5_inode_dirty(vn);
 	}
+	s5_op_end(s5);
 	kmutex_unlock(&vn->vn_mutex);
 	*pos += done;
 	return done ? (ssize_t)done : rc;
@@ -346,6 +385,7 @@ static int s5_truncate(vnode_t *vn, off64_t len)
 	if ((uint64_t)len > S5_MAX_FILE_SIZE)
 		return -EFBIG;
 	kmutex_lock(&vn->vn_mutex);
+	s5_op_begin(S5FS(vn->vn_fs));
 	int rc = 0;
 	uint32_t size = vi->inode->s5i_size;
 	if ((uint64_t)len < size) {
@@ -366,6 +406,7 @@ static int s5_truncate(vnode_t *vn, off64_t len)
 		vi->inode->s5i_mtime = vi->inode->s5i_ctime = vfs_time_now();
 		s5_inode_dirty(vn);
 	}
+	s5_op_end(S5FS(vn->vn_fs));
 	kmutex_unlock(&vn->vn_mutex);
 	return rc;
 }
@@ -399,6 +440,7 @@ int s5_setattr(vnode_t *vn, const vattr_t *va)
 		return 0;
 	s5_inode_t *ip = INODE(vn);
 	kmutex_lock(&vn->vn_mutex);
+	s5_op_begin(S5FS(vn->vn_fs));
 	if (va->va_mask & VA_MODE) {
 		ip->s5i_mode = (uint16_t)(va->va_mode & S5_MODE_MASK);
 		vn->vn_mode = (vn->vn_mode & S_IFMT) | ip->s5i_mode;
@@ -413,15 +455,21 @@ int s5_setattr(vnode_t *vn, const vattr_t *va)
 		ip->s5i_mtime = va->va_mtime;
 	ip->s5i_ctime = vfs_time_now();
 	s5_inode_dirty(vn);
+	s5_op_end(S5FS(vn->vn_fs));
 	kmutex_unlock(&vn->vn_mutex);
 	return 0;
 }
 
+/* Durable on return: the file's data, then (journal) the commit of
+ * everything so far -- its inode, map and names included -- or (no
+ * journal) the metadata blocks, then FLUSH CACHE. */
 int s5_fsync(vnode_t *vn)
 {
+	s5fs_t *s5 = S5FS(vn->vn_fs);
 	int rc = pframe_sync_obj(&vn->vn_mmobj);
-	int rc2 = pframe_sync_obj(&S5FS(vn->vn_fs)->dev_obj);	/* inode, map, free lists */
-	return rc < 0 ? rc : rc2;
+	int rc2 = s5_journaled(s5) ? 0 : pframe_sync_obj(&s5->dev_obj);
+	int rc3 = s5_tx_commit(s5);
+	return rc < 0 ? rc : rc2 < 0 ? rc2 : rc3;
 }
 
 static int s5_file_bmap(vnode_t *vn, uint32_t lbn, uint32_t *pbn, uint32_t *blksize)
@@ -458,15 +506,20 @@ const vnode_ops_t s5_special_ops = {
 
 /* ---- mount, sync, unmount -------------------------------------------- */
 
-/* Writes the superblock with state `state` and everything else back. */
+/* Writes the superblock with state `state` and everything else back,
+ * durably; CLEAN also marks the journal empty. */
 static int s5_write_state(s5fs_t *s5, uint32_t state)
 {
+	s5_op_begin(s5);
 	kmutex_lock(&s5->alloc_mutex);
 	s5->sb->s5s_state = state;
 	s5->sb->s5s_mtime = vfs_time_now();
 	pframe_dirty(s5->super_pf);
 	kmutex_unlock(&s5->alloc_mutex);
-	return pframe_sync_obj(&s5->dev_obj);
+	s5_op_end(s5);
+	int rc = s5_journaled(s5) ? 0 : pframe_sync_obj(&s5->dev_obj);
+	int rc2 = state == S5_STATE_CLEAN ? s5_journal_finish(s5) : s5_tx_commit(s5);
+	return rc < 0 ? rc : rc2;
 }
 
 /* What is wrong with the superblock, or NULL (fsck_super's rules). */
@@ -477,7 +530,8 @@ static const char *super_problem(const s5_super_t *sb, uint32_t dev_blocks)
 	if (sb->s5s_version != S5_VERSION)
 		return "unknown version";
 	if (sb->s5s_inode_start != S5_INODE_START || sb->s5s_inode_blocks == 0 ||
-	    (uint64_t)sb->s5s_inode_start + sb->s5s_inode_blocks != sb->s5s_data_start)
+	    (uint64_t)sb->s5s_inode_start + sb->s5s_inode_blocks + sb->s5s_journal_blocks !=
+		    sb->s5s_data_start)
 		return "inode table out of place";
 	if (sb->s5s_data_start >= sb->s5s_nblocks)
 		return "no data area";
@@ -504,6 +558,7 @@ static void s5_teardown(s5fs_t *s5)
 	if (s5->super_pf)
 		pframe_unpin(s5->super_pf);
 	pframe_remove_range(&s5->dev_obj, 0, UINT32_MAX);
+	s5_journal_close(s5);
 	kfree(s5);
 }
 
@@ -523,7 +578,13 @@ int s5fs_mount(blockdev_t *bd, fs_t **out)
 	s5->bd = bd;
 	mmobj_init(&s5->dev_obj, &s5_dev_mmobj_ops);
 	kmutex_init(&s5->alloc_mutex, "s5fs allocation");
-	int rc = pframe_get(&s5->dev_obj, S5_SUPER_BLOCK, &s5->super_pf);
+	s5_journal_init(s5);
+	int rc = s5_journal_open(s5);	/* replays a committed transaction */
+	if (rc < 0) {
+		s5_teardown(s5);
+		return rc;
+	}
+	rc = pframe_get(&s5->dev_obj, S5_SUPER_BLOCK, &s5->super_pf);
 	if (rc < 0) {
 		kprintf("s5fs: %s: cannot read the superblock (%d)\n", devname, rc);
 		s5->super_pf = NULL;
@@ -561,7 +622,15 @@ int s5fs_mount(blockdev_t *bd, fs_t **out)
 
 static int s5_sync(fs_t *fs)
 {
-	return pframe_sync_obj(&S5FS(fs)->dev_obj);
+	s5fs_t *s5 = S5FS(fs);
+	int rc = s5_journaled(s5) ? 0 : pframe_sync_obj(&s5->dev_obj);
+	int rc2 = s5_tx_commit(s5);
+	return rc < 0 ? rc : rc2;
+}
+
+int s5fs_commit(fs_t *fs)
+{
+	return s5_tx_commit(S5FS(fs));
 }
 
 static void s5_shutdown(fs_t *fs)
@@ -595,7 +664,9 @@ static int s5_statfs(fs_t *fs, vfs_statfs_t *st)
 	kmutex_lock(&s5->alloc_mutex);
 	st->f_bsize = S5_BLOCK_SIZE;
 	st->f_blocks = s5->nblocks;
-	st->f_bfree = s5->sb->s5s_free_blocks;
+	/* blocks freed by the running transaction count: they are free once
+	 * it commits, which any shortage of space hastens */
+	st->f_bfree = s5->sb->s5s_free_blocks + s5->ndeferred;
 	st->f_files = s5->ninodes - 1;		/* inode 0 is never used */
 	st->f_ffree = s5->sb->s5s_free_inodes;
 	st->f_namelen = S5_NAME_LEN;

@@ -10,7 +10,9 @@
  * a bad one is corruption, reported once and returned as -EUCLEAN, so a
  * damaged image makes operations fail, never the kernel.  When a list
  * runs dry the operation fails with -ENOSPC having changed nothing, so
- * the file system stays consistent.
+ * the file system stays consistent.  With a journal, freed blocks (and a
+ * chain node emptied into the superblock) wait for the commit before
+ * they go back on the list (s5_defer_free).
  */
 #include "s5fs_priv.h"
 #include "fs/vfs.h"
@@ -37,6 +39,43 @@ static void super_dirty(s5fs_t *s5)
 
 /* ---- blocks ----------------------------------------------------------- */
 
+/* Takes one block off the free list (alloc_mutex held).  -EAGAIN: the
+ * cache was refilled from a chain node whose own block is kept until the
+ * transaction commits (the committed free list still reads it), so the
+ * caller takes again. */
+static int take_free(s5fs_t *s5, uint32_t *out)
+{
+	s5_freenode_t *fn = &s5->sb->s5s_free;
+	if (fn->s5f_nfree > 0) {
+		*out = fn->s5f_blocks[--fn->s5f_nfree];
+		return 0;
+	}
+	if (!fn->s5f_next)
+		return -ENOSPC;
+	uint32_t b = fn->s5f_next;
+	pframe_t *pf;
+	if (!s5_data_block_ok(s5, b))
+		return s5_corrupt(s5, "free-list chain block", b);
+	int rc = pframe_get(&s5->dev_obj, b, &pf);
+	if (rc < 0)
+		return rc;
+	const s5_freenode_t *node = pf->pf_addr;
+	if (node->s5f_nfree > S5_NICFREE) {
+		pframe_unpin(pf);
+		return s5_corrupt(s5, "free-list node count", node->s5f_nfree);
+	}
+	memcpy(fn, node, sizeof(*fn));
+	pframe_unpin(pf);
+	if (s5_defer_free(s5, b)) {
+		if (s5->sb->s5s_free_blocks > 0)
+			s5->sb->s5s_free_blocks--;	/* b left the list for now */
+		super_dirty(s5);
+		return -EAGAIN;
+	}
+	*out = b;
+	return 0;
+}
+
 int s5_alloc_block(s5fs_t *s5, bool for_data, uint32_t *out)
 {
 	s5_freenode_t *fn = &s5->sb->s5s_free;
@@ -47,29 +86,10 @@ int s5_alloc_block(s5fs_t *s5, bool for_data, uint32_t *out)
 		rc = s5_corrupt(s5, "free-block cache count", fn->s5f_nfree);
 		goto out;
 	}
-	if (fn->s5f_nfree > 0) {
-		b = fn->s5f_blocks[--fn->s5f_nfree];
-	} else if (fn->s5f_next) {
-		b = fn->s5f_next;
-		pframe_t *pf;
-		if (!s5_data_block_ok(s5, b)) {
-			rc = s5_corrupt(s5, "free-list chain block", b);
-			goto out;
-		}
-		if ((rc = pframe_get(&s5->dev_obj, b, &pf)) < 0)
-			goto out;
-		const s5_freenode_t *node = pf->pf_addr;
-		if (node->s5f_nfree > S5_NICFREE) {
-			pframe_unpin(pf);
-			rc = s5_corrupt(s5, "free-list node count", node->s5f_nfree);
-			goto out;
-		}
-		memcpy(fn, node, sizeof(*fn));
-		pframe_unpin(pf);
-	} else {
-		rc = -ENOSPC;
+	while ((rc = take_free(s5, &b)) == -EAGAIN)
+		;
+	if (rc < 0)
 		goto out;
-	}
 	if (!s5_data_block_ok(s5, b)) {
 		rc = s5_corrupt(s5, "free block", b);
 		goto out;
@@ -81,8 +101,10 @@ int s5_alloc_block(s5fs_t *s5, bool for_data, uint32_t *out)
 out:
 	kmutex_unlock(&s5->alloc_mutex);
 	/* A block going to a file must not stay cached as metadata too. */
-	if (rc == 0 && for_data)
+	if (rc == 0 && for_data) {
+		s5_tx_forget_block(s5, b);
 		pframe_remove_range(&s5->dev_obj, b, b + 1);
+	}
 	return rc;
 }
 
@@ -94,6 +116,10 @@ void s5_free_block(s5fs_t *s5, uint32_t b)
 		return;
 	}
 	kmutex_lock(&s5->alloc_mutex);
+	if (s5_defer_free(s5, b)) {
+		kmutex_unlock(&s5->alloc_mutex);
+		return;
+	}
 	if (fn->s5f_nfree < S5_NICFREE) {
 		fn->s5f_blocks[fn->s5f_nfree++] = b;
 	} else {

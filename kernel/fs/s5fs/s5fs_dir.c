@@ -215,7 +215,7 @@ static int link_new(vnode_t *dir, const char *name, size_t len, vnode_t *vn, uin
 	return rc;
 }
 
-static int s5_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
+static int dir_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
 		    vnode_t **out)
 {
 	uint16_t type;
@@ -241,7 +241,7 @@ static int s5_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, dev
 	return rc;
 }
 
-static int s5_mkdir(vnode_t *dir, const char *name, size_t len, mode_t mode)
+static int dir_mkdir(vnode_t *dir, const char *name, size_t len, mode_t mode)
 {
 	if (INODE(dir)->s5i_nlink >= S5_LINK_MAX)
 		return -EMLINK;
@@ -262,7 +262,7 @@ static int s5_mkdir(vnode_t *dir, const char *name, size_t len, mode_t mode)
 	return rc;
 }
 
-static int s5_rmdir(vnode_t *dir, const char *name, size_t len, vnode_t *child)
+static int dir_rmdir(vnode_t *dir, const char *name, size_t len, vnode_t *child)
 {
 	uint32_t ino, slot;
 	int rc = s5_dir_find(dir, name, len, &ino, &slot);
@@ -282,7 +282,7 @@ static int s5_rmdir(vnode_t *dir, const char *name, size_t len, vnode_t *child)
 	return 0;
 }
 
-static int s5_unlink(vnode_t *dir, const char *name, size_t len, vnode_t *child)
+static int dir_unlink(vnode_t *dir, const char *name, size_t len, vnode_t *child)
 {
 	uint32_t ino, slot;
 	int rc = s5_dir_find(dir, name, len, &ino, &slot);
@@ -298,7 +298,7 @@ static int s5_unlink(vnode_t *dir, const char *name, size_t len, vnode_t *child)
 	return 0;
 }
 
-static int s5_link(vnode_t *dir, const char *name, size_t len, vnode_t *target)
+static int dir_link(vnode_t *dir, const char *name, size_t len, vnode_t *target)
 {
 	if (INODE(target)->s5i_nlink >= S5_LINK_MAX)
 		return -EMLINK;
@@ -327,7 +327,7 @@ static void drop_replaced(vnode_t *newdir, vnode_t *replaced)
 	s5_inode_dirty(replaced);
 }
 
-static int s5_rename(vnode_t *olddir, const char *oldname, size_t oldlen, vnode_t *child,
+static int dir_rename(vnode_t *olddir, const char *oldname, size_t oldlen, vnode_t *child,
 		     vnode_t *newdir, const char *newname, size_t newlen, vnode_t *replaced)
 {
 	uint32_t ino, oldslot, newslot;
@@ -365,7 +365,7 @@ static int s5_rename(vnode_t *olddir, const char *oldname, size_t oldlen, vnode_
 	return 0;
 }
 
-static int s5_symlink(vnode_t *dir, const char *name, size_t len, const char *target,
+static int dir_symlink(vnode_t *dir, const char *name, size_t len, const char *target,
 		      size_t target_len)
 {
 	if (target_len > S5_SYMLINK_MAX)
@@ -421,6 +421,67 @@ static int s5_readdir(vnode_t *dir, off64_t *pos, vfs_dirent_t *out)
 		out->d_type = s5_inode_dtype(s5, out->d_ino);
 	}
 	kmutex_unlock(&dir->vn_mutex);
+	return rc;
+}
+
+/* The operations that change the directory, each one journal operation
+ * (the VFS holds the directories' vn_mutexes already). */
+static int s5_mknod(vnode_t *dir, const char *name, size_t len, mode_t mode, dev_t rdev,
+		    vnode_t **out)
+{
+	s5_op_begin(S5FS(dir->vn_fs));
+	int rc = dir_mknod(dir, name, len, mode, rdev, out);
+	s5_op_end(S5FS(dir->vn_fs));
+	return rc;
+}
+
+static int s5_mkdir(vnode_t *dir, const char *name, size_t len, mode_t mode)
+{
+	s5_op_begin(S5FS(dir->vn_fs));
+	int rc = dir_mkdir(dir, name, len, mode);
+	s5_op_end(S5FS(dir->vn_fs));
+	return rc;
+}
+
+static int s5_rmdir(vnode_t *dir, const char *name, size_t len, vnode_t *child)
+{
+	s5_op_begin(S5FS(dir->vn_fs));
+	int rc = dir_rmdir(dir, name, len, child);
+	s5_op_end(S5FS(dir->vn_fs));
+	return rc;
+}
+
+static int s5_unlink(vnode_t *dir, const char *name, size_t len, vnode_t *child)
+{
+	s5_op_begin(S5FS(dir->vn_fs));
+	int rc = dir_unlink(dir, name, len, child);
+	s5_op_end(S5FS(dir->vn_fs));
+	return rc;
+}
+
+static int s5_link(vnode_t *dir, const char *name, size_t len, vnode_t *target)
+{
+	s5_op_begin(S5FS(dir->vn_fs));
+	int rc = dir_link(dir, name, len, target);
+	s5_op_end(S5FS(dir->vn_fs));
+	return rc;
+}
+
+static int s5_rename(vnode_t *olddir, const char *oldname, size_t oldlen, vnode_t *child,
+		     vnode_t *newdir, const char *newname, size_t newlen, vnode_t *replaced)
+{
+	s5_op_begin(S5FS(olddir->vn_fs));
+	int rc = dir_rename(olddir, oldname, oldlen, child, newdir, newname, newlen, replaced);
+	s5_op_end(S5FS(olddir->vn_fs));
+	return rc;
+}
+
+static int s5_symlink(vnode_t *dir, const char *name, size_t len, const char *target,
+		      size_t target_len)
+{
+	s5_op_begin(S5FS(dir->vn_fs));
+	int rc = dir_symlink(dir, name, len, target, target_len);
+	s5_op_end(S5FS(dir->vn_fs));
 	return rc;
 }
 

@@ -24,16 +24,47 @@
  *    inode list, counts);
  *  - the page cache's own locks.
  * An inode lives in a pinned inode-table page for as long as its vnode
- * exists; changing it is "change the fields, then s5_inode_dirty()". */
+ * exists; changing it is "change the fields, then s5_inode_dirty()".
+ *
+ * With a journal (s5fs_journal.c), every change of metadata happens
+ * between s5_op_begin and s5_op_end, which go outside bmap_mutex and
+ * alloc_mutex (inside vn_mutex is fine: a commit takes no vnode lock);
+ * the journal's own locks are innermost. */
 #pragma once
 #include "fs/s5fs.h"
 #include "fs/s5fs_disk.h"
 #include "drivers/blockdev.h"
 #include "mm/pframe.h"
+#include "proc/kcond.h"
 #include "proc/kmutex.h"
+#include "util/spinlock.h"
 
 #define S5_RA_MIN 4u		/* pages read ahead on the first sequential read */
 #define S5_RA_MAX 32u		/* the read-ahead window's cap */
+
+#define S5_FORGET_BATCH 16u	/* pages dropped from a transaction per pass */
+#define S5_DEFER_PAGES 2u	/* pages one applied free may add: superblock, chain node */
+
+/* The journal of one mount (s5fs_journal.c has the story). */
+typedef struct s5_journal {
+	uint32_t start, blocks;		/* the region; blocks 0: no journal */
+	uint32_t capacity;		/* log slots per transaction */
+	uint32_t seq;			/* the next transaction's number */
+	kmutex_t mutex;			/* active, committing, commit_wanted */
+	kcond_t cond;			/* active fell to 0, or a commit ended */
+	int active;			/* operations in progress */
+	bool committing;		/* a commit runs: new operations wait */
+	bool commit_wanted;		/* someone waits for a commit */
+	bool applying;			/* deferred frees being applied (alloc_mutex) */
+	spinlock_t lock;		/* pages, npages, overflow, ordered, home_ok */
+	pframe_t **pages;		/* the transaction's blocks, each pinned */
+	uint32_t npages;
+	bool overflow;			/* a block did not fit in pages[] */
+	list_t ordered;			/* s5_vinfo_t.tx_link: files with dirty pages */
+	bool home_ok;			/* checkpointing: journaled pages may go home */
+	void *buf;			/* a page for descriptor and commit record */
+	uint64_t commits, logged, replays;	/* statistics */
+} s5_journal_t;
 
 typedef struct s5fs {
 	fs_t fs;
@@ -44,6 +75,9 @@ typedef struct s5fs {
 	kmutex_t alloc_mutex;		/* see above */
 	uint32_t nblocks, ninodes, data_start;	/* checked copies of the geometry */
 	bool corrupt_reported;		/* one message per mount is enough */
+	s5_journal_t jr;
+	uint32_t *deferred;		/* blocks freed by the running transaction */
+	uint32_t ndeferred, deferred_cap;	/* (under alloc_mutex) */
 } s5fs_t;
 
 typedef struct s5_vinfo {
@@ -52,6 +86,9 @@ typedef struct s5_vinfo {
 	kmutex_t bmap_mutex;		/* see above */
 	uint32_t ra_next;		/* read-ahead: the page a sequential read asks next */
 	uint32_t ra_window;
+	vnode_t *vn;			/* back pointer, for the journal's ordered list */
+	list_t tx_link;			/* on jr.ordered while tx_listed (jr.lock) */
+	bool tx_listed;
 } s5_vinfo_t;
 
 static inline s5fs_t *S5FS(fs_t *fs) { return container_of(fs, s5fs_t, fs); }
@@ -83,6 +120,32 @@ int s5_bmap(vnode_t *vn, uint32_t lbn, bool alloc, uint32_t *out);
 void s5_free_blocks_from(vnode_t *vn, uint32_t keep);
 /* An inode's type for readdir's d_type (DT_UNKNOWN if unreadable). */
 uint8_t s5_inode_dtype(s5fs_t *s5, uint32_t ino);
+
+/* s5fs_journal.c: transactions (no-ops without a journal) */
+void s5_journal_init(s5fs_t *s5);
+/* Finds the journal in block 0 and replays a committed transaction;
+ * -EINVAL (with a message) for a damaged journal. */
+int s5_journal_open(s5fs_t *s5);
+void s5_journal_close(s5fs_t *s5);
+/* Commits and marks the journal empty (unmount, shutdown); flushes. */
+int s5_journal_finish(s5fs_t *s5);
+bool s5_journaled(s5fs_t *s5);
+void s5_op_begin(s5fs_t *s5);
+void s5_op_end(s5fs_t *s5);
+/* Commits the running transaction; durable on return (fsync, sync). */
+int s5_tx_commit(s5fs_t *s5);
+/* A metadata page (device page, directory or symlink block) was dirtied. */
+void s5_tx_add_page(s5fs_t *s5, pframe_t *pf);
+/* A file has dirty pages: its data goes to disk before the next commit. */
+void s5_tx_add_vnode(s5fs_t *s5, vnode_t *vn);
+/* vn goes away: off the ordered list, and its pages out of the
+ * transaction when `pages` (its blocks are being freed). */
+void s5_tx_forget_vnode(s5fs_t *s5, vnode_t *vn, bool pages);
+void s5_tx_forget_block(s5fs_t *s5, uint32_t b);
+/* Whether a journaled page may be written home now. */
+bool s5_tx_home_ok(s5fs_t *s5);
+/* alloc_mutex held: keeps b off the free list until the commit. */
+bool s5_defer_free(s5fs_t *s5, uint32_t b);
 
 /* s5fs_dir.c: directory contents (dir locked) */
 int s5_dir_find(vnode_t *dir, const char *name, size_t len, uint32_t *ino, uint32_t *slot);

@@ -25,6 +25,7 @@ typedef struct ata_stats {
 	uint32_t timeouts;	/* lost interrupts (each answered -EIO) */
 	uint32_t errors;	/* commands the device failed */
 	uint32_t bounced;	/* DMA transfers through the bounce buffer */
+	uint32_t flushes;	/* FLUSH CACHE commands completed */
 } ata_stats_t;
 
 /* Finds the controller and the disks and registers them; called by

@@ -64,6 +64,7 @@
 #define ATA_CMD_WRITE_DMA 0xCA
 #define ATA_CMD_WRITE_DMA_EXT 0x35
 #define ATA_CMD_IDENTIFY 0xEC
+#define ATA_CMD_FLUSH_CACHE 0xE7	/* write the volatile cache out; no data */
 
 /* Signatures left in LBA mid/high by a device that is not plain ATA. */
 #define ATA_SIG_ATAPI_MID 0x14

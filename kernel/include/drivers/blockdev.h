@@ -38,6 +38,9 @@ typedef struct blockdev_ops {
 	int (*read)(struct blockdev *bd, uint32_t sector, void *buf, uint32_t count);
 	int (*write)(struct blockdev *bd, uint32_t sector, const void *buf,
 		     uint32_t count);
+	/* optional: makes every completed write durable (a volatile write
+	 * cache written out); without it writes are durable when done */
+	int (*flush)(struct blockdev *bd);
 } blockdev_ops_t;
 
 typedef struct blockdev {
@@ -63,6 +66,9 @@ blockdev_t *blockdev_next(const blockdev_t *prev);
 /* Moves count sectors starting at sector: 0 or a negative errno. */
 int blockdev_read(blockdev_t *bd, uint32_t sector, void *buf, uint32_t count);
 int blockdev_write(blockdev_t *bd, uint32_t sector, const void *buf, uint32_t count);
+/* Returns once every write completed before the call is on stable
+ * storage (ATA FLUSH CACHE): 0 or -EIO. */
+int blockdev_flush(blockdev_t *bd);
 /* The same in units of bd->block_size. */
 int blockdev_read_blocks(blockdev_t *bd, uint32_t block, uint32_t nblocks, void *buf);
 int blockdev_write_blocks(blockdev_t *bd, uint32_t block, uint32_t nblocks,

@@ -17,3 +17,14 @@ struct blockdev;
 /* Mounts the S5FS on block device bd (claimed by the VFS): 0, -EINVAL
  * (not an S5FS or a corrupt superblock, with a message), -EIO. */
 int s5fs_mount(struct blockdev *bd, fs_t **out);
+
+/* The journal of a mounted S5FS (tests, statistics). */
+typedef struct s5_journal_stats {
+	uint32_t blocks, capacity;	/* 0 blocks: no journal */
+	uint32_t seq;			/* next transaction */
+	uint32_t pending;		/* blocks in the running transaction */
+	uint64_t commits, logged, replays;
+} s5_journal_stats_t;
+void s5_journal_stats(fs_t *fs, s5_journal_stats_t *st);
+/* Commits the running transaction (tests; fsync and sync do it). */
+int s5fs_commit(fs_t *fs);

@@ -12,6 +12,8 @@
  *   block 0                     superblock (s5_super_t)
  *   blocks inode_start ..       inode table: inode_blocks blocks holding
  *          data_start - 1       ninodes s5_inode_t; inode number = index
+ *   blocks journal_start ..     the metadata journal (optional, below)
+ *          data_start - 1
  *   blocks data_start ..        data blocks: file contents, directories,
  *          nblocks - 1          symlink targets, indirect blocks and the
  *                               free-block list's chain nodes
@@ -34,7 +36,8 @@
  *
  * Invariants (what fsck.s5fs checks):
  *  - superblock: magic and version match; inode_start == S5_INODE_START,
- *    data_start == inode_start + inode_blocks < nblocks; ninodes fits the
+ *    data_start == inode_start + inode_blocks + journal_blocks < nblocks,
+ *    and a journal starts right after the inode table; ninodes fits the
  *    inode blocks; the image holds nblocks blocks; state is CLEAN or DIRTY.
  *  - every data block is either referenced exactly once by one in-use inode
  *    (as file data or as an indirect block) or on the free list exactly
@@ -158,7 +161,7 @@ typedef struct s5_dirent {
 
 /* ---- superblock and free-block list ------------------------------------ */
 #define S5_SUPER_HEADER_SIZE 64u	/* bytes before the free-block cache */
-#define S5_SUPER_RESERVED_WORDS 4u
+#define S5_SUPER_RESERVED_WORDS 2u
 #define S5_FREENODE_HEADER_SIZE 8u	/* s5f_nfree + s5f_next */
 #define S5_NICFREE ((S5_BLOCK_SIZE - S5_SUPER_HEADER_SIZE - S5_FREENODE_HEADER_SIZE) / S5_PTR_SIZE)
 
@@ -183,9 +186,90 @@ typedef struct s5_super {
 	uint32_t s5s_free_inode;	/* head of the free inode list; 0 = empty */
 	uint32_t s5s_state;		/* S5_STATE_* */
 	uint32_t s5s_mtime;		/* last time the superblock was written */
+	uint32_t s5s_journal_start;	/* first journal block; 0 = no journal */
+	uint32_t s5s_journal_blocks;	/* journal length in blocks; 0 = none */
 	uint32_t s5s_reserved[S5_SUPER_RESERVED_WORDS];	/* 0 */
 	s5_freenode_t s5s_free;		/* free-block cache */
 } s5_super_t;
+
+/* ---- the metadata journal ---------------------------------------------- */
+/* An optional region between the inode table and the data area:
+ *
+ *   journal_start + 0            header (s5_jheader_t)
+ *   journal_start + 1            descriptor of the last transaction written
+ *   journal_start + 2 .. + 1+n   copies of its n metadata blocks, in order
+ *   journal_start + 2 + n        commit record (s5_jcommit_t)
+ *
+ * A transaction is valid (committed) when the descriptor and the commit
+ * record carry the magic numbers, the same sequence number (at least the
+ * header's jh_seq) and block count, and jc_crc is s5_crc32 over the
+ * descriptor block followed by the n copies.  Replaying it writes each
+ * copy to its home block (jd_home[i]); doing that twice changes nothing.
+ * With no journal, s5s_journal_start and s5s_journal_blocks are 0 and the
+ * data area follows the inode table (version 1 images from before the
+ * journal). */
+#define S5_JOURNAL_MAGIC 0x4C4E524Au	/* "JRNL" */
+#define S5_JDESC_MAGIC 0x43534544u	/* "DESC" */
+#define S5_JCOMMIT_MAGIC 0x54494D43u	/* "CMIT" */
+#define S5_JOURNAL_VERSION 1u
+#define S5_JHEADER_OFF 0u		/* journal block of the header */
+#define S5_JDESC_OFF 1u			/* ... of the descriptor */
+#define S5_JLOG_OFF 2u			/* ... of the first logged copy */
+#define S5_JOURNAL_OVERHEAD 3u		/* header, descriptor, commit */
+#define S5_JOURNAL_MIN 16u		/* smallest journal mkfs accepts */
+#define S5_JDESC_HEADER_WORDS 4u
+#define S5_JDESC_MAX (S5_BLOCK_SIZE / S5_PTR_SIZE - S5_JDESC_HEADER_WORDS)
+
+typedef struct s5_jheader {
+	uint32_t jh_magic;	/* S5_JOURNAL_MAGIC */
+	uint32_t jh_version;	/* S5_JOURNAL_VERSION */
+	uint32_t jh_blocks;	/* == s5s_journal_blocks */
+	uint32_t jh_seq;	/* transactions numbered below this are done */
+} s5_jheader_t;
+
+typedef struct s5_jdesc {
+	uint32_t jd_magic;	/* S5_JDESC_MAGIC */
+	uint32_t jd_seq;	/* the transaction's sequence number */
+	uint32_t jd_count;	/* blocks logged, <= S5_JDESC_MAX */
+	uint32_t jd_reserved;	/* 0 */
+	uint32_t jd_home[S5_JDESC_MAX];	/* home block of each copy */
+} s5_jdesc_t;
+
+typedef struct s5_jcommit {
+	uint32_t jc_magic;	/* S5_JCOMMIT_MAGIC */
+	uint32_t jc_seq;	/* == jd_seq */
+	uint32_t jc_count;	/* == jd_count */
+	uint32_t jc_crc;	/* s5_crc32 over the descriptor and the copies */
+} s5_jcommit_t;
+
+/* Log slots a journal of `blocks` blocks offers one transaction. */
+static inline uint32_t s5_journal_capacity(uint32_t blocks)
+{
+	if (blocks < S5_JOURNAL_OVERHEAD + 1)
+		return 0;
+	uint32_t n = blocks - S5_JOURNAL_OVERHEAD;
+	return n < S5_JDESC_MAX ? n : S5_JDESC_MAX;
+}
+
+/* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), continued from
+ * crc (start with S5_CRC32_INIT, finish by xoring S5_CRC32_INIT), four
+ * bits at a time from a 16-entry table. */
+#define S5_CRC32_INIT 0xFFFFFFFFu
+static inline uint32_t s5_crc32_update(uint32_t crc, const void *buf, uint32_t len)
+{
+	static const uint32_t nibble[16] = {
+		0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
+		0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+		0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
+	};
+	const uint8_t *p = buf;
+	for (uint32_t i = 0; i < len; i++) {
+		crc ^= p[i];
+		crc = (crc >> 4) ^ nibble[crc & 0xFu];
+		crc = (crc >> 4) ^ nibble[crc & 0xFu];
+	}
+	return crc;
+}
 
 /* ---- layout checks ----------------------------------------------------- */
 _Static_assert(sizeof(s5_inode_t) == S5_INODE_SIZE, "s5_inode_t size");
@@ -199,6 +283,8 @@ _Static_assert(sizeof(s5_freenode_t) == S5_FREENODE_HEADER_SIZE + S5_NICFREE * S
 _Static_assert(__builtin_offsetof(s5_super_t, s5s_free) == S5_SUPER_HEADER_SIZE, "s5_super_t layout");
 _Static_assert(sizeof(s5_super_t) == S5_BLOCK_SIZE, "s5_super_t must fill block 0");
 _Static_assert(S5_SYMLINK_MAX < S5_BLOCK_SIZE, "symlink target fits one block");
+_Static_assert(sizeof(s5_jdesc_t) == S5_BLOCK_SIZE, "s5_jdesc_t fills a block");
+_Static_assert(__builtin_offsetof(s5_super_t, s5s_journal_start) == 48, "s5_super_t layout");
 
 /* ---- helpers (pure arithmetic, usable on both sides) -------------------- */
 

@@ -22,6 +22,8 @@
  *    caller of pframe_get could hold and must not call pframe_get itself.
  *    An object without clean_page cannot write pages back: its dirty
  *    pages stay resident until removed (ramfs, anonymous memory).
+ *    -EAGAIN means "not now" (S5FS: a journaled block whose transaction
+ *    has not committed): the page stays dirty and no error is reported.
  *  - sync (optional): writes the object's dirty pages back, with what is
  *    needed to find them again (a file's block map and inode): msync.
  *  - fault_begin/fault_end (optional, both or neither): objects with an

@@ -109,6 +109,9 @@ int pframe_dirty(pframe_t *pf);
 /* Writes a pinned page back if it is dirty: 0 or the write's error (the
  * page then stays dirty). */
 int pframe_clean(pframe_t *pf);
+/* Whether pf was removed from its object while pinned (it will never be
+ * written back by the cache). */
+bool pframe_removed(pframe_t *pf);
 /* Writes back every dirty page of o; returns the first error. */
 int pframe_sync_obj(mmobj_t *o);
 /* Writes back every dirty page in the cache. */
