@@ -376,9 +376,30 @@ run_busybox() {
 # and FUZZ_SCALE (default 20); FUZZ_SEED=N replays a run.
 FUZZ_SEED=${FUZZ_SEED:-20261204}
 FUZZ_SCALE=${FUZZ_SCALE:-1}
+# The file-system fuzzer's two originals: a small tree as an S5FS
+# without and with a journal.
+fuzz_fs_images() {	# directory
+	local tree="$1/tree"
+	rm -rf "$tree"
+	mkdir -p "$tree/a/b/c" "$tree/d"
+	echo hello > "$tree/hello.txt"
+	head -c 90000 /dev/zero | tr '\0' 'x' > "$tree/a/big"	# indirect blocks
+	seq 1 2000 > "$tree/a/b/numbers"
+	ln -s ../hello.txt "$tree/a/link"
+	for f in 1 2 3 4 5 6 7 8; do echo "$f" > "$tree/d/f$f"; done
+	"$MKFS" -s 1M -i 64 -j 0 -u 0:0 "$1/plain.img" "$tree" >/dev/null &&
+		"$MKFS" -s 1M -i 64 -j 16 -u 0:0 "$1/journal.img" "$tree" >/dev/null
+}
+
 run_fuzz() {
 	local img="$LOGDIR/fuzz.img" log="$LOGDIR/fuzz.log" args=() f
-	for f in build/user/fuzz/*; do
+	fs_tools
+	mkdir -p "$LOGDIR/fuzz-fs"
+	if ! fuzz_fs_images "$LOGDIR/fuzz-fs"; then
+		fail_case "fuzz: mkfs.s5fs of the file-system fuzzer's images failed" /dev/null
+		return
+	fi
+	for f in build/user/fuzz/* "$LOGDIR"/fuzz-fs/*.img; do
 		args+=("$f" "tests/fuzz/$(basename "$f")")
 	done
 	if ! extra_image "$img" "${args[@]}"; then
