@@ -24,6 +24,7 @@
 #include "util/printf.h"
 #include "util/random.h"
 #include "util/string.h"
+#include "version.h"	/* MOS_RELEASE, made by the Makefile */
 
 #define GETRANDOM_MAX (1u << 20)
 #define RANDOM_CHUNK 256
@@ -36,16 +37,21 @@ SYSCALL(uname)
 	memset(&u, 0, sizeof(u));
 	strlcpy(u.sysname, "M-OS", UTSNAME_LEN);
 	strlcpy(u.nodename, "mos", UTSNAME_LEN);
-	strlcpy(u.release, "0.3.0", UTSNAME_LEN);
+	strlcpy(u.release, MOS_RELEASE, UTSNAME_LEN);
 	strlcpy(u.version, "M-OS i686 kernel", UTSNAME_LEN);
 	strlcpy(u.machine, "i686", UTSNAME_LEN);
 	strlcpy(u.domainname, "(none)", UTSNAME_LEN);
 	return copy_to_user((void *)a1, &u, sizeof(u));
 }
 
+/* The generator never waits (util/random.h), so GRND_NONBLOCK and
+ * GRND_RANDOM change nothing; GRND_INSECURE is Linux 5.6's, and not with
+ * GRND_RANDOM. */
 SYSCALL(getrandom)
 {
-	if (a3 & ~(GRND_NONBLOCK | GRND_RANDOM))
+	if (a3 & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((a3 & GRND_RANDOM) && (a3 & GRND_INSECURE))
 		return -EINVAL;
 	size_t n = MIN(a2, GETRANDOM_MAX);
 	uint8_t chunk[RANDOM_CHUNK];

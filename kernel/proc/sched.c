@@ -37,6 +37,7 @@
 #include "main/cpu.h"
 #include "main/io.h"
 #include "mm/pagetable.h"
+#include "proc/loadavg.h"
 #include "proc/pollwait.h"
 #include "util/debug.h"
 #include "util/errno.h"
@@ -442,7 +443,9 @@ void sched_tick(void)
 		t->timed_out = true;
 		unsleep_locked(t);
 	}
+	uint32_t active = (uint32_t)nrunnable + (cur && cur != cpu->idle_thread);
 	spin_unlock(&sched_lock);
+	loadavg_tick(active);
 }
 
 static sched_policy_t class_of(int policy)

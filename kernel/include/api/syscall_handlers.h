@@ -184,3 +184,12 @@ SYSCALL(epoll_pwait);
 SYSCALL(epoll_pwait2);
 SYSCALL(eventfd);
 SYSCALL(eventfd2);
+/* sys_info.c */
+SYSCALL(sysinfo);
+SYSCALL(syslog);
+SYSCALL(prctl);
+/* sys_statx.c */
+SYSCALL(statx);
+/* sys_fs.c */
+SYSCALL(sendfile);
+SYSCALL(sendfile64);

@@ -68,6 +68,7 @@ typedef struct proc {
 	int sigq_count;			/* queued siginfos, its threads' too, under proc_lock */
 	struct proc_timers *timers;	/* alarm, itimers, POSIX timers (proc/timer.c); NULL: none yet */
 	uint64_t cutime_ticks, cstime_ticks;	/* reaped children's CPU time, under proc_lock */
+	int pdeath_signal;		/* prctl PR_SET_PDEATHSIG: sent when the parent exits, proc_lock */
 } proc_t;
 
 /* Frees a process's address space (vmmap) when it is reaped; the VM sets
@@ -147,6 +148,9 @@ int proc_waitpid(int pid, int *status, int options);
  * children's) in ticks: user, system. */
 int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2]);
 size_t proc_count(void);
+/* prctl's parent-death signal (0: none; not inherited by fork). */
+void proc_set_pdeath_signal(proc_t *p, int sig);
+int proc_get_pdeath_signal(proc_t *p);
 /* Tests: where pid allocation resumes (to exercise wrap-around). */
 void proc_set_next_pid(int pid);
 void proc_print_table(void);
