@@ -21,7 +21,7 @@ KCFLAGS := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-fno-builtin -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	$(OPT) -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wmissing-prototypes -Wstrict-prototypes \
-	-Ikernel/include -MMD -MP \
+	-Ikernel/include -I$(KBUILD)/include -MMD -MP \
 	-DCONFIG_ENABLE_VM=$(ENABLE_VM) -DCONFIG_NTERMS=$(NTERMS) \
 	-DCONFIG_HZ=$(HZ) -DCONFIG_SLAB_DEBUG=$(SLAB_DEBUG) \
 	-DCONFIG_DBG='"$(DBG)"'
@@ -42,6 +42,18 @@ $(KBUILD)/config.stamp: Config.mk FORCE
 	@mkdir -p $(@D)
 	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
 FORCE:
+
+# The release uname(2) reports: MOS_VERSION, and the commit built when
+# there is a git checkout ("0.4.0-g1234abcd5678"); version.h is rewritten
+# only when that changes, so a commit rebuilds one object.
+MOS_VERSION := 0.4.0
+MOS_GIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+MOS_RELEASE := $(MOS_VERSION)$(if $(MOS_GIT),-g$(MOS_GIT))
+$(KBUILD)/include/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define MOS_RELEASE "$(MOS_RELEASE)"' | cmp -s - $@ || \
+		echo '#define MOS_RELEASE "$(MOS_RELEASE)"' > $@
+$(KBUILD)/util/uts.o: $(KBUILD)/include/version.h
 
 $(KBUILD)/%.o: kernel/%.c $(KBUILD)/config.stamp
 	@mkdir -p $(@D)

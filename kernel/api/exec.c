@@ -252,6 +252,7 @@ static void set_name(proc_t *p, const char *path)
 		if (*c == '/' && c[1])
 			base = c + 1;
 	strlcpy(p->name, base, sizeof(p->name));
+	kthread_set_name(curthr, base);	/* the thread's comm, as Linux's exec */
 }
 
 int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)

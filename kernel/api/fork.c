@@ -73,6 +73,7 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
 	sched_fork_attrs(me, t);	/* policy, priority, nice, affinity */
 	t->altstack_sp = me->altstack_sp;	/* sigaltstack is inherited */
 	t->altstack_size = me->altstack_size;
+	memcpy(t->name, me->name, sizeof(t->name));	/* the caller's comm (prctl) */
 	t->altstack_flags = me->altstack_flags;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tidptr;

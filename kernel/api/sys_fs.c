@@ -486,3 +486,37 @@ long file_ioctl(vnode_t *vn, uint32_t cmd, uint32_t arg)
 		return rc;
 	return copy_to_user((void *)arg, &block, sizeof(block));
 }
+
+#define SENDFILE_MAX_NON_LFS 0x7fffffffll	/* sendfile's 32-bit offsets */
+
+/* sendfile(out_fd, in_fd, off_t *offset, count) and sendfile64 (loff_t *):
+ * the offset, if given, is read and written back. */
+static long sendfile_common(uint32_t out_fd, uint32_t in_fd, uint32_t uoff, uint32_t count,
+			    bool large)
+{
+	off64_t pos = 0;
+	if (uoff) {
+		int32_t p32;
+		int rc = large ? copy_from_user(&pos, (void *)uoff, sizeof(pos))
+			       : copy_from_user(&p32, (void *)uoff, sizeof(p32));
+		if (rc < 0)
+			return -EFAULT;
+		if (!large)
+			pos = p32;
+	}
+	ssize_t r = do_sendfile((int)out_fd, (int)in_fd, uoff ? &pos : NULL, count,
+				large ? INT64_MAX : SENDFILE_MAX_NON_LFS);
+	if (r == -EPIPE)
+		signal_send_thread(curthr, SIGPIPE);
+	if (uoff && r >= 0) {
+		int32_t p32 = (int32_t)pos;
+		int rc = large ? copy_to_user((void *)uoff, &pos, sizeof(pos))
+			       : copy_to_user((void *)uoff, &p32, sizeof(p32));
+		if (rc < 0)
+			return -EFAULT;
+	}
+	return r;
+}
+
+SYSCALL(sendfile) { return sendfile_common(a1, a2, a3, a4, false); }
+SYSCALL(sendfile64) { return sendfile_common(a1, a2, a3, a4, true); }

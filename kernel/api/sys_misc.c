@@ -45,9 +45,14 @@ SYSCALL(uname)
 	return copy_to_user((void *)a1, &u, sizeof(u));
 }
 
+/* The generator never waits (util/random.h), so GRND_NONBLOCK and
+ * GRND_RANDOM change nothing; GRND_INSECURE is Linux 5.6's, and not with
+ * GRND_RANDOM. */
 SYSCALL(getrandom)
 {
-	if (a3 & ~(GRND_NONBLOCK | GRND_RANDOM))
+	if (a3 & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((a3 & GRND_RANDOM) && (a3 & GRND_INSECURE))
 		return -EINVAL;
 	size_t n = MIN(a2, GETRANDOM_MAX);
 	uint8_t chunk[RANDOM_CHUNK];

@@ -1,20 +1,24 @@
 /*
  * poll, ppoll (and ppoll_time64), select (_newselect), pselect6 (and
- * pselect6_time64): this file checks and copies what user space passes
- * and turns timeouts into a deadline in ticks; fs/poll.c waits.
+ * pselect6_time64), the epoll calls and eventfd: this file checks and
+ * copies what user space passes and turns timeouts into a deadline in
+ * ticks; fs/poll.c, fs/epoll.c and fs/eventfd.c do the work.
  *
  * A deadline is one tick later than the timeout rounded up to ticks, so
  * the wait is never shorter than asked (the current tick is already partly
  * gone).  select and pselect write the time left back, as Linux does, and
  * so does ppoll.  ppoll and pselect block the given signal mask while
- * they wait (proc/signal.h: signal_mask_begin).  None of these restarts
- * after a handler (Linux's rule): an interrupted call fails with EINTR.
+ * they wait (proc/signal.h: signal_mask_begin).  So does epoll_pwait.
+ * None of these restarts after a handler (Linux's rule): an interrupted
+ * call fails with EINTR.
  */
 #include "api/linux_abi.h"
 #include "api/syscall_handlers.h"
 #include "api/usercopy.h"
 #include "drivers/clock.h"
 #include "drivers/pit.h"
+#include "fs/epoll.h"
+#include "fs/eventfd.h"
 #include "fs/poll.h"
 #include "mm/kmalloc.h"
 #include "proc/signal.h"
@@ -116,12 +120,18 @@ out_free:
 	return rc;
 }
 
-SYSCALL(poll)
+/* poll and epoll_wait's timeout in milliseconds: negative waits forever. */
+static wait_end_t end_after_ms(int32_t ms)
 {
-	int32_t ms = (int32_t)a3;
 	wait_end_t w = { ms < 0, 0 };
 	if (ms >= 0)
 		w = end_after(ms / 1000, (int64_t)(ms % 1000) * NSEC_PER_MSEC);
+	return w;
+}
+
+SYSCALL(poll)
+{
+	wait_end_t w = end_after_ms((int32_t)a3);
 	return do_poll(a1, a2, &w, NULL);
 }
 
@@ -291,4 +301,93 @@ SYSCALL(pselect6)
 SYSCALL(pselect6_time64)
 {
 	return pselect_common(a1, a2, a3, a4, a5, a6, true);
+}
+
+/* ---- epoll and eventfd --------------------------------------------------- */
+
+SYSCALL(epoll_create)
+{
+	return (int32_t)a1 <= 0 ? -EINVAL : epoll_create(0);
+}
+
+SYSCALL(epoll_create1)
+{
+	return epoll_create(a1);
+}
+
+/* epoll_ctl(epfd, op, fd, struct epoll_event *) */
+SYSCALL(epoll_ctl)
+{
+	epoll_event_t ev = { 0, 0 };
+	if (a2 != EPOLL_CTL_DEL && copy_from_user(&ev, (void *)a4, sizeof(ev)) < 0)
+		return -EFAULT;
+	return epoll_ctl((int32_t)a1, (int32_t)a2, (int32_t)a3, &ev);
+}
+
+/* The common part of the epoll_wait family: maxevents and the buffer
+ * checked, the wait under sigmask (if given), the events copied out. */
+static long epoll_wait_common(uint32_t epfd, uint32_t uevents, int32_t maxevents,
+			      const wait_end_t *w, const uint64_t *sigmask)
+{
+	if (maxevents <= 0 || maxevents > EPOLL_MAX_EVENTS)
+		return -EINVAL;
+	size_t bytes = (size_t)maxevents * sizeof(epoll_event_t);
+	if (!user_range_ok((void *)uevents, bytes))
+		return -EFAULT;
+	/* No more events than items can come; a batch this size is plenty. */
+	size_t max = MIN((size_t)maxevents, (size_t)NOFILE_LIMIT);
+	epoll_event_t *ev = kmalloc(max * sizeof(*ev));
+	if (!ev)
+		return -ENOMEM;
+	if (sigmask)
+		signal_mask_begin(*sigmask);
+	long rc = epoll_wait_events((int32_t)epfd, ev, (int)max, w->forever, w->deadline);
+	if (sigmask)
+		signal_mask_end(rc == -EINTR);
+	if (rc > 0 && copy_to_user((void *)uevents, ev, (size_t)rc * sizeof(*ev)) < 0)
+		rc = -EFAULT;
+	kfree(ev);
+	return rc;
+}
+
+/* epoll_wait(epfd, events, maxevents, timeout in ms: < 0 forever) */
+SYSCALL(epoll_wait)
+{
+	wait_end_t w = end_after_ms((int32_t)a4);
+	return epoll_wait_common(a1, a2, (int32_t)a3, &w, NULL);
+}
+
+/* epoll_pwait(epfd, events, maxevents, timeout, sigmask, sigsetsize) */
+SYSCALL(epoll_pwait)
+{
+	uint64_t mask;
+	int rc;
+	if (a5 && (rc = sigmask_in(a5, a6, &mask)) < 0)
+		return rc;
+	wait_end_t w = end_after_ms((int32_t)a4);
+	return epoll_wait_common(a1, a2, (int32_t)a3, &w, a5 ? &mask : NULL);
+}
+
+/* epoll_pwait2(epfd, events, maxevents, struct __kernel_timespec *,
+ * sigmask, sigsetsize): a NULL timeout waits forever. */
+SYSCALL(epoll_pwait2)
+{
+	wait_end_t w = { true, 0 };
+	uint64_t mask;
+	int rc;
+	if (a4 && (rc = timespec_in(a4, true, &w)) < 0)
+		return rc;
+	if (a5 && (rc = sigmask_in(a5, a6, &mask)) < 0)
+		return rc;
+	return epoll_wait_common(a1, a2, (int32_t)a3, &w, a5 ? &mask : NULL);
+}
+
+SYSCALL(eventfd)
+{
+	return eventfd_create(a1, 0);
+}
+
+SYSCALL(eventfd2)
+{
+	return eventfd_create(a1, a2);
 }

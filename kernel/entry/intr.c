@@ -13,6 +13,7 @@
  * interrupt from running bottom halves inside one that is running.
  */
 #include "entry/intr.h"
+#include "util/random.h"
 #include "main/cpu.h"
 #include "main/io.h"
 #include "drivers/pic.h"
@@ -140,6 +141,7 @@ static void handle_irq(intr_frame_t *f)
 	if (pic_is_spurious(irq))
 		return;
 	cpu->intr_depth++;
+	random_add_interrupt(irq);
 	if (intr_handlers[f->vector])
 		intr_handlers[f->vector](f);
 	else

@@ -14,6 +14,7 @@
  * file_ref_lock.
  */
 #include "fs/file.h"
+#include "fs/epoll.h"
 #include "fs/vfs.h"
 #include "mm/kmalloc.h"
 #include "mm/slab.h"
@@ -50,6 +51,7 @@ file_t *file_open_vnode(vnode_t *vn, uint32_t oflags, int *err)
 		    (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0);
 	f->f_refcount = 1;
 	kmutex_init(&f->f_pos_mutex, "file offset");
+	list_init(&f->f_ep_links);
 	int rc = 0;
 	if (fifo_is_named(vn))
 		rc = fifo_open(vn, oflags);
@@ -87,6 +89,9 @@ void fput(file_t *f)
 	spin_unlock(&file_ref_lock);
 	if (!last)
 		return;
+	/* No new epoll item can come now (adding one takes a reference). */
+	if (!list_empty(&f->f_ep_links))
+		epoll_file_closed(f);
 	vnode_t *vn = f->f_vnode;
 	if (fifo_is_named(vn))
 		fifo_release(vn, f->f_flags);

@@ -24,16 +24,31 @@
 #define POLL_ENTRIES_PER_FD 2
 #define ALWAYS_READY (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM)
 
-static uint32_t file_poll(file_t *f, poll_table_t *pt)
+/* The vnode whose poll operation speaks for f. */
+static vnode_t *poll_vnode(file_t *f)
 {
 	vnode_t *vn = f->f_vnode;
 	if (S_ISFIFO(vn->vn_mode) && vn->vn_fifo_pipe)
 		vn = vn->vn_fifo_pipe;	/* a named FIFO: its pipe, kept while open */
+	return vn;
+}
+
+uint32_t poll_file(file_t *f, poll_table_t *pt)
+{
+	vnode_t *vn = poll_vnode(f);
 	if (vn->vn_ops && vn->vn_ops->poll)
 		return vn->vn_ops->poll(vn, f->f_mode, pt);
 	if (S_ISCHR(vn->vn_mode))
 		return special_poll(vn, f->f_mode, pt);
 	return ALWAYS_READY;
+}
+
+bool poll_file_can_poll(file_t *f)
+{
+	vnode_t *vn = poll_vnode(f);
+	if (vn->vn_ops && vn->vn_ops->poll)
+		return true;
+	return S_ISCHR(vn->vn_mode) && special_can_poll(vn);
 }
 
 /* One pass over fds: the count of descriptors with events, or -EBADF. */
@@ -53,7 +68,7 @@ static long scan(kpollfd_t *fds, size_t n, bool select, poll_table_t *pt)
 			continue;
 		}
 		uint32_t want = (uint16_t)fds[i].events | (select ? 0 : POLLERR | POLLHUP);
-		fds[i].revents = (int16_t)(file_poll(f, pt) & want);
+		fds[i].revents = (int16_t)(poll_file(f, pt) & want);
 		fput(f);
 		if (fds[i].revents)
 			ready++;

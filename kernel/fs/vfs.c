@@ -27,6 +27,7 @@
  * one gives both back.
  */
 #include "fs/vfs.h"
+#include "fs/anonfs.h"
 #include "fs/file.h"
 #include "fs/memfd.h"
 #include "fs/mqueue.h"
@@ -448,6 +449,7 @@ void vfs_init(void)
 	mqueue_init();
 	procfs_init();
 	memfd_init();
+	anonfs_init();
 	proc_fs_ops = &vfs_proc_ops;
 	if (!curproc->files)
 		curproc->files = fdtable_create();

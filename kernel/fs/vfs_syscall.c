@@ -21,6 +21,8 @@
 #include "fs/perm.h"
 #include "fs/pipe.h"
 #include "fs/vfs.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
 #include "proc/proc.h"
 #include "util/errno.h"
 #include "util/string.h"
@@ -233,6 +235,80 @@ ssize_t do_pread(int fd, void *buf, size_t n, off64_t pos)
 ssize_t do_pwrite(int fd, const void *buf, size_t n, off64_t pos)
 {
 	return positional_rw(fd, (void *)buf, n, pos, true);
+}
+
+/* sendfile's copy: from in at *at (advanced) to out, through buf, until
+ * count bytes, end of file or a short write.  The count, or an error if
+ * nothing moved. */
+static ssize_t send_loop(file_t *in, file_t *out, off64_t *at, size_t count, void *buf)
+{
+	size_t done = 0;
+	ssize_t err = 0;
+	while (done < count) {
+		size_t want = MIN(count - done, (size_t)PAGE_SIZE);
+		off64_t from = *at;	/* file_rw reads at a position, moving only its copy */
+		ssize_t r = file_rw(in, buf, want, &from, false);
+		if (r <= 0) {
+			err = r;
+			break;
+		}
+		ssize_t w = file_rw(out, buf, (size_t)r, NULL, true);
+		if (w < 0) {
+			err = w;
+			break;
+		}
+		done += (size_t)w;
+		*at += w;
+		if (w < r)
+			break;
+	}
+	return done ? (ssize_t)done : err;
+}
+
+ssize_t do_sendfile(int out_fd, int in_fd, off64_t *pos, size_t count, off64_t max)
+{
+	file_t *in = fd_get(cur_fdt(), in_fd), *out = NULL;
+	void *buf = NULL;
+	ssize_t rc = -EBADF;
+	if (!in || !(in->f_mode & FMODE_READ))
+		goto out_put;
+	rc = -ESPIPE;
+	if (pos && S_ISFIFO(in->f_vnode->vn_mode))
+		goto out_put;
+	rc = -EBADF;
+	out = fd_get(cur_fdt(), out_fd);
+	if (!out || !(out->f_mode & FMODE_WRITE))
+		goto out_put;
+	rc = -EINVAL;
+	if ((out->f_flags & O_APPEND) && !S_ISFIFO(out->f_vnode->vn_mode))
+		goto out_put;	/* Linux splices only to a pipe's or a file's offset */
+	rc = -ENOMEM;
+	if (!(buf = kmalloc(PAGE_SIZE)))
+		goto out_put;
+	bool lock = !pos && uses_pos_mutex(in->f_vnode);
+	if (lock)
+		kmutex_lock(&in->f_pos_mutex);
+	off64_t at = pos ? *pos : in->f_pos;
+	count = MIN(count, (size_t)MAX_RW_COUNT);
+	if (at < 0)
+		rc = -EINVAL;
+	else if (count && at >= max)
+		rc = -EOVERFLOW;
+	else
+		rc = send_loop(in, out, &at, (size_t)MIN((off64_t)count, max - at), buf);
+	if (pos)
+		*pos = at;
+	else
+		in->f_pos = at;
+	if (lock)
+		kmutex_unlock(&in->f_pos_mutex);
+out_put:
+	kfree(buf);
+	if (out)
+		fput(out);
+	if (in)
+		fput(in);
+	return rc;
 }
 
 off64_t do_lseek(int fd, off64_t offset, int whence)

@@ -113,6 +113,12 @@ uint32_t special_poll(vnode_t *vn, uint32_t fmode, struct poll_table *pt)
 	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
 }
 
+bool special_can_poll(vnode_t *vn)
+{
+	chardev_t *cd = S_ISCHR(vn->vn_mode) ? chardev_lookup(vn->vn_rdev) : NULL;
+	return cd && cd->ops->poll;
+}
+
 ssize_t special_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags)
 {
 	if (S_ISCHR(vn->vn_mode)) {

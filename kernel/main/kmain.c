@@ -14,6 +14,7 @@
 #include "entry/double_fault.h"
 #include "boot/multiboot.h"
 #include "drivers/clock.h"
+#include "util/random.h"
 #include "drivers/console.h"
 #include "drivers/dev.h"
 #include "drivers/pit.h"
@@ -39,6 +40,14 @@
 #include "proc/timer.h"
 #include "util/debug.h"
 #include "util/printf.h"
+
+/* The entropy pool's first stir: counter jitter and the RTC's date. */
+static void seed_random(void)
+{
+	random_init();
+	int64_t now = clock_realtime_ns();
+	random_mix(&now, sizeof(now));
+}
 
 void kmain(uint32_t magic, paddr_t mbi_pa);
 
@@ -132,6 +141,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	vmmap_init();
 	syscall_init();
 	clock_init();
+	seed_random();
 	kthread_adopt_boot(proc_create_idle(), boot_stack);
 	double_fault_init();
 

@@ -213,3 +213,19 @@ size_t kthread_count(void)
 {
 	return nthreads;
 }
+
+void kthread_set_name(kthread_t *t, const char *name)
+{
+	spin_lock(&proc_lock);
+	memset(t->name, 0, sizeof(t->name));
+	strlcpy(t->name, name, sizeof(t->name));
+	spin_unlock(&proc_lock);
+}
+
+void kthread_get_name(kthread_t *t, char out[KTHREAD_NAME_MAX])
+{
+	spin_lock(&proc_lock);
+	memcpy(out, t->name, KTHREAD_NAME_MAX);
+	spin_unlock(&proc_lock);
+	out[KTHREAD_NAME_MAX - 1] = '\0';
+}

@@ -19,6 +19,7 @@ void poll_table_init(poll_table_t *pt, poll_entry_t *entries, size_t cap)
 	pt->entries = entries;
 	pt->n = 0;
 	pt->cap = cap;
+	pt->notify = NULL;
 }
 
 void poll_wait(poll_table_t *pt, wait_queue_t *wq)
@@ -74,6 +75,10 @@ void poll_wake_locked(wait_queue_t *wq)
 	list_t *l;
 	list_for_each(l, &wq->pollers) {
 		poll_table_t *pt = list_entry(l, poll_entry_t, link)->pt;
+		if (pt->notify) {
+			pt->notify(pt);
+			continue;
+		}
 		pt->triggered = true;
 		sched_wakeup_locked(&pt->wq);
 	}

@@ -237,6 +237,8 @@ void proc_last_thread_exited(proc_t *p, int status)
 			c->parent = proc_init_proc;
 			list_insert_tail(&proc_init_proc->children, &c->child_link);
 			orphan_zombies |= c->state == PROC_DEAD;
+			if (c->pdeath_signal && c->state != PROC_DEAD)
+				signal_send_proc_locked(c, c->pdeath_signal);
 		}
 		if (orphan_zombies)
 			sched_broadcast_on(&proc_init_proc->child_wait);
@@ -490,4 +492,19 @@ void proc_print_table(void)
 	proc_format_table(buf, PS_TABLE_MAX);
 	kprintf("%s", buf);
 	kfree(buf);
+}
+
+void proc_set_pdeath_signal(proc_t *p, int sig)
+{
+	spin_lock(&proc_lock);
+	p->pdeath_signal = sig;
+	spin_unlock(&proc_lock);
+}
+
+int proc_get_pdeath_signal(proc_t *p)
+{
+	spin_lock(&proc_lock);
+	int sig = p->pdeath_signal;
+	spin_unlock(&proc_lock);
+	return sig;
 }

@@ -1,11 +1,13 @@
 /*
  * The printf family.  One formatter (format_to) writes through a sink that
  * either fills a bounded buffer (vsnprintf) or a small stack buffer flushed
- * to the console (vkprintf), so the two can never disagree on a format.
+ * to the console and the kernel log ring (vkprintf, util/klog.h), so the
+ * two can never disagree on a format.
  * The buffer sink counts every byte the output would have had, writes only
  * what fits, and always leaves a terminating NUL when size > 0.
  */
 #include "util/printf.h"
+#include "util/klog.h"
 #include "util/string.h"
 #include "drivers/console.h"
 
@@ -212,6 +214,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
  * keeps counting from the start of the chunk. */
 static void console_flush(struct sink *s)
 {
+	klog_write(s->buf, s->len);
 	console_write(s->buf, s->len);
 	s->flushed += s->len;
 	s->len = 0;

@@ -52,6 +52,7 @@ struct linux_user_desc {
 
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
+#define GRND_INSECURE 4
 
 #define LINUX_REBOOT_MAGIC1 0xfee1deadu
 #define LINUX_REBOOT_MAGIC2 672274793u

@@ -228,3 +228,20 @@ SYSCALL(sendmsg);
 SYSCALL(recvfrom);
 SYSCALL(recvmsg);
 SYSCALL(shutdown);
+SYSCALL(epoll_create);
+SYSCALL(epoll_create1);
+SYSCALL(epoll_ctl);
+SYSCALL(epoll_wait);
+SYSCALL(epoll_pwait);
+SYSCALL(epoll_pwait2);
+SYSCALL(eventfd);
+SYSCALL(eventfd2);
+/* sys_info.c */
+SYSCALL(sysinfo);
+SYSCALL(syslog);
+SYSCALL(prctl);
+/* sys_statx.c */
+SYSCALL(statx);
+/* sys_fs.c */
+SYSCALL(sendfile);
+SYSCALL(sendfile64);

@@ -72,6 +72,7 @@
 #define NR_setpriority 97
 #define NR_statfs 99
 #define NR_socketcall 102
+#define NR_syslog 103
 #define NR_setitimer 104
 #define NR_getitimer 105
 #define NR_stat 106
@@ -107,6 +108,7 @@
 #define NR_nanosleep 162
 #define NR_mremap 163
 #define NR_poll 168
+#define NR_prctl 172
 #define NR_rt_sigreturn 173
 #define NR_rt_sigaction 174
 #define NR_rt_sigprocmask 175
@@ -119,6 +121,7 @@
 #define NR_pwrite64 181
 #define NR_getcwd 183
 #define NR_sigaltstack 186
+#define NR_sendfile 187
 #define NR_vfork 190
 #define NR_ugetrlimit 191
 #define NR_mmap2 192
@@ -166,12 +169,16 @@
 #define NR_fcntl64 221
 #define NR_gettid 224
 #define NR_tkill 238
+#define NR_sendfile64 239
 #define NR_futex 240
 #define NR_sched_setaffinity 241
 #define NR_sched_getaffinity 242
 #define NR_set_thread_area 243
 #define NR_get_thread_area 244
 #define NR_exit_group 252
+#define NR_epoll_create 254
+#define NR_epoll_ctl 255
+#define NR_epoll_wait 256
 #define NR_set_tid_address 258
 #define NR_timer_create 259
 #define NR_timer_settime 260
@@ -207,7 +214,11 @@
 #define NR_set_robust_list 311
 #define NR_get_robust_list 312
 #define NR_getcpu 318
+#define NR_epoll_pwait 319
 #define NR_utimensat 320
+#define NR_eventfd 323
+#define NR_eventfd2 328
+#define NR_epoll_create1 329
 #define NR_pipe2 331
 #define NR_dup3 330
 #define NR_prlimit64 340
@@ -252,6 +263,7 @@
 #define NR_futex_time64 422
 #define NR_sched_rr_get_interval_time64 423
 #define NR_faccessat2 439
+#define NR_epoll_pwait2 441
 
 #define NR_SYSCALLS 450
 

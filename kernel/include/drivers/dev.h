@@ -50,6 +50,8 @@ typedef uint32_t dev_t;
 /* Minors of the mem major. */
 #define MEM_NULL_MINOR 3
 #define MEM_ZERO_MINOR 5
+#define MEM_RANDOM_MINOR 8
+#define MEM_URANDOM_MINOR 9
 /* Minors of the tty majors: VTs from 0, serial ports from 64; 5:1 is
  * the console. */
 #define TTY_VT_MINOR_BASE 0

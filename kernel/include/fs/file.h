@@ -6,7 +6,8 @@
  * point at the same file, so they share its offset and status flags,
  * while FD_CLOEXEC belongs to the slot.  A file's reference count counts
  * the slots and the system calls in progress on it; the last fput
- * releases it (the vnode's release op, then vput).
+ * releases it (out of every epoll interest list, the vnode's release op,
+ * then vput).
  *
  * Locks: an fdtable's fd_lock (a spinlock) protects its slots and
  * close-on-exec bits; f_refcount is under file_ref_lock; f_pos_mutex
@@ -39,6 +40,7 @@ typedef struct file {
 	kmutex_t f_pos_mutex;
 	char *f_path;		/* the absolute name it was opened by (kmalloc'd,
 				 * lexical: fs/namev.h), or NULL; /proc's fd links */
+	list_t f_ep_links;	/* epoll items watching it, under epoll_mutex (fs/epoll.c) */
 } file_t;
 
 typedef struct fdtable {

@@ -5,6 +5,8 @@
 #include "util/types.h"
 #include "proc/pollwait.h"
 
+struct file;
+
 /* Linux's struct pollfd. */
 typedef struct kpollfd {
 	int32_t fd;		/* < 0: ignored */
@@ -21,3 +23,11 @@ typedef struct kpollfd {
  * number of descriptors with events, -EINTR if a signal came first,
  * -ENOMEM. */
 long poll_files(kpollfd_t *fds, size_t n, bool select, bool forever, uint64_t deadline);
+
+/* The POLL* events that hold for open file f now, after registering pt
+ * (NULL: none) on the queues announcing changes; a file with no poll
+ * operation is always readable and writable. */
+uint32_t poll_file(struct file *f, poll_table_t *pt);
+/* Whether f has a poll operation of its own (epoll watches only those:
+ * Linux's EPERM for regular files and directories). */
+bool poll_file_can_poll(struct file *f);

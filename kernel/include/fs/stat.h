@@ -119,6 +119,36 @@ _Static_assert(offsetof(struct stat64, st_size) == 44, "stat64 layout");
 _Static_assert(offsetof(struct stat64, st_blocks) == 56, "stat64 layout");
 _Static_assert(offsetof(struct stat64, st_ino) == 88, "stat64 layout");
 
+/* ---- struct statx (include/uapi/linux/stat.h) -------------------------- */
+struct statx_timestamp {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t __reserved;
+};
+
+struct statx {
+	uint32_t stx_mask;		/* STATX_* filled in */
+	uint32_t stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode;
+	uint16_t __spare0;
+	uint64_t stx_ino, stx_size, stx_blocks;
+	uint64_t stx_attributes_mask;
+	struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor;
+	uint32_t stx_dev_major, stx_dev_minor;
+	uint64_t __spare2[14];
+} __attribute__((packed, aligned(8)));
+
+_Static_assert(sizeof(struct statx) == 256, "struct statx is 256 bytes");
+_Static_assert(offsetof(struct statx, stx_rdev_major) == 128, "statx layout");
+
+#define STATX_BASIC_STATS 0x000007ffu	/* type..blocks, what stat gives */
+#define STATX__RESERVED 0x80000000u
+#define AT_NO_AUTOMOUNT 0x800
+#define AT_STATX_SYNC_TYPE 0x6000	/* both bits: EINVAL */
+
 /* ---- getdents64(2) records (include/linux/dirent.h) ---------------------
  * Each record is d_reclen bytes, a multiple of DIRENT64_ALIGN: the header,
  * the NUL-terminated name, and padding.  d_off is the directory position

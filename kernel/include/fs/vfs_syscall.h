@@ -37,6 +37,12 @@ int do_ftruncate(int fd, off64_t len);
 int do_fsync(int fd);
 int do_fchdir(int fd);
 int do_pipe(int fds[2]);
+/* sendfile: up to count bytes from in_fd, at *pos (advanced; pos NULL:
+ * the file's offset, advanced) to out_fd at its offset, never reading at
+ * or past max (-EOVERFLOW when starting there).  The bytes moved, or
+ * -EBADF, -ESPIPE (pos with a pipe to read), -EINVAL (out_fd O_APPEND,
+ * a negative position), a read's or write's error if nothing moved. */
+ssize_t do_sendfile(int out_fd, int in_fd, off64_t *pos, size_t count, off64_t max);
 int do_pipe2(int fds[2], uint32_t flags);
 
 /* names */

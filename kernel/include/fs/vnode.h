@@ -188,3 +188,5 @@ ssize_t special_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint32_t io
 ssize_t special_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n, uint32_t ioflags);
 /* poll: the character device's poll operation; else always ready. */
 uint32_t special_poll(vnode_t *vn, uint32_t fmode, struct poll_table *pt);
+/* Whether the character device has a poll operation. */
+bool special_can_poll(vnode_t *vn);

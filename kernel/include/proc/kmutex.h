@@ -20,6 +20,9 @@ typedef struct kmutex {
 	wait_queue_t waiters;
 } kmutex_t;
 
+/* A static initializer: kmutex_t m = KMUTEX_INIT(m, "name"); */
+#define KMUTEX_INIT(m, nm) { (nm), NULL, WAIT_QUEUE_INIT((m).waiters) }
+
 void kmutex_init(kmutex_t *m, const char *name);
 void kmutex_lock(kmutex_t *m);
 /* Returns 0 with the mutex held, or -EINTR (not held) if cancelled. */

@@ -138,6 +138,10 @@ void kthread_destroy(kthread_t *thr);
 /* Makes the running boot code into a thread (the idle thread). */
 kthread_t *kthread_adopt_boot(struct proc *proc, void *stack_low);
 size_t kthread_count(void);
+/* A thread's name (Linux's comm: prctl PR_SET_NAME, exec), under
+ * proc_lock; get copies all KTHREAD_NAME_MAX bytes, NUL-terminated. */
+void kthread_set_name(kthread_t *t, const char *name);
+void kthread_get_name(kthread_t *t, char out[KTHREAD_NAME_MAX]);
 /* Gives thr an FXSAVE area in the initial FPU state; -ENOMEM. */
 int kthread_fpu_init(kthread_t *thr);
 /* The register frame a thread's entries from user mode build. */

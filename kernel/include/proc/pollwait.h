@@ -10,6 +10,11 @@
  * `triggered` before a scan and sleeps only if it is still clear, so a
  * change between the scan and the sleep is never lost.
  *
+ * A table may instead have a `notify` function (epoll's interest items,
+ * fs/epoll.c): a wakeup then calls it, under sched_lock (possibly in an
+ * interrupt handler), instead of waking the table's thread.  Such a table
+ * stays registered for as long as its owner wants, not one call.
+ *
  * Locks: sched_lock protects the entries' links, the queues' poller
  * lists, `triggered` and the table's queue.  The events (POLL*) are
  * Linux's. */
@@ -44,10 +49,13 @@ typedef struct poll_table {
 	bool overflow;			/* an object found no free entry */
 	poll_entry_t *entries;		/* cap of them, n in use */
 	size_t n, cap;
+	/* NULL: wake `wq`.  Else called with sched_lock held on a wakeup of a
+	 * watched queue; must not sleep or take another lock. */
+	void (*notify)(struct poll_table *pt);
 } poll_table_t;
 
 /* entries: cap slots for the table to use (the caller frees them after
- * poll_table_release). */
+ * poll_table_release).  notify is NULL. */
 void poll_table_init(poll_table_t *pt, poll_entry_t *entries, size_t cap);
 /* A poll operation: watch wq for pt (pt NULL: no registration wanted). */
 void poll_wait(poll_table_t *pt, wait_queue_t *wq);

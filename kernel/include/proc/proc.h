@@ -74,6 +74,7 @@ typedef struct proc {
 	struct proc_timers *timers;	/* alarm, itimers, POSIX timers (proc/timer.c); NULL: none yet */
 	uint64_t cutime_ticks, cstime_ticks;	/* reaped children's CPU time, under proc_lock */
 	uint64_t start_ticks;		/* tick count when it was made (/proc's starttime) */
+	int pdeath_signal;		/* prctl PR_SET_PDEATHSIG: sent when the parent exits, proc_lock */
 } proc_t;
 
 /* Frees a process's address space (vmmap) when it is reaped; the VM sets
@@ -155,6 +156,9 @@ int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2])
 size_t proc_count(void);
 /* Processes made since boot (/proc/stat's "processes"). */
 uint64_t proc_created_total(void);
+/* prctl's parent-death signal (0: none; not inherited by fork). */
+void proc_set_pdeath_signal(proc_t *p, int sig);
+int proc_get_pdeath_signal(proc_t *p);
 /* Tests: where pid allocation resumes (to exercise wrap-around). */
 void proc_set_next_pid(int pid);
 void proc_print_table(void);

@@ -91,7 +91,7 @@ umask 022
 HOST_PATH=$PATH
 export PATH=$BIN:$SBIN:$HOST_PATH
 missing=""
-for prog in sh cat chmod cp echo env false halt hd kill ln ls mkdir mv ps pwd \
+for prog in sh cat chmod cp dmesg echo env false halt hd kill ln ls mkdir mv ps pwd \
 	readlink rm rmdir sleep stat touch true uname wc; do
 	[ -x "$REAL_BIN/$prog" ] && [ -x "$BIN/$prog" ] || missing="$missing $prog"
 done
@@ -429,6 +429,14 @@ check "uname -a" "$(PATH=$HOST_PATH uname -s -n -r -v) $machine" "$(run uname -a
 check "ps reads /proc: the header" "  PID  PPID  PGID S THREADS   TIME NAME" "$(run ps | head -n 1)"
 check "ps reads /proc: pid 1 is listed" "listed" "$(run ps | awk '$1 == 1 { print "listed" }')"
 check_status "ps status" 0 ps
+# The host's log may be closed to us (dmesg_restrict): then the reason.
+if run dmesg >/dev/null; then
+	dmesg_out=ok
+else
+	dmesg_out=$(run dmesg | tail -n 1)
+	[[ $dmesg_out == *"cannot read the kernel log"* ]] && dmesg_out=ok
+fi
+check "dmesg prints the log or says why not" "ok" "$dmesg_out"
 
 check "sleep 0.1" "0" "$(run sleep 0.1; echo $?)"
 check_status "sleep with a bad argument" 1 sleep abc
