@@ -285,11 +285,11 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 		pt_destroy_pd(old_pd);
 	vput(vn);
 	set_name(p, path);
-	fdtable_close_on_exec(p->files);
-	signal_reset_on_exec(p);
 	spin_lock(&proc_lock);
 	p->did_exec = true;	/* the parent's setpgid is EACCES from now on */
 	spin_unlock(&proc_lock);
+	fdtable_close_on_exec(p->files);
+	signal_reset_on_exec(p);
 	proc_timers_exec(p);
 	kthread_fpu_init(t);	/* and into the registers, not just the save area */
 	__asm__ volatile("fxrstor (%0)" : : "r"(t->fpu_state) : "memory");
