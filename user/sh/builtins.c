@@ -1,7 +1,7 @@
 /*
  * Builtins: the commands that must run inside the shell because they
  * change it (cd, exit, export, unset, set, wait, exec, .) or report on it
- * (pwd, jobs), plus ':'.  Each gets argc/argv after expansion and returns
+ * (pwd, jobs), plus ':'; fg and bg are in jobs.c.  Each gets argc/argv after expansion and returns
  * an exit status; redirections were already applied by exec.c and are
  * undone after.  In a pipeline a builtin runs in the child, like any
  * other element, so `cd /tmp | cat` changes nothing here.
@@ -189,8 +189,9 @@ struct builtin {
 };
 
 static const struct builtin builtins[] = {
-	{ ":", bi_colon }, { ".", bi_dot }, { "cd", bi_cd }, { "exec", bi_exec },
-	{ "exit", bi_exit }, { "export", bi_export }, { "jobs", bi_jobs },
+	{ ":", bi_colon }, { ".", bi_dot }, { "bg", jobs_bg }, { "cd", bi_cd },
+	{ "exec", bi_exec }, { "exit", bi_exit }, { "export", bi_export },
+	{ "fg", jobs_fg }, { "jobs", bi_jobs },
 	{ "pwd", bi_pwd }, { "set", bi_set }, { "unset", bi_unset },
 	{ "wait", bi_wait },
 };

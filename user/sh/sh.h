@@ -10,7 +10,8 @@
  *               $(command), ~, quote removal, field splitting, globbing
  *   exec.c      running the tree: fork/exec, pipes, redirections,
  *               process groups and the terminal (job control), waiting
- *   builtins.c  cd pwd exit export unset wait exec jobs : (in the shell)
+ *   builtins.c  cd pwd exit export unset wait exec jobs fg bg : (in the shell)
+ *   jobs.c      the job table and job control: stopped jobs, fg, bg
  *   vars.c      shell variables and the environment built from them
  *   arena.c     the allocator for everything a command's tree needs
  *
@@ -163,14 +164,21 @@ struct sh_state {
 	int tty;		/* the terminal's fd when jobctl */
 	pid_t pgid;		/* the shell's own process group */
 	int exiting;		/* `exit` ran: leave the loop */
+	const char *cur_text;	/* the list item running: a stopped job's text */
 };
 extern struct sh_state sh;
 
-void jobs_add(pid_t pid, const char *text);
+/* ---- jobs.c ----------------------------------------------------------- */
+void jobs_add(pid_t pid, const char *text);	/* a background job started */
 void jobs_reap(void);		/* collect finished jobs, without blocking */
 void jobs_report(void);		/* print and forget the finished ones */
 int jobs_wait(pid_t pid);	/* pid 0: all; returns the (last) status */
 void jobs_print(void);
+/* Wait for a foreground pipeline (its group is pids[0]'s); a stopped
+ * one becomes a job.  Returns its status (128+SIGTSTP if stopped). */
+int jobs_wait_fg(const pid_t *pids, int n);
+int jobs_fg(int argc, char **argv);	/* the builtins */
+int jobs_bg(int argc, char **argv);
 /* Run a whole script/string in this process; returns the last status. */
 int sh_run_input(struct sh_input *in);
 /* Run the script at path; argv (if not NULL) becomes $0, $1, ... */
