@@ -18,7 +18,9 @@
  * controlling terminal is stopped by SIGTTIN (EIO when it ignores it),
  * tcsetpgrp from the background stops it with SIGTTOU, and ^Z typed
  * stops the foreground group with SIGTSTP (M-OS: /dev/tty1 typed on with
- * TIOCSTI; Linux: a pseudo-terminal, as t_tty).
+ * TIOCSTI; Linux: a pseudo-terminal, as t_tty).  The shell on that
+ * terminal: ^Z stops a job, `jobs` says so, `bg` runs it on, `wait`
+ * waits for it.
  */
 #include "utest.h"
 
@@ -606,6 +608,93 @@ static void test_terminal(void)
 	close(t.typer);
 }
 
+/* Types a line; one check for all of it. */
+static void type_line(terminal_t *t, const char *s)
+{
+	int ok = 1;
+	for (; *s; s++)
+		ok &= t->pty_master >= 0 ? write(t->pty_master, s, 1) == 1
+			: ioctl(t->typer, TIOCSTI, s) == 0;
+	UT_CHECK(ok, "typing a line: %s", strerror(errno));
+}
+
+/* Reads a whole small file into buf ("" if it cannot). */
+static void slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+	buf[n > 0 ? n : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The shell on a terminal: ^Z stops `sleep 2`, jobs shows it stopped,
+ * bg runs it on, jobs shows it running, wait returns once it is done. */
+static void test_shell_job_control(void)
+{
+	terminal_t t;
+	char dir[200], sh[4096], j1[256], j2[256], done[256], buf[1024];
+	if (open_terminal(&t) < 0)
+		return;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s", tmp && *tmp ? tmp : "/tmp");
+	snprintf(j1, sizeof(j1), "%s/jc_j1.%d", dir, getpid());
+	snprintf(j2, sizeof(j2), "%s/jc_j2.%d", dir, getpid());
+	snprintf(done, sizeof(done), "%s/jc_done.%d", dir, getpid());
+	snprintf(sh, sizeof(sh), "%s", self);
+	char *slash = strrchr(sh, '/');
+	snprintf(slash ? slash + 1 : sh, sizeof(sh) - (size_t)(slash ? slash + 1 - sh : 0),
+		 "../bin/sh");
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setsid() < 0)
+			_exit(2);
+		int fd = open(t.path, O_RDWR);
+		if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0)
+			_exit(3);
+		dup2(fd, 0); dup2(fd, 1); dup2(fd, 2);
+		char *argv[] = { "sh", NULL };
+		mos_execve(sh, argv, environ);
+		_exit(127);
+	}
+	ut_sleep_ms(500);	/* the shell starts and prompts */
+	type_line(&t, "sleep 2\n");
+	ut_sleep_ms(500);
+	type_char(&t, CTRL_Z);
+	ut_sleep_ms(300);
+	snprintf(buf, sizeof(buf), "jobs 2>%s\nbg\njobs 2>%s\nwait\necho $? >%s\nexit\n",
+		 j1, j2, done);
+	type_line(&t, buf);
+	int st = 0;
+	pid_t r = 0;
+	if (t.pty_master >= 0) {	/* drain what the shell writes */
+		long long end = ut_now_ms() + WAIT_MS;
+		fcntl(t.pty_master, F_SETFL, O_NONBLOCK);
+		while ((r = waitpid(pid, &st, WNOHANG)) == 0 && ut_now_ms() < end) {
+			while (read(t.pty_master, buf, sizeof(buf)) > 0)
+				;
+			ut_sleep_ms(20);
+		}
+	}
+	if (r == 0)
+		r = ut_wait(pid, &st, WAIT_MS);
+	UT_CHECK(r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		 "the shell on a terminal: %s", ut_status_str(st));
+	slurp(j1, buf, sizeof(buf));
+	UT_CHECK(strstr(buf, "Stopped") && strstr(buf, "sleep 2"),
+		 "^Z stopped the job: jobs said \"%s\"", buf);
+	slurp(j2, buf, sizeof(buf));
+	UT_CHECK(strstr(buf, "Running") && strstr(buf, "sleep 2"),
+		 "bg ran it on: jobs said \"%s\"", buf);
+	slurp(done, buf, sizeof(buf));
+	UT_CHECK(strcmp(buf, "0\n") == 0, "wait returned its status 0: \"%s\"", buf);
+	unlink(j1);
+	unlink(j2);
+	unlink(done);
+	close(t.typer);
+}
+
 /* tcsetpgrp on a terminal that is not ours, and to a group that is not
  * in our session. */
 static void test_tcsetpgrp_errors(void)
@@ -641,5 +730,6 @@ int main(int argc, char **argv)
 	test_setpgid_errors();
 	test_terminal();
 	test_tcsetpgrp_errors();
+	test_shell_job_control();
 	return ut_done("t_jobctl");
 }
