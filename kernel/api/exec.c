@@ -315,6 +315,9 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	vput(vn);
 	cred_commit(&cred);
 	set_name(p, path);
+	spin_lock(&proc_lock);
+	p->did_exec = true;	/* the parent's setpgid is EACCES from now on */
+	spin_unlock(&proc_lock);
 	fdtable_close_on_exec(p->files);
 	signal_reset_on_exec(p);
 	proc_timers_exec(p);

@@ -65,6 +65,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 	ENTRY(truncate, truncate),
 	ENTRY(ftruncate, ftruncate),
 	RESTARTABLE(wait4, wait4),
+	RESTARTABLE(waitid, waitid),
 	ENTRY(fsync, fsync),
 	ENTRY(clone, clone),
 	ENTRY(uname, uname),

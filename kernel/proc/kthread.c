@@ -12,6 +12,7 @@
  * standing on until it is off it.  kthread_join and proc_waitpid free
  * exited threads.
  */
+#include "proc/jobctl.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
@@ -133,6 +134,7 @@ void kthread_exit(void *retval)
 	spin_lock(&proc_lock);
 	t->retval = retval;
 	bool last = --p->live_threads == 0;
+	jobctl_thread_gone_locked(p);	/* it may have been the last one running */
 	spin_unlock(&proc_lock);
 	/* The last thread closes the files and frees the address space
 	 * now, as Linux's exit does: a reader waiting for EOF on a pipe must

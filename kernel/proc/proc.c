@@ -11,6 +11,7 @@
  * links, threads list, state and status.
  */
 #include "proc/proc.h"
+#include "proc/jobctl.h"
 #include "proc/kthread.h"
 #include "proc/timer.h"
 #include "proc/signal.h"
@@ -77,6 +78,7 @@ static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
 	list_init(&p->threads);
 	list_init(&p->sig_queue);
 	wait_queue_init(&p->child_wait);
+	wait_queue_init(&p->stop_wait);
 	p->pagedir = kernel_pd;
 	p->state = PROC_RUNNING;
 	p->umask = PROC_DEFAULT_UMASK;
@@ -84,6 +86,7 @@ static proc_t *proc_alloc(const char *name, proc_t *parent, int *err)
 	if (parent) {	/* inherited as by fork */
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
+		p->ctty = parent->ctty;
 		p->umask = parent->umask;
 		cred_get(parent, &p->cred);
 		memcpy(p->sigactions, parent->sigactions, sizeof(p->sigactions));
@@ -230,6 +233,7 @@ void proc_last_thread_exited(proc_t *p, int status)
 
 	if (p->exiting)
 		status = p->pending_status;
+	jobctl_exit_orphans_locked(p);
 	if (p != proc_init_proc) {
 		list_for_each_safe(l, tmp, &p->children) {
 			proc_t *c = list_entry(l, proc_t, child_link);
@@ -246,10 +250,9 @@ void proc_last_thread_exited(proc_t *p, int status)
 	p->state = PROC_DEAD;
 	p->status = status;
 	dbg(DBG_PROC, "process %d (%s) exited with status %#x\n", p->pid, p->name, status);
-	if (p->parent) {
-		signal_send_proc_locked(p->parent, SIGCHLD);
-		sched_broadcast_on(&p->parent->child_wait);
-	}
+	bool killed = (status & WAIT_SIG_MASK) != 0;
+	jobctl_notify_parent_locked(p, killed ? CLD_KILLED : CLD_EXITED,
+				    killed ? status & WAIT_SIG_MASK : (status >> WAIT_CODE_SHIFT) & WAIT_CODE_MASK);
 }
 
 void proc_exit_status(int status)
@@ -362,10 +365,21 @@ void proc_abandon(proc_t *p)
 
 int proc_waitpid(int pid, int *status, int options)
 {
-	return proc_waitpid_cputime(pid, status, options, NULL);
+	int st = 0;
+	int rc = proc_wait(pid, options | WEXITED, &st, NULL);
+	if (rc > 0 && status)
+		*status = st;
+	return rc;
 }
 
-int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2])
+/* Does a wait for pid (> 0: that child; -1: any; < -1: group -pid) ask
+ * about child c? */
+static bool wait_selects(const proc_t *c, int pid)
+{
+	return pid == -1 || (pid > 0 && c->pid == pid) || (pid < -1 && c->pgid == -pid);
+}
+
+int proc_wait(int pid, int options, int *status, uint64_t cputime[2])
 {
 	proc_t *me = curproc;
 	spin_lock(&proc_lock);
@@ -375,17 +389,33 @@ int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2])
 		list_t *l;
 		list_for_each(l, &me->children) {
 			proc_t *c = list_entry(l, proc_t, child_link);
-			if (pid != -1 && c->pid != pid)
+			int code;
+			if (!wait_selects(c, pid))
 				continue;
 			any = true;
-			if (c->state == PROC_DEAD) {
+			if (c->state == PROC_DEAD && (options & WEXITED)) {
 				dead = c;
 				break;
+			}
+			if (jobctl_wait_event_locked(c, options, status, &code)) {
+				int found = c->pid;
+				spin_unlock(&proc_lock);
+				if (cputime)
+					cputime[0] = cputime[1] = 0;
+				return found;
 			}
 		}
 		if (!any) {
 			spin_unlock(&proc_lock);
 			return -ECHILD;
+		}
+		if (dead && (options & WNOWAIT)) {
+			int found = dead->pid;
+			*status = dead->status;
+			spin_unlock(&proc_lock);
+			if (cputime)
+				cputime[0] = cputime[1] = 0;
+			return found;
 		}
 		if (dead) {
 			list_remove(&dead->child_link);
@@ -399,8 +429,7 @@ int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2])
 			}
 			spin_unlock(&proc_lock);
 			int reaped = dead->pid;
-			if (status)
-				*status = dead->status;
+			*status = dead->status;
 			proc_reap(dead);
 			return reaped;
 		}

@@ -26,6 +26,7 @@
  * proc_lock is taken and freed after it is dropped.
  */
 #include "proc/signal.h"
+#include "proc/jobctl.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
@@ -111,17 +112,26 @@ typedef struct sigq {
 	ksiginfo_t info;
 } sigq_t;
 
-enum default_action { ACT_TERMINATE, ACT_IGNORE };
+enum default_action { ACT_TERMINATE, ACT_IGNORE, ACT_STOP };
 
 static enum default_action default_action(int sig)
 {
 	switch (sig) {
 	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:	/* no stop yet */
 		return ACT_IGNORE;
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return ACT_STOP;	/* proc/jobctl.c */
 	default:
 		return ACT_TERMINATE;
 	}
+}
+
+/* Stop signals and SIGCONT are never queued with a siginfo: sending one
+ * discards pending instances of the other (bits only, no entries to
+ * free under proc_lock); taken, they carry a bare SI_USER. */
+static bool never_queued(int sig)
+{
+	return sig == SIGCONT || jobctl_is_stop_signal(sig);
 }
 
 static bool valid_signal(int sig)
@@ -164,7 +174,8 @@ static bool blocked_by_all(proc_t *p, int sig)
  * lost (the signal is still sent, as Linux does for kill). */
 static bool enqueue_locked(proc_t *p, list_t *queue, uint64_t was, int sig, sigq_t *q)
 {
-	if (!q || (sig < SIGRTMIN && (was & SIGBIT(sig))) || p->sigq_count >= SIGQUEUE_MAX)
+	if (!q || (sig < SIGRTMIN && (was & SIGBIT(sig))) || p->sigq_count >= SIGQUEUE_MAX ||
+	    never_queued(sig))
 		return false;
 	list_insert_tail(queue, &q->link);
 	p->sigq_count++;
@@ -193,6 +204,31 @@ static void free_sigqs(list_t *dead)
 		kfree(list_entry(l, sigq_t, link));
 }
 
+void signal_discard_locked(proc_t *p, uint64_t sigs)
+{
+	list_t *l;
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	KASSERT(!(sigs & ~(SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |
+			   SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))),
+		"discarding signals %#llx that may be queued", (unsigned long long)sigs);
+	p->sig_pending &= ~sigs;
+	spin_lock(&sched_lock);
+	list_for_each(l, &p->threads)
+		list_entry(l, kthread_t, proc_link)->sig_pending &= ~sigs;
+	spin_unlock(&sched_lock);
+}
+
+/* proc_lock held: what sending sig does at once, whatever its action:
+ * SIGCONT continues p and discards its pending stop signals; a stop
+ * signal discards a pending SIGCONT. */
+static void job_control_on_send_locked(proc_t *p, int sig)
+{
+	if (sig == SIGCONT)
+		jobctl_continue_locked(p);
+	else if (jobctl_is_stop_signal(sig))
+		signal_discard_locked(p, SIGBIT(SIGCONT));
+}
+
 /* proc_lock held; true if it took q. */
 static bool send_locked(proc_t *p, int sig, sigq_t *q)
 {
@@ -204,6 +240,7 @@ static bool send_locked(proc_t *p, int sig, sigq_t *q)
 			proc_kill_locked(p, W_EXITCODE(0, sig));
 		return false;
 	}
+	job_control_on_send_locked(p, sig);
 	if (ignored(p, sig) && !blocked_by_all(p, sig))
 		return false;
 	bool took = enqueue_locked(p, &p->sig_queue, p->sig_pending, sig, q);
@@ -239,6 +276,7 @@ static bool send_thread_locked(kthread_t *t, int sig, sigq_t *q)
 	proc_t *p = t->proc;
 	if (sig == SIGKILL || !p->vmmap)
 		return send_locked(p, sig, q);	/* the whole process dies */
+	job_control_on_send_locked(p, sig);
 	/* As for a process: a blocked (or awaited) signal stays pending though
 	 * ignored, and wakes the thread if sigtimedwait awaits it. */
 	spin_lock(&sched_lock);
@@ -374,6 +412,31 @@ int signal_send_pid(int pid, int sig)
 	return queue_info(pid, 0, sig, &info, false, true);
 }
 
+void signal_send_group_locked(int pgid, int sig)
+{
+	list_t *l;
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	list_for_each(l, proc_list_locked()) {
+		proc_t *p = list_entry(l, proc_t, all_link);
+		if (p->pgid == pgid && p->state != PROC_DEAD)
+			send_locked(p, sig, NULL);
+	}
+}
+
+void signal_send_chld_locked(proc_t *parent, int code, int pid, int status)
+{
+	KASSERT(spin_holding(&proc_lock), "proc_lock not held");
+	if (!(parent->sig_pending & SIGBIT(SIGCHLD))) {	/* coalesced: the first one's */
+		ksiginfo_t *i = &parent->chld_info;
+		memset(i, 0, sizeof(*i));
+		i->si_signo = SIGCHLD;
+		i->si_code = code;
+		i->si_fields[0] = (uint32_t)pid;	/* si_pid; si_uid 0 */
+		i->si_fields[2] = (uint32_t)status;	/* si_status */
+	}
+	send_locked(parent, SIGCHLD, NULL);
+}
+
 /* check: only to the processes the caller may signal (-EPERM if it
  * may signal none of those that match). */
 static int send_group(int pgid, int sig, bool check)
@@ -502,6 +565,11 @@ static int take_signal_from(kthread_t *t, uint64_t allowed, bool clear_interrupt
 		*action = p->sigactions[sig];
 		if (action->flags & SA_RESETHAND)
 			p->sigactions[sig].handler = SIG_DFL;
+		if (clear_interrupt && action->handler == SIG_DFL && default_action(sig) == ACT_STOP) {
+			spin_unlock(&sched_lock);
+			jobctl_stop_begin_locked(p, sig);
+			spin_lock(&sched_lock);
+		}
 	} else if (clear_interrupt) {
 		t->sig_interrupt = false;
 	}
@@ -509,7 +577,10 @@ static int take_signal_from(kthread_t *t, uint64_t allowed, bool clear_interrupt
 	if (sig && !q) {
 		memset(info, 0, sizeof(*info));
 		info->si_signo = sig;
-		if (sig == t->fault_sig) {	/* a fault: say where and why */
+		if (sig == SIGCHLD && !mine && p->chld_info.si_signo == SIGCHLD) {
+			*info = p->chld_info;	/* a child's exit, stop or continue */
+			memset(&p->chld_info, 0, sizeof(p->chld_info));
+		} else if (sig == t->fault_sig) {	/* a fault: say where and why */
 			info->si_code = t->fault_code;
 			info->si_fields[0] = t->fault_addr;
 		} else if (timer_signal_taken(p, mine ? t : NULL, sig, info)) {
@@ -535,7 +606,7 @@ static int take_signal(kthread_t *t, k_sigaction_t *action, ksiginfo_t *info)
 
 bool signal_pending(kthread_t *t)
 {
-	return ((t->sig_pending | t->proc->sig_pending) & ~t->sig_blocked) != 0;
+	return t->jobctl_stop || ((t->sig_pending | t->proc->sig_pending) & ~t->sig_blocked) != 0;
 }
 
 static void fill_sigcontext(struct sigcontext *sc, const intr_frame_t *f,
@@ -680,10 +751,17 @@ void signal_deliver(intr_frame_t *f)
 
 	if (!t->fpu_state)
 		return;
+	jobctl_stop_point();	/* another thread's stop signal stops this one too */
+	kthread_testcancel();
 	while ((sig = take_signal(t, &a, &info)) != 0) {
 		if (a.handler == SIG_IGN ||
 		    (a.handler == SIG_DFL && default_action(sig) == ACT_IGNORE))
 			continue;
+		if (a.handler == SIG_DFL && default_action(sig) == ACT_STOP) {
+			jobctl_stop_point();	/* until SIGCONT, or SIGKILL */
+			kthread_testcancel();
+			continue;
+		}
 		if (a.handler == SIG_DFL)
 			proc_exit_status(W_EXITCODE(0, sig));
 		restart_or_eintr(f, &a);
@@ -861,7 +939,8 @@ uint64_t signal_pending_set(void)
  * signal sent after this check sets it again and ends the sleep. */
 static bool quiet_locked(kthread_t *t, uint64_t also)
 {
-	if (t->cancelled || ((t->sig_pending | t->proc->sig_pending) & (~t->sig_blocked | also)))
+	if (t->cancelled || t->jobctl_stop ||
+	    ((t->sig_pending | t->proc->sig_pending) & (~t->sig_blocked | also)))
 		return false;
 	t->sig_interrupt = false;
 	return true;

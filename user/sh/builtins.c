@@ -10,7 +10,7 @@
  * nothing here.  POSIX's special builtins keep the assignments written
  * before them, and their errors end a shell that is not interactive
  * (special_error).  test is test.c's, echo and printf printf.c's, trap
- * trap.c's.
+ * trap.c's; fg and bg are jobs.c's.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -530,10 +530,12 @@ struct builtin {
 
 static const struct builtin builtins[] = {
 	{ ":", bi_colon, 1 }, { ".", bi_dot, 1 }, { "[", bi_test, 0 },
+	{ "bg", jobs_bg, 0 },
 	{ "break", bi_break, 1 }, { "cd", bi_cd, 0 }, { "command", bi_command, 0 },
 	{ "continue", bi_continue, 1 }, { "echo", bi_echo, 0 },
 	{ "eval", bi_eval, 1 }, { "exec", bi_exec, 1 }, { "exit", bi_exit, 1 },
-	{ "export", bi_export, 1 }, { "false", bi_false, 0 }, { "jobs", bi_jobs, 0 },
+	{ "export", bi_export, 1 }, { "false", bi_false, 0 }, { "fg", jobs_fg, 0 },
+	{ "jobs", bi_jobs, 0 },
 	{ "printf", bi_printf, 0 }, { "pwd", bi_pwd, 0 }, { "read", bi_read, 0 },
 	{ "readonly", bi_readonly, 1 }, { "return", bi_return, 1 },
 	{ "set", bi_set, 1 }, { "shift", bi_shift, 1 }, { "test", bi_test, 0 },

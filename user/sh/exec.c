@@ -25,15 +25,16 @@
  * forking again (a pipeline's elements, background jobs, subshells).
  *
  * Job control (sh.jobctl, interactive shells whose terminal accepts
- * tcsetpgrp): every foreground job gets its own process group, set by
- * both parent and child to close the race, and the terminal while it
- * runs, so ^C reaches the job and not the shell; the shell takes the
- * terminal back when the job is done.  Background jobs get their own
- * group but not the terminal.  Without job control the children stay in
- * the shell's group; the interactive shell ignores SIGINT, so ^C still
- * ends only the job, and background jobs ignore it.  SIGTSTP, SIGTTIN
- * and SIGTTOU stay ignored in every child: there is no fg/bg to resume a
- * stopped job with, so nothing may stop.
+ * tcsetpgrp): every pipeline gets its own process group, set by both
+ * parent and child to close the race, and a foreground one the terminal
+ * while it runs, so ^C and ^Z reach the job and not the shell; the shell
+ * takes the terminal back when the job is done or stopped (jobs.c).
+ * Background jobs get their own group but not the terminal.  Children
+ * get the default actions of SIGTSTP, SIGTTIN and SIGTTOU back (the
+ * shell ignores them).  Without job control the children stay in the
+ * shell's group; the interactive shell ignores SIGINT, so ^C still ends
+ * only the job, and background jobs ignore it; the stop signals stay
+ * ignored there, since nothing could resume a stopped job.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +76,9 @@ static void child_setup(pid_t pgid, int fg)
 		setpgid(0, pgid);
 		if (fg)
 			tcsetpgrp(sh.tty, getpgid(0));
+		signal(SIGTSTP, SIG_DFL);
+		signal(SIGTTIN, SIG_DFL);
+		signal(SIGTTOU, SIG_DFL);
 	}
 	if (sh.interactive || (!fg && !sh.jobctl)) {
 		/* Jobs without a group of their own must not die of ^C. */
@@ -129,18 +133,13 @@ int sh_waitpid(pid_t pid)
 }
 
 /*
- * Wait for a foreground job's processes.  The status, and any report of
- * a death by signal, is the last one's (^C kills them all: one newline).
+ * Wait for a foreground job's processes (jobs.c).  The status, and any
+ * report of a death by signal, is the last one's (^C kills them all: one
+ * newline); a stopped job is put aside.
  */
 static int wait_fg(const pid_t *pids, int n)
 {
-	int i, status = 0;
-
-	for (i = 0; i < n; i++)
-		status = wait_one(pids[i], i == n - 1);
-	if (sh.jobctl)
-		tcsetpgrp(sh.tty, sh.pgid);
-	return status;
+	return jobs_wait_fg(pids, n);
 }
 
 /* ---- programs ------------------------------------------------------- */
@@ -590,8 +589,10 @@ int exec_list(struct list_item *item)
 
 		if (item->background)
 			sh.status = run_background(item);
-		else
+		else {
+			sh.cur_text = item->text;
 			sh.status = run_andor(item->andor, 0);
+		}
 		sh_release(mark);
 		trap_check();
 	}

@@ -7,8 +7,7 @@
  *   sh [-efux] -c CMD [NAME [ARG...]]  run CMD; $0 is NAME
  *
  * This file holds the input side (reading lines, prompting), the
- * read-parse-run loop shared by all three, and the table of background
- * jobs.  The loop takes one complete command at a time, so a command can
+ * read-parse-run loop shared by all three (the jobs are in jobs.c).  The loop takes one complete command at a time, so a command can
  * change what the next is parsed against (cd, variables) and an
  * interactive shell runs each line as soon as it is typed.  A syntax
  * error ends a script (status 2); interactively it only drops the line.
@@ -30,7 +29,6 @@
 #include "sh.h"
 #include "ulib.h"
 
-#define MAX_JOBS  64
 #define READ_SIZE 4096
 
 struct sh_state sh;
@@ -197,134 +195,6 @@ int sh_run_file(const char *path, char **argv)
 	status = sh_run_input(&in);
 	free(text);
 	return status;
-}
-
-/* ---- jobs ------------------------------------------------------------- */
-
-struct job {
-	pid_t pid;
-	char *text;
-	int done;
-	int status;		/* when done */
-};
-
-static struct job jobs[MAX_JOBS];
-static int njobs;
-
-static void job_remove(int i)
-{
-	free(jobs[i].text);
-	memmove(&jobs[i], &jobs[i + 1], (size_t)(njobs - i - 1) * sizeof jobs[0]);
-	njobs--;
-}
-
-void jobs_add(pid_t pid, const char *text)
-{
-	int i;
-
-	if (njobs == MAX_JOBS) {	/* forget the oldest finished, or oldest */
-		for (i = 0; i < njobs - 1 && !jobs[i].done; i++)
-			;
-		job_remove(i);
-	}
-	jobs[njobs].pid = pid;
-	jobs[njobs].text = strdup(text ? text : "");
-	jobs[njobs].done = 0;
-	njobs++;
-}
-
-static struct job *job_of(pid_t pid)
-{
-	int i;
-
-	for (i = 0; i < njobs; i++)
-		if (jobs[i].pid == pid)
-			return &jobs[i];
-	return NULL;
-}
-
-void jobs_reap(void)
-{
-	struct job *j;
-	pid_t pid;
-	int st;
-
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		j = job_of(pid);
-		if (j) {
-			j->done = 1;
-			j->status = sh_wait_status(st, 0);
-		}
-	}
-}
-
-static void job_line(const struct job *j)
-{
-	char state[32];
-
-	if (!j->done)
-		snprintf(state, sizeof state, "Running");
-	else if (j->status == 0)
-		snprintf(state, sizeof state, "Done");
-	else if (j->status > SH_STATUS_SIGNAL && strsignal(j->status - SH_STATUS_SIGNAL))
-		snprintf(state, sizeof state, "%s", strsignal(j->status - SH_STATUS_SIGNAL));
-	else
-		snprintf(state, sizeof state, "Exit %d", j->status);
-	fprintf(stderr, "[%d] %-12s %s\n", (int)j->pid, state, j->text ? j->text : "");
-}
-
-void jobs_report(void)
-{
-	int i;
-
-	for (i = 0; i < njobs;) {
-		if (jobs[i].done) {
-			job_line(&jobs[i]);
-			job_remove(i);
-		} else {
-			i++;
-		}
-	}
-}
-
-void jobs_print(void)
-{
-	int i;
-
-	for (i = 0; i < njobs; i++)
-		job_line(&jobs[i]);
-	fflush(stderr);
-}
-
-static int job_wait_one(int i)
-{
-	int st, status;
-
-	if (!jobs[i].done) {
-		while (waitpid(jobs[i].pid, &st, 0) < 0 && errno == EINTR)
-			;
-		jobs[i].status = sh_wait_status(st, 0);
-	}
-	status = jobs[i].status;
-	job_remove(i);
-	return status;
-}
-
-int jobs_wait(pid_t pid)
-{
-	struct job *j;
-	int status = 0;
-
-	if (pid == 0) {
-		while (njobs > 0)
-			status = job_wait_one(0);
-		return status;
-	}
-	j = job_of(pid);
-	if (j)
-		return job_wait_one((int)(j - jobs));
-	ul_warn("wait: pid %d is not a child of this shell", (int)pid);
-	return SH_STATUS_NOT_FOUND;
 }
 
 /* ---- start ------------------------------------------------------------ */

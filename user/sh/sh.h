@@ -19,6 +19,7 @@
  *   compound.c  if/while/until/for/case, groups, functions
  *   builtins.c  the builtin table and the shell's own commands
  *   test.c      test and [;  printf.c: echo and printf;  trap.c: trap
+ *   jobs.c      the job table and job control: stopped jobs, fg, bg
  *   vars.c      shell variables and the environment built from them
  *   arena.c     the allocator for everything a command's tree needs
  *
@@ -290,14 +291,21 @@ struct sh_state {
 	int xerror;		/* an expansion failed in this command */
 	int subst_status;	/* the last command substitution's status */
 	int opt_e, opt_x, opt_u, opt_f;	/* set -e -x -u -f */
+	const char *cur_text;	/* the list item running: a stopped job's text */
 };
 extern struct sh_state sh;
 
-void jobs_add(pid_t pid, const char *text);
+/* ---- jobs.c ----------------------------------------------------------- */
+void jobs_add(pid_t pid, const char *text);	/* a background job started */
 void jobs_reap(void);		/* collect finished jobs, without blocking */
 void jobs_report(void);		/* print and forget the finished ones */
 int jobs_wait(pid_t pid);	/* pid 0: all; returns the (last) status */
 void jobs_print(void);
+/* Wait for a foreground pipeline (its group is pids[0]'s); a stopped
+ * one becomes a job.  Returns its status (128+SIGTSTP if stopped). */
+int jobs_wait_fg(const pid_t *pids, int n);
+int jobs_fg(int argc, char **argv);	/* the builtins */
+int jobs_bg(int argc, char **argv);
 /* Run a whole script/string in this process; returns the last status. */
 int sh_run_input(struct sh_input *in);
 /* Run the script at path; argv (if not NULL) becomes $0, $1, ... */

@@ -19,6 +19,7 @@
 #include "drivers/ldisc.h"
 #include "drivers/keyboard.h"
 #include "drivers/vt.h"
+#include "proc/jobctl.h"
 #include "proc/pollwait.h"
 #include "proc/sched.h"
 #include "util/debug.h"
@@ -94,6 +95,9 @@ ssize_t tty_read(tty_t *tty, void *buf, size_t n)
 		return -EINVAL;
 	if (n == 0)
 		return 0;
+	int rc = jobctl_tty_access(tty, tty_get_fg_pgid(tty), SIGTTIN);
+	if (rc < 0)
+		return rc;
 	spin_lock(&tty->lock);
 	while (!ldisc_readable(tty, n)) {
 		int rc = sched_cancellable_sleep_on(&tty->readq, &tty->lock);
@@ -127,7 +131,14 @@ ssize_t tty_write(tty_t *tty, const void *buf, size_t n)
 		return -EINVAL;
 	spin_lock(&tty->lock);
 	tcflag_t oflag = tty->termios.c_oflag;
+	bool tostop = tty->termios.c_lflag & TOSTOP;
+	int fg = tty->fg_pgid;
 	spin_unlock(&tty->lock);
+	if (tostop) {
+		int rc = jobctl_tty_access(tty, fg, SIGTTOU);
+		if (rc < 0)
+			return rc;
+	}
 	ldisc_output(tty, oflag, buf, n);
 	return (ssize_t)n;
 }
@@ -249,6 +260,22 @@ int tty_get_fg_pgid(tty_t *tty)
 	int pgid = tty->fg_pgid;
 	spin_unlock(&tty->lock);
 	return pgid;
+}
+
+int tty_get_session(tty_t *tty)
+{
+	spin_lock(&tty->lock);
+	int sid = tty->session;
+	spin_unlock(&tty->lock);
+	return sid;
+}
+
+void tty_set_session(tty_t *tty, int sid, int pgid)
+{
+	spin_lock(&tty->lock);
+	tty->session = sid;
+	tty->fg_pgid = pgid;
+	spin_unlock(&tty->lock);
 }
 
 uint32_t tty_take_signals(tty_t *tty, int *pgid)

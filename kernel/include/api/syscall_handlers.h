@@ -120,6 +120,7 @@ SYSCALL(unlink);
 SYSCALL(unlinkat);
 SYSCALL(vfork);
 SYSCALL(wait4);
+SYSCALL(waitid);
 SYSCALL(waitpid);
 SYSCALL(write);
 SYSCALL(writev);

@@ -65,6 +65,7 @@ typedef struct termios {
 #define ECHOK 0000040
 #define ECHONL 0000100
 #define NOFLSH 0000200
+#define TOSTOP 0000400
 #define ECHOCTL 0001000
 #define ECHOKE 0004000
 #define IEXTEN 0100000

@@ -20,7 +20,7 @@
  *
  * Locks (order: lock -> out_lock -> the driver's device lock):
  *  - lock: the termios, the input ring and its marks, fg_pgid,
- *    sig_pending and the counters; readers sleep on readq under it;
+ *    session, sig_pending and the counters; readers sleep on readq under it;
  *  - out_lock: serialises output to the device, so an echo and a write
  *    never interleave inside a chunk;
  *  - flip_lock: the flip buffer filled by interrupt handlers; taken
@@ -65,6 +65,7 @@ typedef struct tty {
 	size_t in_committed;		/* of which readable (whole lines) */
 	wait_queue_t readq;
 	int fg_pgid;			/* foreground process group, 0 = none */
+	int session;			/* the session it controls, 0 = none */
 	uint32_t sig_pending;		/* TTY_SIG_BIT(sig) for fg_pgid */
 	size_t dropped;			/* input bytes lost to a full buffer */
 
@@ -92,7 +93,9 @@ int tty_register(tty_t *tty);
 /* Blocks until input is available (see above) and copies at most n
  * bytes: in canonical mode, at most one line (ending with its newline;
  * a VEOF ends it too and is not copied, so 0 is end of file).  -EINTR
- * if the thread is cancelled while waiting. */
+ * if the thread is cancelled while waiting.  A background process
+ * reading its controlling terminal gets SIGTTIN (-EINTR) or -EIO; one
+ * writing with TOSTOP set gets SIGTTOU (proc/jobctl.h). */
 ssize_t tty_read(tty_t *tty, void *buf, size_t n);
 /* Writes n bytes through output processing; returns n. */
 ssize_t tty_write(tty_t *tty, const void *buf, size_t n);
@@ -123,6 +126,10 @@ void tty_flush_input(tty_t *tty);
 
 void tty_set_fg_pgid(tty_t *tty, int pgid);
 int tty_get_fg_pgid(tty_t *tty);
+/* The session the tty is the controlling terminal of (0: none); setting
+ * it also makes pgid the foreground group. */
+int tty_get_session(tty_t *tty);
+void tty_set_session(tty_t *tty, int sid, int pgid);
 /* Returns and clears the recorded signals; *pgid gets the group they
  * are for. */
 uint32_t tty_take_signals(tty_t *tty, int *pgid);

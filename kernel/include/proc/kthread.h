@@ -93,6 +93,8 @@ typedef struct kthread {
 	uint32_t robust_len;		/* and its length */
 	uint32_t syscall_nr;		/* of the system call in progress */
 	bool sig_interrupt;		/* a signal came: end cancellable sleeps */
+	bool jobctl_stop;		/* its process is stopping: park on the way
+					 * to user mode (proc/jobctl.h), under sched_lock */
 	int fault_sig, fault_code;	/* the last fault's signal and si_code */
 	uint32_t fault_addr;		/* and its address (si_addr) */
 	uint64_t sig_saved_mask;	/* sigsuspend: the mask to restore */

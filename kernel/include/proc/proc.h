@@ -33,14 +33,25 @@
 #define PID_INIT 1
 #define PROC_DEFAULT_UMASK 022
 
-/* waitpid options and status encoding: Linux's. */
+/* wait options and status encoding: Linux's. */
 #define WNOHANG 1
+#define WUNTRACED 2		/* also report stopped children (WSTOPPED) */
+#define WEXITED 4		/* waitid: report dead children */
+#define WCONTINUED 8		/* also report continued children */
+#define WNOWAIT 0x01000000	/* waitid: leave the child waitable */
 #define W_EXITCODE(code, sig) (((code) & 0xff) << 8 | ((sig) & 0x7f))
+#define WAIT_SIG_MASK 0x7f
+#define WAIT_CODE_SHIFT 8
+#define WAIT_CODE_MASK 0xff
+#define W_STOPCODE(sig) (((sig) & 0xff) << 8 | 0x7f)
+#define W_CONTINUED 0xffff
 
 typedef enum proc_state {
 	PROC_RUNNING,
 	PROC_DEAD,	/* exited, not yet reaped */
 } proc_state_t;
+
+struct tty;
 
 typedef struct proc {
 	int pid;
@@ -64,7 +75,18 @@ typedef struct proc {
 	struct vmmap *vmmap;	/* user address space; NULL for kernel processes */
 	list_t all_link;	/* on the list of all processes */
 
-	int pgid, sid;		/* process group and session */
+	int pgid, sid;		/* process group and session, under proc_lock */
+	struct tty *ctty;	/* controlling terminal (drivers' tty_t; valid
+				 * while the tty's session is sid), under proc_lock */
+	bool did_exec;		/* ran execve: setpgid by the parent is EACCES */
+	/* Job control (kernel/proc/jobctl.c), under proc_lock. */
+	int stop_sig;		/* a group stop in progress or done: its signal */
+	bool stopped;		/* every live thread has stopped */
+	size_t stopped_threads;	/* threads parked in jobctl_stop_point */
+	int stop_report;	/* a stop for wait: W_STOPCODE, 0 none */
+	bool cont_report;	/* a continue for wait (WCONTINUED) */
+	wait_queue_t stop_wait;	/* where stopped threads sleep */
+	ksiginfo_t chld_info;	/* the siginfo of the pending SIGCHLD it was sent */
 	uint32_t umask;
 	cred_t cred;		/* ids and groups, under cred_lock (proc/cred.h) */
 	k_sigaction_t sigactions[NSIG + 1];	/* under proc_lock */
@@ -150,9 +172,13 @@ void proc_kill_all(void);
 /* pid -1: any child.  Returns the reaped pid, 0 (WNOHANG and none dead),
  * -ECHILD, or -EINTR. */
 int proc_waitpid(int pid, int *status, int options);
-/* The same, also giving the reaped child's CPU time (with its reaped
- * children's) in ticks: user, system. */
-int proc_waitpid_cputime(int pid, int *status, int options, uint64_t cputime[2]);
+/* The general wait: which children (pid > 0: that one; pid -1: any;
+ * pid < -1: those of group -pid), which events (WEXITED, WUNTRACED,
+ * WCONTINUED) and WNOHANG, WNOWAIT.  Returns the child's pid with its
+ * wait status, the CPU time of a reaped child (with its reaped
+ * children's, in ticks: user, system; NULL allowed), 0 (WNOHANG and
+ * nothing to report), -ECHILD, or -EINTR. */
+int proc_wait(int pid, int options, int *status, uint64_t cputime[2]);
 size_t proc_count(void);
 /* Processes made since boot (/proc/stat's "processes"). */
 uint64_t proc_created_total(void);

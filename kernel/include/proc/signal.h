@@ -11,8 +11,8 @@
  * (rt_sigframe with SA_SIGINFO, the old sigframe without) -- is carried
  * out.  Sending a signal interrupts a
  * cancellable sleep of the target so blocking calls return -EINTR.
- * SIGKILL cannot be caught, blocked or ignored.  Stop signals are ignored
- * for now (there is no job-control stop yet).
+ * SIGKILL cannot be caught, blocked or ignored.  Stop signals stop the
+ * whole process by default and SIGCONT continues it (proc/jobctl.h).
  *
  * Every send may carry a siginfo (kill's SI_USER, sigqueue's value, a
  * message queue's SI_MESGQ...), kept on the pending set's queue: real-time
@@ -141,6 +141,14 @@ void signal_force(struct kthread *t, int sig);
 void signal_force_fault(struct kthread *t, int sig, int code, uint32_t addr);
 /* Sends a valid sig to process p, proc_lock held (exit's SIGCHLD). */
 void signal_send_proc_locked(struct proc *p, int sig);
+/* proc_lock held: sig to every process of group pgid. */
+void signal_send_group_locked(int pgid, int sig);
+/* proc_lock held: SIGCHLD to parent about child pid (si_code CLD_*,
+ * si_status), the siginfo kept for when it is taken. */
+void signal_send_chld_locked(struct proc *parent, int code, int pid, int status);
+/* proc_lock held: drops pending SIGCONT or stop signals (never queued
+ * with a siginfo) from p and its threads. */
+void signal_discard_locked(struct proc *p, uint64_t sigs);
 
 /* si_code values for faults (Linux's). */
 #define SEGV_MAPERR 1

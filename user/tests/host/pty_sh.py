@@ -3,9 +3,10 @@
     python3 pty_sh.py SH DIR
 
 Starts SH interactively in DIR and checks what only a terminal shows:
-the prompt, ^C ending the foreground job (not the shell), the [pid]
+the prompt, ^C ending the foreground job (not the shell), the "[N] pid"
 report of a background job and its "Done" line before a later prompt,
-and the "> " prompt for an unfinished command.  Prints one normalised
+job control (^Z stops a job, jobs, bg %1, fg, ^C then ends it), and
+the "> " prompt for an unfinished command.  Prints one normalised
 line per step (pids become PID) for run.sh to compare.
 """
 import os
@@ -56,13 +57,40 @@ def main():
 
     os.write(fd, b'sleep 0.2 &\n')
     out = read_until(fd, prompt)
-    m = re.search(r'^\[(\d+)\]$', out, re.M)
-    print('background:', '[PID]' if m else repr(out))
+    m = re.search(r'^\[(\d+)\] (\d+)$', out, re.M)
+    print('background:', '[N] PID' if m else repr(out))
     time.sleep(0.6)
     os.write(fd, b'\n')
     out = read_until(fd, prompt)
-    m = re.search(r'^\[\d+\] (.*)$', out, re.M)
+    m = re.search(r'^\[\d+\][+ ] (.*)$', out, re.M)
     print('done:', '[PID] ' + m.group(1) if m else repr(out))
+
+    os.write(fd, b'sleep 5\n')
+    time.sleep(0.5)
+    os.write(fd, b'\x1a')
+    out = read_until(fd, prompt)
+    m = re.search(r'^(\[\d+\]\+ Stopped +sleep 5)$', out, re.M)
+    print('^Z:', m.group(1) if m else repr(out))
+    os.write(fd, b'jobs\n')
+    out = read_until(fd, prompt)
+    m = re.search(r'^(\[\d+\]\+ \w+ +sleep 5)$', out, re.M)
+    print('jobs:', m.group(1) if m else repr(out))
+    os.write(fd, b'bg %1\n')
+    out = read_until(fd, prompt)
+    m = re.search(r'^(\[\d+\] sleep 5 &)$', out, re.M)
+    print('bg:', m.group(1) if m else repr(out))
+    os.write(fd, b'jobs\n')
+    out = read_until(fd, prompt)
+    m = re.search(r'^(\[\d+\]\+ \w+ +sleep 5)$', out, re.M)
+    print('jobs:', m.group(1) if m else repr(out))
+    os.write(fd, b'fg\n')
+    time.sleep(0.3)
+    os.write(fd, b'\x03')
+    read_until(fd, prompt)
+    os.write(fd, b'echo status $?\n')
+    out = read_until(fd, prompt)
+    m = re.search(r'^status (\d+)$', out, re.M)
+    print('fg then ^C:', 'status ' + m.group(1) if m else repr(out))
 
     os.write(fd, b'echo "open\n')
     out = read_until(fd, '> ')

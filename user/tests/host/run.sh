@@ -280,11 +280,16 @@ check "sh: a script without #! runs in sh" "run as script x" "$(run "$BIN/sh" -c
 PYTHON=$(PATH=$HOST_PATH command -v python3 || true)
 if [ -n "$PYTHON" ]; then
 	out=$(PATH=$HOST_PATH timeout $LIMIT "$PYTHON" "$ROOT/user/tests/host/pty_sh.py" "$BIN/sh" "$SCRATCH" 2>&1)
-	check "sh on a terminal: prompt, ^C, background job report" "$(cat <<EOF
+	check "sh on a terminal: prompt, ^C, background job report, ^Z, jobs, bg, fg" "$(cat <<EOF
 prompt: $SCRATCH \$ 
 interrupted: status 130
-background: [PID]
+background: [N] PID
 done: [PID] Done         sleep 0.2
+^Z: [1]+ Stopped      sleep 5
+jobs: [1]+ Stopped      sleep 5
+bg: [1] sleep 5 &
+jobs: [1]+ Running      sleep 5
+fg then ^C: status 130
 continuation: > 
 exit: 4
 EOF
