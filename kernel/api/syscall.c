@@ -18,7 +18,7 @@
 #include "util/debug.h"
 #include "util/errno.h"
 
-static void syscall_entry(intr_frame_t *f)
+void syscall_entry(intr_frame_t *f)
 {
 	kthread_t *t = curthr;
 	uint32_t nr = f->eax;

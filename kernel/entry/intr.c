@@ -13,6 +13,7 @@
  * interrupt from running bottom halves inside one that is running.
  */
 #include "entry/intr.h"
+#include "entry/sysenter.h"
 #include "main/cpu.h"
 #include "main/io.h"
 #include "drivers/pic.h"
@@ -49,6 +50,7 @@ static const char *const exception_names[32] = {
 };
 
 #define EXC_DIVIDE 0
+#define EXC_DEBUG 1
 #define EXC_BREAKPOINT 3
 #define EXC_OVERFLOW 4
 #define EXC_BOUND 5
@@ -158,7 +160,7 @@ static int exception_signal(uint32_t vector)
 	switch (vector) {
 	case EXC_DIVIDE: case EXC_X87: case EXC_SIMD: return SIGFPE;
 	case EXC_INVALID_OPCODE: return SIGILL;
-	case EXC_BREAKPOINT: return SIGTRAP;
+	case EXC_DEBUG: case EXC_BREAKPOINT: return SIGTRAP;
 	case EXC_SEGMENT_NOT_PRESENT: case EXC_ALIGNMENT: return SIGBUS;
 	default: return SIGSEGV;
 	}
@@ -173,6 +175,7 @@ static int fault_code(const intr_frame_t *f)
 	case EXC_INVALID_OPCODE: return ILL_ILLOPN;
 	case EXC_ALIGNMENT: return BUS_ADRALN;
 	case EXC_BREAKPOINT: return TRAP_BRKPT;
+	case EXC_DEBUG: return TRAP_TRACE;
 	default: return SI_KERNEL;
 	}
 }
@@ -251,6 +254,8 @@ void intr_dispatch(intr_frame_t *f)
 		page_fault(f);
 	} else if (v < 32 && intr_from_user(f)) {
 		user_exception(f, 0);
+	} else if (v == EXC_DEBUG && sysenter_single_step(f)) {
+		/* a user's trap flag carried through sysenter: SIGTRAP sent */
 	} else if (v < 32) {
 		intr_report(f, "unhandled CPU exception");
 		panic("%s (vector %u) at eip %#x", exception_names[v], v, f->eip);

@@ -145,6 +145,7 @@ void signal_send_proc_locked(struct proc *p, int sig);
 #define BUS_ADRALN 1
 #define BUS_ADRERR 2
 #define TRAP_BRKPT 1
+#define TRAP_TRACE 2
 #define SI_KERNEL 0x80
 
 /* A system call interrupted by a signal that may run again: the signal
