@@ -10,6 +10,7 @@
 #include "api/syscall.h"
 #include "api/syscall_table.h"
 #include "api/thread.h"
+#include "main/cpu.h"
 #include "main/io.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -26,6 +27,7 @@ void syscall_entry(intr_frame_t *f)
 
 	t->user_frame = f;
 	t->syscall_nr = nr;
+	cpu_this()->syscalls++;
 	intr_enable();
 	const syscall_entry_t *e = syscall_lookup(nr);
 	if (e) {
