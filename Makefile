@@ -29,8 +29,9 @@ KASFLAGS := -m32 -Ikernel/include -MMD -MP -D__ASSEMBLY__ -g
 KLDFLAGS := -m elf_i386 -T kernel/link.ld -nostdlib -z noexecstack --no-warn-rwx-segments
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name)
 
-KSRC_C  := $(shell find kernel -name '*.c' | sort)
-KSRC_S  := $(shell find kernel -name '*.S' | sort)
+# kernel/vdso is user code, built by kernel/vdso/Makefile.vdso.
+KSRC_C  := $(shell find kernel -path kernel/vdso -prune -o -name '*.c' -print | sort)
+KSRC_S  := $(shell find kernel -path kernel/vdso -prune -o -name '*.S' -print | sort)
 KOBJS   := $(patsubst kernel/%.c,$(KBUILD)/%.o,$(KSRC_C)) \
 	   $(patsubst kernel/%.S,$(KBUILD)/%.o,$(KSRC_S))
 
@@ -105,5 +106,6 @@ include tools/Makefile.tools
 include user/Makefile.user
 include kernel/fs/Makefile.fs
 include tools/Makefile.iso
+include kernel/vdso/Makefile.vdso
 
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -282,6 +282,24 @@ static int b_write_null(long n, uint64_t *ticks)
     return one_byte_io("/dev/null", 1, n, ticks);
 }
 
+/* clock_gettime(CLOCK_MONOTONIC) as glibc does it: through the vDSO
+ * where the kernel offers one, else a system call. */
+static int b_clock_gettime(long n, uint64_t *ticks)
+{
+    struct timespec ts;
+    uint64_t t0;
+    long i;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+        return errno;
+    t0 = mb_rdtsc();
+    for (i = 0; i < n; i++)
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+    *ticks = mb_rdtsc() - t0;
+    sink_word = (uint32_t)ts.tv_nsec;
+    return 0;
+}
+
 static int b_sched_yield(long n, uint64_t *ticks)
 {
     uint64_t t0;
@@ -485,6 +503,7 @@ static const mb_bench_t benches[] = {
     { "null_syscall", "ticks/call",             50000, 0, b_null_syscall },
     { "read_dev_zero", "ticks/call",            50000, 0, b_read_zero },
     { "write_dev_null", "ticks/call",           50000, 0, b_write_null },
+    { "clock_gettime", "ticks/call",            50000, 0, b_clock_gettime },
     { "sched_yield", "ticks/call",              50000, 0, b_sched_yield },
     { "pipe_latency", "ticks/roundtrip",         2000, 0, mb_pipe_latency },
     { "pipe_bandwidth", "ticks/MiB",               32, 0, mb_pipe_bandwidth },

@@ -33,9 +33,14 @@
 #include "util/random.h"
 #include "util/string.h"
 #include "vm/mmap.h"
+#include "vm/vdso.h"
 #include "vm/vmmap.h"
 
+/* The vDSO goes just below the stack (vm/vdso.h). */
+#define VDSO_ADDR (USER_END - USER_STACK_SIZE - VDSO_IMAGE_PAGES * PAGE_SIZE)
+
 #define AT_NULL 0
+#define AT_IGNORE 1
 #define AT_PHDR 3
 #define AT_PHENT 4
 #define AT_PHNUM 5
@@ -53,7 +58,10 @@
 #define AT_SECURE 23
 #define AT_RANDOM 25
 #define AT_EXECFN 31
-#define AUXV_MAX_PAIRS 20
+#define AT_SYSINFO 32
+#define AT_SYSINFO_EHDR 33
+#define AUXV_MAX_PAIRS 22
+#define HWCAP_SEP (1u << 11)	/* CPUID.1:EDX: sysenter/sysexit */
 #define AT_RANDOM_BYTES 16
 #define STACK_ALIGN 16
 #define EFLAGS_RESERVED_BIT 0x2u
@@ -189,7 +197,11 @@ static int build_stack(vmmap_t *map, const exec_args_t *a, const elf_image_t *im
 		{ AT_GID, cred->gid.real }, { AT_EGID, cred->gid.eff }, { AT_SECURE, secure },
 		{ AT_HWCAP, cpu_hwcap() },
 		{ AT_CLKTCK, 100 }, { AT_PLATFORM, platform }, { AT_RANDOM, random },
-		{ AT_EXECFN, strings }, { AT_NULL, 0 },
+		{ AT_EXECFN, strings }, { AT_SYSINFO_EHDR, VDSO_ADDR },
+		/* Without sysenter glibc keeps to int $0x80. */
+		{ (cpu_hwcap() & HWCAP_SEP) ? AT_SYSINFO : AT_IGNORE,
+		  VDSO_ADDR + VDSO_OFF___kernel_vsyscall },
+		{ AT_NULL, 0 },
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(aux); k++) {
 		v[i++] = aux[k][0];
@@ -287,11 +299,11 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 			    PROT_READ | PROT_WRITE | (img.exec_stack ? PROT_EXEC : 0),
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
 	rc = vm_mmap_failed(addr) ? (int)addr : build_stack(map, args, &img, &cred, secure, &esp);
-	if (rc < 0)
+	if (rc < 0 || (rc = vdso_map(map, VDSO_ADDR)) < 0)
 		goto out_map;
 	if (!t->fpu_state && (rc = kthread_fpu_init(t)) < 0)
 		goto out_map;
-	map->brk_start = map->brk = vm_heap_start(img.brk_start, USER_END - USER_STACK_SIZE,
+	map->brk_start = map->brk = vm_heap_start(img.brk_start, VDSO_ADDR - VDSO_VVAR_SIZE,
 						  vm_randomize);
 	if ((rc = exec_end_other_threads(p, t)) < 0)
 		goto out_map;
@@ -306,6 +318,7 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	pde_t *old_pd = p->pagedir;
 	p->vmmap = map;
 	p->pagedir = pd;
+	p->vdso_base = VDSO_ADDR;
 	pt_switch(pd);
 	if (old_map)
 		vmmap_destroy(old_map);

@@ -54,6 +54,7 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t parent_tidptr,
 	child->pagedir = pd;
 	kmutex_lock(&parent->vmmap->lock);
 	child->vmmap = vmmap_clone(parent->vmmap, pd);
+	child->vdso_base = parent->vdso_base;
 	kmutex_unlock(&parent->vmmap->lock);
 	if (!child->vmmap)
 		goto nomem;

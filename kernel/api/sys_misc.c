@@ -9,6 +9,7 @@
 #include "api/usercopy.h"
 #include "fs/vfs_syscall.h"
 #include "boot/gdt.h"
+#include "main/cpu.h"
 #include "main/poweroff.h"
 #include "main/qemu.h"
 #include "fs/vfs.h"
@@ -210,13 +211,16 @@ SYSCALL(mos_ps)
 struct mos_meminfo {
 	uint32_t frames_free, frames_total, slab_objects, processes, threads,
 		 vnodes, pframes, self_frames, slab_frames;
+	uint32_t syscalls, sysenter_calls;	/* low 32 bits */
 };
 #define MOS_MEMINFO_DROP_CACHES 1u
 
 /* mos_meminfo(out, flags): kernel memory counters for leak checks
  * (self_frames: the frames the caller's own address space holds, so a
  * live process can tell its own growth from a leak; slab_frames: frames
- * in slabs, which move with fragmentation while object counts stay); with
+ * in slabs, which move with fragmentation while object counts stay;
+ * syscalls and sysenter_calls: system calls run, and those entered by
+ * sysenter, since boot); with
  * MOS_MEMINFO_DROP_CACHES everything cached is written back and evicted
  * first, so two readings are comparable. */
 SYSCALL(mos_meminfo)
@@ -239,6 +243,8 @@ SYSCALL(mos_meminfo)
 		.pframes = pframe_count(),
 		.self_frames = curproc->vmmap ? vmmap_private_frames(curproc->vmmap) : 0,
 		.slab_frames = slab_frames_total(),
+		.syscalls = (uint32_t)cpu_this()->syscalls,
+		.sysenter_calls = (uint32_t)cpu_this()->sysenter_calls,
 	};
 	return copy_to_user((void *)a1, &m, sizeof(m));
 }

@@ -10,6 +10,7 @@
 #include "api/syscall.h"
 #include "api/syscall_table.h"
 #include "api/thread.h"
+#include "main/cpu.h"
 #include "main/io.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -18,7 +19,7 @@
 #include "util/debug.h"
 #include "util/errno.h"
 
-static void syscall_entry(intr_frame_t *f)
+void syscall_entry(intr_frame_t *f)
 {
 	kthread_t *t = curthr;
 	uint32_t nr = f->eax;
@@ -26,6 +27,7 @@ static void syscall_entry(intr_frame_t *f)
 
 	t->user_frame = f;
 	t->syscall_nr = nr;
+	cpu_this()->syscalls++;
 	intr_enable();
 	const syscall_entry_t *e = syscall_lookup(nr);
 	if (e) {

@@ -4,11 +4,15 @@
  * M-OS uses flat segments: kernel and user code and data all span 4 GiB and
  * differ only in privilege.  The TSS exists for one field, esp0, the stack
  * the CPU loads on an interrupt from user mode; the scheduler updates it on
- * every switch to a thread with a user half.  Entries 6..8 are TLS slots
+ * every switch to a thread with a user half.  When the CPU has sysenter,
+ * the SYSENTER_ESP MSR follows esp0 (written at the same moment), so a
+ * sysenter lands on the running thread's kernel stack exactly as an
+ * interrupt from user mode does (kernel/entry/sysenter.c).  Entries 6..8 are TLS slots
  * (user data segments with a per-thread base, filled by set_thread_area).
  * The table is per CPU in spirit; with one CPU it is one static array.
  */
 #include "boot/gdt.h"
+#include "main/io.h"
 #include "util/string.h"
 
 struct gdt_entry {
@@ -44,6 +48,7 @@ struct tss {
 static struct gdt_entry gdt[GDT_ENTRIES] __aligned(8);
 static struct tss tss __aligned(16);
 static struct tss task_tss __aligned(16);	/* the double-fault task */
+static bool sysenter_on;	/* the SYSENTER MSRs are programmed */
 
 static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
 		    uint8_t flags)
@@ -91,6 +96,16 @@ void gdt_init(void)
 void tss_set_kernel_stack(uint32_t esp0)
 {
 	tss.esp0 = esp0;
+	if (sysenter_on)
+		wrmsr(MSR_SYSENTER_ESP, esp0);
+}
+
+void tss_enable_sysenter(uint32_t entry)
+{
+	wrmsr(MSR_SYSENTER_CS, SEL_KERNEL_CODE);
+	wrmsr(MSR_SYSENTER_ESP, tss.esp0);
+	wrmsr(MSR_SYSENTER_EIP, entry);
+	sysenter_on = true;
 }
 
 void gdt_install_task(int index, uint32_t eip, uint32_t esp, uint32_t cr3,

@@ -8,11 +8,19 @@
  * and timeout measured on it, never jumps.  The RTC itself is read once
  * and never written: a set time lasts until the next boot.
  *
+ * The vvar page (drivers/vvar.h), once the VM attaches it, publishes
+ * both clocks as of the last tick for the vDSO to read without a system
+ * call: clock_tick rewrites it on every timer interrupt, right after the
+ * tick count advances, and clock_set_realtime when the wall clock moves,
+ * so it always holds what the system calls would return.
+ *
  * clock_lock protects realtime_offset_ns, a 64-bit value that a 32-bit CPU
- * cannot read or write in one access.
+ * cannot read or write in one access, and the vvar page's contents (its
+ * sequence count tells lock-free user readers when to retry).
  */
 #include "drivers/clock.h"
 #include "drivers/pit.h"
+#include "drivers/vvar.h"
 #include "drivers/rtc.h"
 #include "util/errno.h"
 #include "util/printf.h"
@@ -22,6 +30,43 @@
 
 static spinlock_t clock_lock = SPINLOCK_INIT("wall-clock offset");
 static int64_t realtime_offset_ns;	/* REALTIME - MONOTONIC */
+static struct vvar_data *vvar;		/* NULL until the VM attaches it */
+
+#define compiler_barrier() __asm__ volatile("" ::: "memory")
+
+/* Rewrites the vvar page from the clocks' state; clock_lock held. */
+static void vvar_publish_locked(void)
+{
+	if (!vvar)
+		return;
+	int64_t mono = clock_monotonic_ns();
+	int64_t real = mono + realtime_offset_ns;
+	vvar->seq++;		/* odd: readers retry */
+	compiler_barrier();
+	vvar->mono_sec = mono / NSEC_PER_SEC;
+	vvar->mono_nsec = (int)(mono % NSEC_PER_SEC);
+	vvar->real_sec = real / NSEC_PER_SEC;
+	vvar->real_nsec = (int)(real % NSEC_PER_SEC);
+	compiler_barrier();
+	vvar->seq++;
+}
+
+static void clock_tick(void)
+{
+	spin_lock(&clock_lock);
+	vvar_publish_locked();
+	spin_unlock(&clock_lock);
+}
+
+void clock_vvar_attach(void *page)
+{
+	spin_lock(&clock_lock);
+	vvar = page;
+	vvar->res_nsec = NSEC_PER_TICK;
+	vvar_publish_locked();
+	spin_unlock(&clock_lock);
+	pit_clock_hook = clock_tick;
+}
 
 void clock_init(void)
 {
@@ -83,6 +128,7 @@ int clock_set_realtime(const ktimespec_t *ts)
 	int64_t ns = ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
 	spin_lock(&clock_lock);
 	realtime_offset_ns = ns - clock_monotonic_ns();
+	vvar_publish_locked();
 	spin_unlock(&clock_lock);
 	return 0;
 }

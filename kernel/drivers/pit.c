@@ -24,6 +24,7 @@
 #define BITS_PER_BYTE 8
 
 static volatile uint64_t ticks;
+void (*pit_clock_hook)(void);
 void (*pit_tick_hook)(void);
 void (*pit_cputime_hook)(bool from_user);
 
@@ -52,6 +53,8 @@ static void run_expired_timers(uint64_t now)
 static void pit_interrupt(intr_frame_t *f)
 {
 	ticks++;
+	if (pit_clock_hook)
+		pit_clock_hook();
 	run_expired_timers(ticks);
 	if (pit_tick_hook)
 		pit_tick_hook();

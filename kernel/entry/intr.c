@@ -14,6 +14,7 @@
  */
 #include "entry/intr.h"
 #include "util/random.h"
+#include "entry/sysenter.h"
 #include "main/cpu.h"
 #include "main/io.h"
 #include "drivers/pic.h"
@@ -50,6 +51,7 @@ static const char *const exception_names[32] = {
 };
 
 #define EXC_DIVIDE 0
+#define EXC_DEBUG 1
 #define EXC_BREAKPOINT 3
 #define EXC_OVERFLOW 4
 #define EXC_BOUND 5
@@ -160,7 +162,7 @@ static int exception_signal(uint32_t vector)
 	switch (vector) {
 	case EXC_DIVIDE: case EXC_X87: case EXC_SIMD: return SIGFPE;
 	case EXC_INVALID_OPCODE: return SIGILL;
-	case EXC_BREAKPOINT: return SIGTRAP;
+	case EXC_DEBUG: case EXC_BREAKPOINT: return SIGTRAP;
 	case EXC_SEGMENT_NOT_PRESENT: case EXC_ALIGNMENT: return SIGBUS;
 	default: return SIGSEGV;
 	}
@@ -175,6 +177,7 @@ static int fault_code(const intr_frame_t *f)
 	case EXC_INVALID_OPCODE: return ILL_ILLOPN;
 	case EXC_ALIGNMENT: return BUS_ADRALN;
 	case EXC_BREAKPOINT: return TRAP_BRKPT;
+	case EXC_DEBUG: return TRAP_TRACE;
 	default: return SI_KERNEL;
 	}
 }
@@ -253,6 +256,8 @@ void intr_dispatch(intr_frame_t *f)
 		page_fault(f);
 	} else if (v < 32 && intr_from_user(f)) {
 		user_exception(f, 0);
+	} else if (v == EXC_DEBUG && sysenter_single_step(f)) {
+		/* a user's trap flag carried through sysenter: SIGTRAP sent */
 	} else if (v < 32) {
 		intr_report(f, "unhandled CPU exception");
 		panic("%s (vector %u) at eip %#x", exception_names[v], v, f->eip);

@@ -20,6 +20,7 @@
 #include "drivers/pit.h"
 #include "drivers/ramdisk.h"
 #include "entry/intr.h"
+#include "entry/sysenter.h"
 #include "fs/vfs.h"
 #include "main/cmdline.h"
 #include "main/io.h"
@@ -32,6 +33,7 @@
 #include "main/poweroff.h"
 #include "api/syscall.h"
 #include "vm/mmap.h"
+#include "vm/vdso.h"
 #include "vm/vmmap.h"
 #include "proc/kthread.h"
 #include "proc/proc.h"
@@ -123,6 +125,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 
 	gdt_init();
 	idt_init();
+	sysenter_init();
 	intr_init();
 	fpu_enable();
 
@@ -149,6 +152,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	intr_enable();
 	console_input_init();
 	dev_init();
+	vdso_init();
 	vfs_init_root(cmdline_get("root"));
 	net_init();
 	memory_summary();

@@ -10,6 +10,9 @@
  * fpstate points at.  rt_sigreturn finds the frame at esp - 4 (the
  * handler's `ret` popped pretcode) and restores registers, FPU state and
  * the mask, accepting only user segments and user-changeable flags.
+ * A handler installed without SA_RESTORER returns through the vDSO's
+ * __kernel_sigreturn/__kernel_rt_sigreturn (as on Linux), or through the
+ * frame's own retcode when the process has no vDSO (it unmapped it).
  *
  * An SA_ONSTACK handler's frame goes on the thread's alternate stack
  * (sigaltstack) unless it is already there.  sigsuspend swaps the mask
@@ -41,6 +44,7 @@
 #include "util/errno.h"
 #include "util/printf.h"
 #include "util/string.h"
+#include "vdso_syms.h"
 
 #define FXSAVE_SIZE 512
 #define FPSTATE_ALIGN 64
@@ -674,6 +678,7 @@ static uint32_t write_frame(int sig, const k_sigaction_t *a, const intr_frame_t 
 		fr.uc.sigmask = mask;
 		memcpy(fr.retcode, rt_sigreturn_code, sizeof(fr.retcode));
 		fr.pretcode = (a->flags & SA_RESTORER) ? a->restorer
+			: t->proc->vdso_base ? t->proc->vdso_base + VDSO_OFF___kernel_rt_sigreturn
 			: sp + offsetof(struct rt_sigframe, retcode);
 		rc = copy_to_user((void *)sp, &fr, sizeof(fr));
 	} else {
@@ -684,6 +689,7 @@ static uint32_t write_frame(int sig, const k_sigaction_t *a, const intr_frame_t 
 		fr.extramask = (uint32_t)(mask >> 32);
 		memcpy(fr.retcode, sigreturn_code, sizeof(fr.retcode));
 		fr.pretcode = (a->flags & SA_RESTORER) ? a->restorer
+			: t->proc->vdso_base ? t->proc->vdso_base + VDSO_OFF___kernel_sigreturn
 			: sp + offsetof(struct sigframe, retcode);
 		rc = copy_to_user((void *)sp, &fr, sizeof(fr));
 	}

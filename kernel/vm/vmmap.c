@@ -24,6 +24,7 @@
 #include "vm/vmmap.h"
 #include "vm/vmobj.h"
 #include "vm/fault.h"
+#include "vm/vdso.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
@@ -262,6 +263,7 @@ int vmmap_remove(vmmap_t *map, uint32_t start, uint32_t npages)
 		area_free(map, a);
 		a = next;
 	}
+	vdso_range_removed(map, start, npages);
 	return 0;
 }
 

@@ -11,6 +11,9 @@ typedef long (*syscall_fn_t)(uint32_t a1, uint32_t a2, uint32_t a3,
 			     uint32_t a4, uint32_t a5, uint32_t a6);
 
 void syscall_init(void);
+/* Runs the system call a frame asks for (int $0x80's handler; the
+ * sysenter entry calls it too).  Called and returns with interrupts off. */
+void syscall_entry(intr_frame_t *frame);
 /* Makes typed ^C/^\\/^Z signal the tty's foreground group. */
 void tty_signals_init(void);
 /* The last step of every entry from user mode: exit if cancelled, deliver

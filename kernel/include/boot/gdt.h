@@ -26,8 +26,14 @@
 #ifndef __ASSEMBLY__
 #include "util/types.h"
 void gdt_init(void);
-/* The stack the CPU switches to on an interrupt from user mode. */
+/* The stack the CPU switches to on an interrupt from user mode (and,
+ * once tss_enable_sysenter ran, on sysenter: the SYSENTER_ESP MSR is
+ * rewritten with it at every thread switch). */
 void tss_set_kernel_stack(uint32_t esp0);
+/* Programs the SYSENTER MSRs: kernel code segment (so sysexit's user
+ * selectors are GDT_USER_CODE/DATA, which must follow the kernel's),
+ * the current kernel stack, and the entry point. */
+void tss_enable_sysenter(uint32_t entry);
 /* Sets up a second TSS in GDT slot `index` that starts at eip on stack
  * esp with page directory cr3 (for the double-fault task gate). */
 void gdt_install_task(int index, uint32_t eip, uint32_t esp, uint32_t cr3,

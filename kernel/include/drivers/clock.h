@@ -33,3 +33,7 @@ bool clock_realtime_valid(const ktimespec_t *ts);
 /* Sets the wall clock (not the RTC); MONOTONIC is untouched.  -EINVAL
  * for an invalid time.  Callers check the caller's right to do it. */
 int clock_set_realtime(const ktimespec_t *ts);
+
+/* Hands the clock the vvar page (drivers/vvar.h, a direct-map address),
+ * which it keeps current from then on (vm/vdso.c, at boot). */
+void clock_vvar_attach(void *page);

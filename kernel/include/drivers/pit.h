@@ -9,6 +9,9 @@
 void pit_init(void);
 uint64_t ticks_now(void);
 uint64_t uptime_ms(void);
+/* Called on every tick right after the counter advances, before timers
+ * run (the clocks' vvar page, drivers/clock.c). */
+extern void (*pit_clock_hook)(void);
 /* Called on every tick after the counter advances (the scheduler's hook). */
 extern void (*pit_tick_hook)(void);
 /* Called on every tick after pit_tick_hook, saying whether the tick

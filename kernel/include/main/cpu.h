@@ -17,6 +17,8 @@ typedef struct cpu {
 	struct kthread *idle_thread;	/* runs when nothing else can */
 	bool need_resched;		/* switch at the next preemption point */
 	uint32_t slice_left;		/* ticks left in curthr's time slice */
+	uint64_t syscalls;		/* system calls run, by either entry (api/syscall.c) */
+	uint64_t sysenter_calls;	/* of which entered by sysenter (entry/sysenter.c) */
 } cpu_t;
 
 #define NCPUS_MAX 1

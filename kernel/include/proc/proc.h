@@ -73,6 +73,9 @@ typedef struct proc {
 	struct fdtable *files;	/* descriptors (fs/file.h) */
 	struct vnode *cwd;	/* working directory, referenced */
 	struct vmmap *vmmap;	/* user address space; NULL for kernel processes */
+	uint32_t vdso_base;	/* its vDSO's address (vm/vdso.h); 0: none, or unmapped.
+				 * Set by exec and fork, cleared under vmmap->lock;
+				 * read without a lock (one word) */
 	list_t all_link;	/* on the list of all processes */
 
 	int pgid, sid;		/* process group and session, under proc_lock */

@@ -159,6 +159,7 @@ void signal_discard_locked(struct proc *p, uint64_t sigs);
 #define BUS_ADRALN 1
 #define BUS_ADRERR 2
 #define TRAP_BRKPT 1
+#define TRAP_TRACE 2
 #define SI_KERNEL 0x80
 
 /* A system call interrupted by a signal that may run again: the signal

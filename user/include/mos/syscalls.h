@@ -39,13 +39,17 @@
  * page directory): frames_free + self_frames is unchanged by the caller
  * growing, so a leak check can run inside a live process.  slab_frames
  * are the frames the kernel's slab caches hold: they move with
- * fragmentation while the number of objects stays the same.  Returns 0; EFAULT for a bad
+ * fragmentation while the number of objects stays the same.
+ * syscalls counts (mod 2^32) the system calls run since boot, by any
+ * entry; sysenter_calls those entered through sysenter (the vDSO's
+ * __kernel_vsyscall).  Returns 0; EFAULT for a bad
  * pointer, EINVAL for unknown flags, ENOSYS on kernels without it (Linux).
  */
 #define MOS_SYS_meminfo (MOS_SYS_BASE + 1)
 struct mos_meminfo {
 	uint32_t frames_free, frames_total, slab_objects, processes, threads,
 		 vnodes, pframes, self_frames, slab_frames;
+	uint32_t syscalls, sysenter_calls;
 };
 #define MOS_MEMINFO_DROP_CACHES 1	/* write back and evict caches first, so free frames are comparable */
 
