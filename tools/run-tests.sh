@@ -167,7 +167,8 @@ run_host_test() {	# name script
 # vfstest and s5fs boot on S5FS images instead of the zeroed scratch
 # disks: a fresh FS_ROOT_SIZE root as hda, and for s5fs a tiny S5FS as
 # hdb (its ENOSPC, remount and corruption tests; for s5fs_journal a tiny
-# journaled one, for the replay tests); after the boot every
+# journaled one, for the replay tests; for s5fs_dir one with inodes for
+# a 5,000-entry directory); after the boot every
 # image must pass fsck.s5fs, and a "SKIPPED" in the log is a failure.
 # Two more steps: "persistence" boots twice on one image (test=
 # s5fs_persist_write, then s5fs_persist_check) and fscks it; and
@@ -180,7 +181,9 @@ FS_IMG_DIR=$LOGDIR/fs
 FS_ROOT_SIZE=64M
 FS_SMALL_SIZE=1M
 FS_SMALL_INODES=64
-FS_SUITES="vfstest s5fs s5fs_journal"
+FS_SUITES="vfstest s5fs s5fs_journal s5fs_dir"
+FS_DIR_SIZE=16M		# s5fs_dir's hdb: 5,000 files in one directory
+FS_DIR_INODES=6000
 FS_JOURNAL_BLOCKS=16
 FS_STEP_SUITES="s5fs_persist_write s5fs_persist_check s5fs_corrupt_root"
 BOOT_HDA=""
@@ -211,6 +214,9 @@ fs_prepare() {	# suite
 	fs_make_image "$FS_IMG_DIR/$1-hda.img" "$FS_ROOT_SIZE" && BOOT_HDA=$FS_IMG_DIR/$1-hda.img
 	if [ "$1" = s5fs ]; then
 		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" &&
+			BOOT_HDB=$FS_IMG_DIR/$1-hdb.img
+	elif [ "$1" = s5fs_dir ]; then
+		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_DIR_SIZE" -i "$FS_DIR_INODES" &&
 			BOOT_HDB=$FS_IMG_DIR/$1-hdb.img
 	elif [ "$1" = s5fs_journal ]; then
 		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" \
