@@ -38,7 +38,7 @@ fresh_scratch_disks() {
 qemu_boot() {	# mem append log
 	fresh_scratch_disks
 	timeout --foreground -k 5 "$TIMEOUT" qemu-system-i386 -accel tcg -m "$1" \
-		-kernel "$KERNEL" -append "$2" -display none -monitor none \
+		${QEMU_CPU:+-cpu "$QEMU_CPU"} -kernel "$KERNEL" -append "$2" -display none -monitor none \
 		-serial "file:$3" -no-reboot \
 		-drive "file=${BOOT_HDA:-${SCRATCH_DISKS[0]}},format=raw,if=ide,index=0" \
 		-drive "file=${BOOT_HDB:-${SCRATCH_DISKS[1]}},format=raw,if=ide,index=1" \
