@@ -104,12 +104,20 @@ run_panic_suite() {	# suite message
 	fi
 }
 
+# SMEP and SMAP (doc/boot.md): QEMU's default CPU (qemu32) has neither,
+# so these suites boot (also) on SMAP_CPU, which has both, as the user
+# suites do: with SMAP on, any kernel access to user memory outside the
+# user-copy routines panics.  Every other boot (kernel suites, busybox,
+# fuzz, ISO, power-off) runs on qemu32, where stac/clac are patched out.
+SMAP_CPU=${SMAP_CPU:-max}
+SMAP_SUITES="smap panic_smap panic_smep"
+
 # The user suites (user/tests/os): M-OS boots a copy of the default disk
 # with /tests/runall as its first program, which runs every /tests/t_*
 # program and prints `utest: total: P passed, F failed`; init's exit
 # status becomes QEMU's (halt_on_init_exit=1).  hdb is a small fresh
 # S5FS for t_mount, which must not report itself skipped.  Both disks
-# must be fsck-clean afterwards.
+# must be fsck-clean afterwards.  They run on SMAP_CPU (SMEP and SMAP on).
 USER_MEM=${USER_MEM:-128M}
 USER_TIMEOUT=${USER_TIMEOUT:-600}
 run_user_suites() {
@@ -123,7 +131,7 @@ run_user_suites() {
 	fs_tools
 	fs_make_image "$hdb" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" ||
 		{ fail_case "user suites: mkfs.s5fs failed" ""; return; }
-	BOOT_HDA=$img BOOT_HDB=$hdb TIMEOUT=$USER_TIMEOUT qemu_boot "$USER_MEM" \
+	BOOT_HDA=$img BOOT_HDB=$hdb TIMEOUT=$USER_TIMEOUT QEMU_CPU=$SMAP_CPU qemu_boot "$USER_MEM" \
 		"init=/tests/runall halt_on_init_exit=1" "$log"
 	status=$?
 	BOOT_HDA=""
@@ -454,6 +462,11 @@ for suite in $suites; do
 		run_kernel_suite "$suite" "$mem"
 		fs_verify "$suite" "$mem"
 	done
+	if in_list "$suite" "$SMAP_SUITES"; then	# once more with SMEP and SMAP on
+		QEMU_CPU=$SMAP_CPU qemu_boot "${MEMS%% *}" "test=$suite smap_required=1" \
+			"$LOGDIR/$suite-cpu-$SMAP_CPU.log"
+		tally_boot "$suite (-cpu $SMAP_CPU)" "$LOGDIR/$suite-cpu-$SMAP_CPU.log" $? ktest
+	fi
 	ran=1
 done
 if [ -z "$only" ] || [ "$only" = persistence ]; then
@@ -483,7 +496,11 @@ fi
 for suite in $panic_suites; do
 	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
 	message=$(tr -d '\r' <"$LOGDIR/list.log" | sed -n "s/^ktest: panic suite $suite: //p")
-	run_panic_suite "$suite" "$message"
+	if in_list "$suite" "$SMAP_SUITES"; then
+		QEMU_CPU=$SMAP_CPU run_panic_suite "$suite" "$message"
+	else
+		run_panic_suite "$suite" "$message"
+	fi
 	ran=1
 done
 # How the host runs the build's i386 programs, decided once here for

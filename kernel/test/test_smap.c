@@ -1,12 +1,14 @@
 /* SMEP and SMAP (main/smap.h).  Suite "smap": CR4's bits follow what
  * CPUID offers; the stac/clac sites are real instructions when SMAP is on
  * and NOPs when it is not; the user-copy routines still reach a user page
- * (and give -EFAULT for an unmapped one).  Panic suites "panic_smap" and
+ * (and give -EFAULT for an unmapped one); with smap_required=1 on the
+ * command line both must be on.  Panic suites "panic_smap" and
  * "panic_smep" (booted by the runner on a CPU model that has both) prove
  * that a kernel read of a user page outside the copy routines, and a
  * kernel call into a user page, stop the kernel with a clear message. */
 #include "test/ktest.h"
 #include "api/usercopy.h"
+#include "main/cmdline.h"
 #include "main/io.h"
 #include "main/smap.h"
 #include "mm/frame.h"
@@ -58,6 +60,8 @@ static void smap_suite(void)
 	kprintf("smap: CPU offers SMEP %d, SMAP %d\n", smep, smap);
 	KT_EQ(!!(cr4 & CR4_SMEP), smep);
 	KT_EQ(!!(cr4 & CR4_SMAP), smap);
+	if (cmdline_get("smap_required"))	/* the runner's boot on a CPU with both */
+		KT_ASSERT(smep && smap, "SMEP and SMAP are offered and on");
 	uint32_t nsites = (uint32_t)(smap_sites_end - smap_sites_start), bad = 0;
 	KT_ASSERT(nsites >= 4, "stac/clac sites recorded: %u", (unsigned)nsites);
 	for (const uint32_t *s = smap_sites_start; s < smap_sites_end; s++) {
