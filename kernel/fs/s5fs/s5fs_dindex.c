@@ -38,6 +38,7 @@
 #define DX_MAX_BUCKETS 16384u		/* 64 KiB of bucket heads at most */
 #define DX_LOAD 2u			/* entries per bucket before the table doubles */
 #define DX_MEM_SHARE 32u		/* indexes may use 1/32 of memory */
+#define DX_ENTRY_BYTES KMALLOC_MIN	/* what one entry takes from kmalloc */
 #define DX_BACKOFF 256u			/* operations without an index after a failed build */
 #define DX_WORD_BITS 32u
 #define FNV_OFFSET 2166136261u
@@ -48,6 +49,7 @@ typedef struct s5_dxent {
 	uint32_t hash;
 	uint32_t slot;
 } s5_dxent_t;
+_Static_assert(sizeof(s5_dxent_t) <= DX_ENTRY_BYTES, "an entry is one small kmalloc object");
 
 struct s5_dindex {
 	s5_dxent_t **buckets;
@@ -67,7 +69,7 @@ static uint32_t budget_locked(void)
 {
 	if (dx_budget == 0)
 		dx_budget = (uint32_t)(frame_total_count() * PAGE_SIZE / DX_MEM_SHARE /
-				       sizeof(s5_dxent_t));
+				       DX_ENTRY_BYTES);
 	return dx_budget;
 }
 

@@ -23,6 +23,8 @@
  *  - s5fs_t.alloc_mutex: the superblock (free-block cache and chain, free
  *    inode list, counts);
  *  - the page cache's own locks.
+ * A directory's name index (s5fs_dindex.c) is guarded by its vn_mutex;
+ * the global dx_lock (the count against the indexes' budget) is innermost.
  * An inode lives in a pinned inode-table page for as long as its vnode
  * exists; changing it is "change the fields, then s5_inode_dirty()".
  *
