@@ -106,9 +106,10 @@ run_panic_suite() {	# suite message
 
 # SMEP and SMAP (doc/boot.md): QEMU's default CPU (qemu32) has neither,
 # so these suites boot (also) on SMAP_CPU, which has both, as the user
-# suites do: with SMAP on, any kernel access to user memory outside the
-# user-copy routines panics.  Every other boot (kernel suites, busybox,
-# fuzz, ISO, power-off) runs on qemu32, where stac/clac are patched out.
+# suites and the fuzzers do: with SMAP on, any kernel access to user
+# memory outside the user-copy routines panics.  Every other boot (kernel
+# suites, busybox, ISO, power-off) runs on qemu32, where stac/clac are
+# patched out.
 SMAP_CPU=${SMAP_CPU:-max}
 SMAP_SUITES="smap panic_smap panic_smep"
 
@@ -421,7 +422,7 @@ run_fuzz() {
 		return
 	fi
 	echo "fuzz: seed $FUZZ_SEED, scale $FUZZ_SCALE"
-	BOOT_HDA=$img TIMEOUT=$((USER_TIMEOUT * FUZZ_SCALE)) qemu_boot "$USER_MEM" \
+	BOOT_HDA=$img TIMEOUT=$((USER_TIMEOUT * FUZZ_SCALE)) QEMU_CPU=$SMAP_CPU qemu_boot "$USER_MEM" \
 		"init=/tests/fuzz/runall MOS_FUZZ_SEED=$FUZZ_SEED MOS_FUZZ_SCALE=$FUZZ_SCALE halt_on_init_exit=1" "$log"
 	local status=$?
 	BOOT_HDA=""
