@@ -1,8 +1,9 @@
 /*
  * mbench.c - the micro-benchmark runner, lmbench style.
  *
- * Usage: mbench [-q] [-n ITER_SCALE] [-l] [-c]
+ * Usage: mbench [-q] [-n ITER_SCALE] [-o PREFIX] [-l] [-c]
  *   -q        quick pass: tiny iteration counts (the host self-test)
+ *   -o PREFIX only the benchmarks whose names start with PREFIX
  *   -n SCALE  multiply every iteration count by SCALE (default 1)
  *   -l        list the benchmarks ("list NAME UNIT baseline|os"), exit
  *   -c        calibrate: print the TSC frequency of this machine and exit
@@ -45,7 +46,6 @@
 #include "mbench.h"
 #include "mos/exec.h"
 
-#define MB_BATCHES 5             /* timed batches; the median is reported */
 #define MB_TIMEOUT_S 120         /* alarm for one benchmark (emulated) */
 #define MB_QUICK_SCALE 0.01      /* -q: iteration counts times this */
 #define MB_MAP_PAGES 1024        /* pages per mapping in the mmap tests */
@@ -518,6 +518,14 @@ static const mb_bench_t benches[] = {
     { "handoff_shm_1MiB", "ticks/buffer",         128, 0, mb_handoff_shm },
     { "mq_roundtrip", "ticks/roundtrip",         2000, 0, mb_mq_roundtrip },
     { "thread_switch", "ticks/switch",           8000, 0, mb_thread_switch },
+    { "dir_create_100", "ticks/file",             200, 0, mb_dir_create_100 },
+    { "dir_lookup_100", "ticks/file",            1000, 0, mb_dir_lookup_100 },
+    { "dir_create_1000", "ticks/file",            200, 0, mb_dir_create_1000 },
+    { "dir_lookup_1000", "ticks/file",           1000, 0, mb_dir_lookup_1000 },
+    { "dir_create_10000", "ticks/file",           200, 0, mb_dir_create_10000 },
+    { "dir_lookup_10000", "ticks/file",          1000, 0, mb_dir_lookup_10000 },
+    { "dir_create_50000", "ticks/file",           200, 0, mb_dir_create_50000 },
+    { "dir_lookup_50000", "ticks/file",          1000, 0, mb_dir_lookup_50000 },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))
@@ -671,7 +679,7 @@ static void calibrate(void)
 
 static void usage(void)
 {
-    out("usage: mbench [-q] [-n ITER_SCALE] [-l] [-c]\n");
+    out("usage: mbench [-q] [-n ITER_SCALE] [-o PREFIX] [-l] [-c]\n");
     _exit(2);
 }
 
@@ -679,12 +687,13 @@ int main(int argc, char **argv)
 {
     uint64_t first_tsc = mb_rdtsc();
     double scale = 1.0;
+    const char *only = "";
     struct utsname un;
     int isolate = 1;
     size_t i;
     int opt;
 
-    while ((opt = getopt(argc, argv, "qn:lcx")) != -1) {
+    while ((opt = getopt(argc, argv, "qn:o:lcx")) != -1) {
         switch (opt) {
         case 'q':
             scale = MB_QUICK_SCALE;
@@ -693,6 +702,9 @@ int main(int argc, char **argv)
             scale = strtod(optarg, NULL);
             if (scale <= 0)
                 usage();
+            break;
+        case 'o':
+            only = optarg;
             break;
         case 'l':
             for (i = 0; i < NBENCH; i++)
@@ -720,6 +732,8 @@ int main(int argc, char **argv)
     for (i = 0; i < NBENCH; i++) {
         long n = (long)(benches[i].iters * scale);
 
+        if (strncmp(benches[i].name, only, strlen(only)) != 0)
+            continue;
         isolate = run_one(&benches[i], n > 0 ? n : 1, isolate);
     }
     out("mbench done\n");

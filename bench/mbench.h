@@ -12,7 +12,8 @@
  *
  * The files: mbench.c (runner, output, baselines, single-process system
  * calls, files and memory), ipc.c (everything with two processes or two
- * threads), ring.h (the lock-free single-producer/single-consumer ring).
+ * threads), dirs.c (directories that grow), ring.h (the lock-free
+ * single-producer/single-consumer ring).
  */
 #ifndef MBENCH_H
 #define MBENCH_H
@@ -22,6 +23,8 @@
 
 #define MB_PAGE_SIZE 4096
 #define MB_MIB (1024 * 1024)
+#define MB_BATCHES 5             /* timed batches; the median is reported */
+#define MB_RUNS_PER_ROW (1 + MB_BATCHES)   /* a warm-up, then the batches */
 
 /* Returned by a benchmark whose helper process died of mb_child_signal. */
 #define MB_CHILD_DIED (-1)
@@ -65,5 +68,15 @@ int mb_handoff_pipe(long n, uint64_t *ticks);
 int mb_handoff_shm(long n, uint64_t *ticks);
 int mb_mq_roundtrip(long n, uint64_t *ticks);
 int mb_thread_switch(long n, uint64_t *ticks);
+
+/* Create and lookup in a directory of 100 .. 50,000 entries (dirs.c). */
+int mb_dir_create_100(long n, uint64_t *ticks);
+int mb_dir_lookup_100(long n, uint64_t *ticks);
+int mb_dir_create_1000(long n, uint64_t *ticks);
+int mb_dir_lookup_1000(long n, uint64_t *ticks);
+int mb_dir_create_10000(long n, uint64_t *ticks);
+int mb_dir_lookup_10000(long n, uint64_t *ticks);
+int mb_dir_create_50000(long n, uint64_t *ticks);
+int mb_dir_lookup_50000(long n, uint64_t *ticks);
 
 #endif

@@ -38,7 +38,7 @@ fresh_scratch_disks() {
 qemu_boot() {	# mem append log
 	fresh_scratch_disks
 	timeout --foreground -k 5 "$TIMEOUT" qemu-system-i386 -accel tcg -m "$1" \
-		-kernel "$KERNEL" -append "$2" -display none -monitor none \
+		${QEMU_CPU:+-cpu "$QEMU_CPU"} -kernel "$KERNEL" -append "$2" -display none -monitor none \
 		-serial "file:$3" -no-reboot \
 		-drive "file=${BOOT_HDA:-${SCRATCH_DISKS[0]}},format=raw,if=ide,index=0" \
 		-drive "file=${BOOT_HDB:-${SCRATCH_DISKS[1]}},format=raw,if=ide,index=1" \
@@ -104,12 +104,21 @@ run_panic_suite() {	# suite message
 	fi
 }
 
+# SMEP and SMAP (doc/boot.md): QEMU's default CPU (qemu32) has neither,
+# so these suites boot (also) on SMAP_CPU, which has both, as the user
+# suites and the fuzzers do: with SMAP on, any kernel access to user
+# memory outside the user-copy routines panics.  Every other boot (kernel
+# suites, busybox, ISO, power-off) runs on qemu32, where stac/clac are
+# patched out.
+SMAP_CPU=${SMAP_CPU:-max}
+SMAP_SUITES="smap panic_smap panic_smep"
+
 # The user suites (user/tests/os): M-OS boots a copy of the default disk
 # with /tests/runall as its first program, which runs every /tests/t_*
 # program and prints `utest: total: P passed, F failed`; init's exit
 # status becomes QEMU's (halt_on_init_exit=1).  hdb is a small fresh
 # S5FS for t_mount, which must not report itself skipped.  Both disks
-# must be fsck-clean afterwards.
+# must be fsck-clean afterwards.  They run on SMAP_CPU (SMEP and SMAP on).
 USER_MEM=${USER_MEM:-128M}
 USER_TIMEOUT=${USER_TIMEOUT:-600}
 run_user_suites() {
@@ -123,7 +132,7 @@ run_user_suites() {
 	fs_tools
 	fs_make_image "$hdb" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" ||
 		{ fail_case "user suites: mkfs.s5fs failed" ""; return; }
-	BOOT_HDA=$img BOOT_HDB=$hdb TIMEOUT=$USER_TIMEOUT qemu_boot "$USER_MEM" \
+	BOOT_HDA=$img BOOT_HDB=$hdb TIMEOUT=$USER_TIMEOUT QEMU_CPU=$SMAP_CPU qemu_boot "$USER_MEM" \
 		"init=/tests/runall halt_on_init_exit=1" "$log"
 	status=$?
 	BOOT_HDA=""
@@ -167,7 +176,8 @@ run_host_test() {	# name script
 # vfstest and s5fs boot on S5FS images instead of the zeroed scratch
 # disks: a fresh FS_ROOT_SIZE root as hda, and for s5fs a tiny S5FS as
 # hdb (its ENOSPC, remount and corruption tests; for s5fs_journal a tiny
-# journaled one, for the replay tests); after the boot every
+# journaled one, for the replay tests; for s5fs_dir one with inodes for
+# a 5,000-entry directory); after the boot every
 # image must pass fsck.s5fs, and a "SKIPPED" in the log is a failure.
 # Two more steps: "persistence" boots twice on one image (test=
 # s5fs_persist_write, then s5fs_persist_check) and fscks it; and
@@ -180,7 +190,9 @@ FS_IMG_DIR=$LOGDIR/fs
 FS_ROOT_SIZE=64M
 FS_SMALL_SIZE=1M
 FS_SMALL_INODES=64
-FS_SUITES="vfstest s5fs s5fs_journal"
+FS_SUITES="vfstest s5fs s5fs_journal s5fs_dir"
+FS_DIR_SIZE=16M		# s5fs_dir's hdb: 5,000 files in one directory
+FS_DIR_INODES=6000
 FS_JOURNAL_BLOCKS=16
 FS_STEP_SUITES="s5fs_persist_write s5fs_persist_check s5fs_corrupt_root"
 BOOT_HDA=""
@@ -211,6 +223,9 @@ fs_prepare() {	# suite
 	fs_make_image "$FS_IMG_DIR/$1-hda.img" "$FS_ROOT_SIZE" && BOOT_HDA=$FS_IMG_DIR/$1-hda.img
 	if [ "$1" = s5fs ]; then
 		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" &&
+			BOOT_HDB=$FS_IMG_DIR/$1-hdb.img
+	elif [ "$1" = s5fs_dir ]; then
+		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_DIR_SIZE" -i "$FS_DIR_INODES" &&
 			BOOT_HDB=$FS_IMG_DIR/$1-hdb.img
 	elif [ "$1" = s5fs_journal ]; then
 		fs_make_image "$FS_IMG_DIR/$1-hdb.img" "$FS_SMALL_SIZE" -i "$FS_SMALL_INODES" \
@@ -407,7 +422,7 @@ run_fuzz() {
 		return
 	fi
 	echo "fuzz: seed $FUZZ_SEED, scale $FUZZ_SCALE"
-	BOOT_HDA=$img TIMEOUT=$((USER_TIMEOUT * FUZZ_SCALE)) qemu_boot "$USER_MEM" \
+	BOOT_HDA=$img TIMEOUT=$((USER_TIMEOUT * FUZZ_SCALE)) QEMU_CPU=$SMAP_CPU qemu_boot "$USER_MEM" \
 		"init=/tests/fuzz/runall MOS_FUZZ_SEED=$FUZZ_SEED MOS_FUZZ_SCALE=$FUZZ_SCALE halt_on_init_exit=1" "$log"
 	local status=$?
 	BOOT_HDA=""
@@ -448,6 +463,11 @@ for suite in $suites; do
 		run_kernel_suite "$suite" "$mem"
 		fs_verify "$suite" "$mem"
 	done
+	if in_list "$suite" "$SMAP_SUITES"; then	# once more with SMEP and SMAP on
+		QEMU_CPU=$SMAP_CPU qemu_boot "${MEMS%% *}" "test=$suite smap_required=1" \
+			"$LOGDIR/$suite-cpu-$SMAP_CPU.log"
+		tally_boot "$suite (-cpu $SMAP_CPU)" "$LOGDIR/$suite-cpu-$SMAP_CPU.log" $? ktest
+	fi
 	ran=1
 done
 if [ -z "$only" ] || [ "$only" = persistence ]; then
@@ -477,7 +497,11 @@ fi
 for suite in $panic_suites; do
 	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
 	message=$(tr -d '\r' <"$LOGDIR/list.log" | sed -n "s/^ktest: panic suite $suite: //p")
-	run_panic_suite "$suite" "$message"
+	if in_list "$suite" "$SMAP_SUITES"; then
+		QEMU_CPU=$SMAP_CPU run_panic_suite "$suite" "$message"
+	else
+		run_panic_suite "$suite" "$message"
+	fi
 	ran=1
 done
 # How the host runs the build's i386 programs, decided once here for

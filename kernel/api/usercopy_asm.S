@@ -14,8 +14,13 @@
  * [usercopy_fault_start, usercopy_fault_end) window and, if it is inside,
  * resumes at usercopy_fault_fixup, which unwinds and returns -EFAULT.
  * Every routine here has the same frame layout (saved esi, edi, ebp), so
- * one fixup serves them all.
+ * one fixup serves them all.  Each opens user access (stac) before its
+ * first user access and usercopy_done closes it (clac), the fixup's way
+ * out included: with SMAP on (main/smap.h) these are the only
+ * instructions allowed to touch user pages.
  */
+#include "main/smap.h"
+
 #define EFAULT 14
 
 	.text
@@ -31,6 +36,7 @@ usercopy_bytes:
 	movl 12(%ebp), %esi
 	movl 16(%ebp), %ecx
 	xorl %eax, %eax
+	SMAP_STAC
 usercopy_fault_start:
 	rep movsb
 	jmp usercopy_done
@@ -44,6 +50,7 @@ usercopy_strn:
 	movl 12(%ebp), %esi
 	movl 16(%ebp), %ecx
 	xorl %edx, %edx			/* bytes copied */
+	SMAP_STAC
 1:	cmpl %ecx, %edx
 	je 2f
 	movb (%esi, %edx), %al
@@ -63,6 +70,7 @@ usercopy_zero:
 	movl 8(%ebp), %edi
 	movl 12(%ebp), %ecx
 	xorl %eax, %eax
+	SMAP_STAC
 	rep stosb
 usercopy_fault_end:
 	jmp usercopy_done
@@ -70,6 +78,7 @@ usercopy_fault_end:
 usercopy_fault_fixup:
 	movl $-EFAULT, %eax
 usercopy_done:
+	SMAP_CLAC
 	popl %edi
 	popl %esi
 	popl %ebp

@@ -17,6 +17,7 @@
 #include "entry/sysenter.h"
 #include "main/cpu.h"
 #include "main/io.h"
+#include "main/smap.h"
 #include "drivers/pic.h"
 #include "util/debug.h"
 #include "util/printf.h"
@@ -200,11 +201,32 @@ static void user_exception(intr_frame_t *f, uint32_t fault_addr)
  * SIGSEGV (no mapping, or not allowed), SIGKILL (no memory) or SIGBUS
  * (no page: past the end of a file, an I/O error) in user mode, -EFAULT
  * in a user-copy routine; any other kernel fault is a bug. */
+/* The kernel ran into SMEP or SMAP (main/smap.h): a bug, never retried
+ * (a present user page would fault again at once). */
+static void check_smep_smap(intr_frame_t *f, uint32_t addr)
+{
+	uint32_t cr4 = read_cr4();
+	if (addr >= USER_END)
+		return;
+	if ((cr4 & CR4_SMEP) && (f->error & PF_ERR_FETCH)) {
+		intr_report(f, "kernel page fault");
+		panic("SMEP: the kernel executed user address %#x", addr);
+	}
+	if ((cr4 & CR4_SMAP) && (f->error & PF_ERR_PRESENT) && !(f->eflags & EFLAGS_AC)) {
+		intr_report(f, "kernel page fault");
+		panic("SMAP: the kernel touched user address %#x outside the user-copy routines "
+		      "(eip %#x)", addr, f->eip);
+	}
+}
+
 static void page_fault(intr_frame_t *f)
 {
 	uint32_t addr = read_cr2();
 	bool from_user = intr_from_user(f);
 	kthread_t *t = curthr;
+
+	if (!from_user)
+		check_smep_smap(f, addr);
 
 	int rc = -EFAULT;
 	if (addr < USER_END && t && t->proc->vmmap && (from_user || (f->eflags & EFLAGS_IF))) {

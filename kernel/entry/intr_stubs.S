@@ -7,6 +7,7 @@
  * intr_return is also the first code a new user thread runs (issue 6).
  */
 #include "boot/gdt.h"
+#include "main/smap.h"
 
 #define STUB_ALIGN 16
 
@@ -44,6 +45,7 @@ intr_common:
 	movw %ax, %fs
 	movw %ax, %gs
 	cld
+	SMAP_CLAC			/* no user access in handlers (iret restores AC) */
 	pushl %esp			/* intr_frame_t * */
 	call intr_dispatch
 	addl $4, %esp

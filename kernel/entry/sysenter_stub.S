@@ -10,6 +10,7 @@
  * point, else the ordinary iret path (intr_return).
  */
 #include "boot/gdt.h"
+#include "main/smap.h"
 
 #define EFLAGS_IF 0x200
 #define INTR_SYSCALL 0x80
@@ -36,6 +37,7 @@ sysenter_entry:
 	movw %ax, %fs
 	movw %ax, %gs
 	cld
+	SMAP_CLAC			/* a user may enter with AC set: close user access */
 	pushl %esp			/* intr_frame_t * */
 	call sysenter_dispatch
 	addl $4, %esp

@@ -40,6 +40,7 @@
 #include "proc/sched.h"
 #include "net/socket.h"
 #include "proc/timer.h"
+#include "main/smap.h"
 #include "util/debug.h"
 #include "util/printf.h"
 
@@ -132,6 +133,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 	note_boot_module(mbi);
 	frame_init(mbi);
 	pt_init();
+	smap_init();
 	slab_init();
 	kmalloc_init();
 	dbg(DBG_BOOT, "kernel image %p-%p, page directory %p\n",

@@ -28,6 +28,9 @@ ssize_t vt_read_file(const char *path, void *buf, size_t n);
 int64_t vt_file_size(const char *path);
 /* Removes path and everything below it (no symlink is followed). */
 int vt_remove_tree(const char *path);
+/* Calls fn(name, arg) for each entry of directory path (by getdents),
+ * "." and ".." included; stops when fn returns true.  0 or -errno. */
+int vt_for_each_entry(const char *path, bool (*fn)(const char *, void *), void *arg);
 /* Whether directory path lists name (by getdents). */
 bool vt_dir_has(const char *path, const char *name);
 /* Entries of directory path other than "." and "..", or -errno. */

@@ -112,8 +112,7 @@ int vt_remove_tree(const char *path)
 	return rc < 0 ? rc : do_rmdir(path);
 }
 
-/* Calls fn(name, arg) for each entry of path; stops when fn returns true. */
-static int for_each_entry(const char *path, bool (*fn)(const char *, void *), void *arg)
+int vt_for_each_entry(const char *path, bool (*fn)(const char *, void *), void *arg)
 {
 	int fd = do_open(path, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
@@ -151,7 +150,7 @@ static bool match_name(const char *name, void *arg)
 bool vt_dir_has(const char *path, const char *name)
 {
 	const char *want = name;
-	for_each_entry(path, match_name, &want);
+	vt_for_each_entry(path, match_name, &want);
 	return want == NULL;
 }
 
@@ -165,7 +164,7 @@ static bool count_name(const char *name, void *arg)
 int vt_dir_count(const char *path)
 {
 	int count = 0;
-	int rc = for_each_entry(path, count_name, &count);
+	int rc = vt_for_each_entry(path, count_name, &count);
 	return rc < 0 ? rc : count;
 }
 

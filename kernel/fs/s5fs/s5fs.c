@@ -250,6 +250,7 @@ static void s5_delete_vnode(fs_t *fs, vnode_t *vn)
 		pframe_remove_range(&vn->vn_mmobj, 0, UINT32_MAX);
 		pframe_unpin(vi->ipf);
 	}
+	s5_dx_drop(vn);
 	kfree(vi);
 	s5_op_end(s5);
 }

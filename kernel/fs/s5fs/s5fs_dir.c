@@ -8,7 +8,9 @@
  * another file's link count, that file's vn_mutex too.  A directory's
  * contents are pages of its vnode object, like a regular file's; a new
  * slot goes in the first free one, or at the end (growing the directory
- * by a slot, and by a block when the last one is full).
+ * by a slot, and by a block when the last one is full).  A directory of
+ * more than one block is searched through its in-memory name index
+ * (s5fs_dindex.c), which every change here keeps exact.
  *
  * Operations that create check everything that can fail cheaply first
  * (name length, existence, link counts), then allocate the inode, then
@@ -44,7 +46,8 @@ static bool name_is(const s5_dirent_t *e, const char *name, size_t len)
 	return memcmp(e->s5d_name, name, len) == 0 && e->s5d_name[len] == '\0';
 }
 
-/* Finds name (and, if free_slot is not NULL, the first free slot). */
+/* Finds name (and, if free_slot is not NULL, the first free slot) by
+ * reading every slot. */
 static int dir_scan(vnode_t *dir, const char *name, size_t len, uint32_t *ino, uint32_t *slot,
 		    uint32_t *free_slot)
 {
@@ -75,11 +78,23 @@ static int dir_scan(vnode_t *dir, const char *name, size_t len, uint32_t *ino, u
 	return -ENOENT;
 }
 
+/* dir_scan's answer, from the directory's index when it has one. */
+static int dir_search(vnode_t *dir, const char *name, size_t len, uint32_t *ino, uint32_t *slot,
+		      uint32_t *free_slot)
+{
+	if (!s5_dx_ready(dir))
+		return dir_scan(dir, name, len, ino, slot, free_slot);
+	int rc = s5_dx_find(dir, name, len, ino, slot);
+	if (free_slot && rc == -ENOENT)
+		*free_slot = s5_dx_free_slot(dir);
+	return rc;
+}
+
 int s5_dir_find(vnode_t *dir, const char *name, size_t len, uint32_t *ino, uint32_t *slot)
 {
 	if (len > S5_NAME_LEN)
 		return -ENAMETOOLONG;
-	return dir_scan(dir, name, len, ino, slot, NULL);
+	return dir_search(dir, name, len, ino, slot, NULL);
 }
 
 /* Writes entry `slot` (which may be one past the end). */
@@ -99,6 +114,7 @@ static int write_slot(vnode_t *dir, uint32_t slot, uint32_t ino, const char *nam
 	}
 	ip->s5i_mtime = ip->s5i_ctime = vfs_time_now();
 	s5_inode_dirty(dir);
+	s5_dx_added(dir, slot, name, len);
 	return 0;
 }
 
@@ -107,7 +123,7 @@ int s5_dir_add(vnode_t *dir, const char *name, size_t len, uint32_t ino)
 	if (len > S5_NAME_LEN)
 		return -ENAMETOOLONG;
 	uint32_t found, slot, free_slot;
-	int rc = dir_scan(dir, name, len, &found, &slot, &free_slot);
+	int rc = dir_search(dir, name, len, &found, &slot, &free_slot);
 	if (rc == 0)
 		return -EEXIST;
 	if (rc != -ENOENT)
@@ -135,9 +151,12 @@ int s5_dir_remove(vnode_t *dir, uint32_t slot)
 	int rc = pframe_get(&dir->vn_mmobj, slot / S5_DIRENTS_PER_BLOCK, &pf);
 	if (rc < 0)
 		return rc;
-	memset(&((s5_dirent_t *)pf->pf_addr)[slot % S5_DIRENTS_PER_BLOCK], 0, sizeof(s5_dirent_t));
+	s5_dirent_t *e = &((s5_dirent_t *)pf->pf_addr)[slot % S5_DIRENTS_PER_BLOCK];
+	uint32_t hash = s5_dx_hash(e->s5d_name, strnlen(e->s5d_name, S5_NAME_LEN));
+	memset(e, 0, sizeof(*e));
 	rc = pframe_dirty(pf);
 	pframe_unpin(pf);
+	s5_dx_removed(dir, slot, hash);
 	INODE(dir)->s5i_mtime = INODE(dir)->s5i_ctime = vfs_time_now();
 	s5_inode_dirty(dir);
 	return rc;
@@ -279,6 +298,7 @@ static int dir_rmdir(vnode_t *dir, const char *name, size_t len, vnode_t *child)
 	INODE(child)->s5i_nlink = 0;
 	INODE(child)->s5i_ctime = vfs_time_now();
 	s5_inode_dirty(child);
+	s5_dx_drop(child);		/* dead: never searched again */
 	return 0;
 }
 

@@ -23,6 +23,8 @@
  *  - s5fs_t.alloc_mutex: the superblock (free-block cache and chain, free
  *    inode list, counts);
  *  - the page cache's own locks.
+ * A directory's name index (s5fs_dindex.c) is guarded by its vn_mutex;
+ * the global dx_lock (the count against the indexes' budget) is innermost.
  * An inode lives in a pinned inode-table page for as long as its vnode
  * exists; changing it is "change the fields, then s5_inode_dirty()".
  *
@@ -89,6 +91,8 @@ typedef struct s5_vinfo {
 	vnode_t *vn;			/* back pointer, for the journal's ordered list */
 	list_t tx_link;			/* on jr.ordered while tx_listed (jr.lock) */
 	bool tx_listed;
+	struct s5_dindex *dx;		/* a directory's name index, or NULL (vn_mutex) */
+	uint32_t dx_backoff;		/* operations left before another build (vn_mutex) */
 } s5_vinfo_t;
 
 static inline s5fs_t *S5FS(fs_t *fs) { return container_of(fs, s5fs_t, fs); }
@@ -146,6 +150,22 @@ void s5_tx_forget_block(s5fs_t *s5, uint32_t b);
 bool s5_tx_home_ok(s5fs_t *s5);
 /* alloc_mutex held: keeps b off the free list until the commit. */
 bool s5_defer_free(s5fs_t *s5, uint32_t b);
+
+/* s5fs_dindex.c: a large directory's in-memory name index (dir locked) */
+typedef struct s5_dindex s5_dindex_t;
+uint32_t s5_dx_hash(const char *name, size_t len);
+/* Whether dir has an index now, building it if the directory is large
+ * and the budget has room. */
+bool s5_dx_ready(vnode_t *dir);
+/* With an index: 0 with name's inode and slot, -ENOENT, or an I/O error. */
+int s5_dx_find(vnode_t *dir, const char *name, size_t len, uint32_t *ino, uint32_t *slot);
+/* With an index: the first free slot (the directory's slot count if none). */
+uint32_t s5_dx_free_slot(vnode_t *dir);
+/* After a slot got a name, or lost the name with hash `hash`. */
+void s5_dx_added(vnode_t *dir, uint32_t slot, const char *name, size_t len);
+void s5_dx_removed(vnode_t *dir, uint32_t slot, uint32_t hash);
+/* Frees dir's index (vnode eviction). */
+void s5_dx_drop(vnode_t *dir);
 
 /* s5fs_dir.c: directory contents (dir locked) */
 int s5_dir_find(vnode_t *dir, const char *name, size_t len, uint32_t *ino, uint32_t *slot);

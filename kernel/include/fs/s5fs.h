@@ -28,3 +28,13 @@ typedef struct s5_journal_stats {
 void s5_journal_stats(fs_t *fs, s5_journal_stats_t *st);
 /* Commits the running transaction (tests; fsync and sync do it). */
 int s5fs_commit(fs_t *fs);
+
+/* The directory indexes of every S5FS (s5fs_dindex.c; tests, statistics). */
+typedef struct s5_dx_stats {
+	uint32_t entries, budget;	/* names indexed now, and the limit */
+	uint64_t builds, drops, refused;
+} s5_dx_stats_t;
+void s5_dx_get_stats(s5_dx_stats_t *st);
+/* Sets the limit on indexed names (tests: memory pressure); 0 restores
+ * the default (a 32nd of memory). */
+void s5_dx_set_budget(uint32_t entries);

@@ -23,6 +23,7 @@ static inline void intr_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void intr_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void cpu_halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 #define EFLAGS_IF 0x200
+#define EFLAGS_AC 0x40000	/* with SMAP: the kernel may touch user pages */
 static inline bool intr_enabled(void) { return read_eflags() & EFLAGS_IF; }
 
 static inline uint32_t read_cr0(void)
