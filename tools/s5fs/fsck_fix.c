@@ -152,6 +152,11 @@ static void fix_super(fsck_t *f)
 		fsck_fixed(f, "superblock: state %#x set to clean", sb->s5s_state);
 		sb->s5s_state = S5_STATE_CLEAN;
 	}
+	if (!sb->s5s_journal_blocks && sb->s5s_journal_start) {
+		fsck_fixed(f, "superblock: journal start %u cleared (there is no journal)",
+			   sb->s5s_journal_start);
+		sb->s5s_journal_start = 0;
+	}
 	if (sb->s5s_reserved[0] || sb->s5s_reserved[1]) {
 		memset(sb->s5s_reserved, 0, sizeof(sb->s5s_reserved));
 		fsck_fixed(f, "superblock: reserved words cleared");

@@ -7,9 +7,10 @@
 #   must come out of the repaired image intact, except the DAMAGED names
 #   (basenames, as diff -x takes them; `-` skips the comparison).
 # repair_unfixable WHAT: -y must exit 4 and leave $C as it was.
-# random_repairs N: N images of $BASE with random bytes written over
-#   metadata blocks (tools/tests/s5mangle.c, seeds 1..N): fsck -y under a
-#   time limit must not crash and must leave each image clean for -n.
+# random_repairs N IMAGE: N copies of IMAGE (made from $BSRC) with random
+#   bytes written over metadata blocks (tools/tests/s5mangle.c, seeds
+#   1..N): fsck -y under a time limit must not crash and must leave each
+#   image clean for -n.  A failing image is kept as $WORK/random-fail-SEED.img.
 
 # run_fsck ARGS...: fsck.s5fs's status in $st, its output in $WORK/fsck.out
 run_fsck() {
@@ -59,16 +60,19 @@ repair_unfixable() {
 }
 
 random_repairs() {
-	local n=$1 seed bad=0 crashed=0 unclean=0 first=""
-	local meta=(0) b
+	local n=$1 img=$2 seed bad=0 crashed=0 unclean=0 first=""
+	local meta=(0) b js
 	# metadata blocks: the superblock (past its geometry), the inode table,
-	# the directories' blocks and /big's indirect block
-	for ((b = 1; b <= $("$DBG" "$BASE" get sb inode_blocks); b++)); do meta+=("$b"); done
-	for d in / /d1 /d1/d2 /list; do meta+=("$("$DBG" "$BASE" bmap "$d" 0)"); done
-	meta+=("$("$DBG" "$BASE" bmap /list 1)" "$("$DBG" "$BASE" get inode /big indirect)")
+	# the journal's header and descriptor, the directories' blocks and
+	# /big's indirect block
+	for ((b = 1; b <= $("$DBG" "$img" get sb inode_blocks); b++)); do meta+=("$b"); done
+	js=$("$DBG" "$img" get sb journal_start)
+	[ "$js" != 0 ] && meta+=("$js" $((js + 1)))
+	for d in / /d1 /d1/d2 /list; do meta+=("$("$DBG" "$img" bmap "$d" 0)"); done
+	meta+=("$("$DBG" "$img" bmap /list 1)" "$("$DBG" "$img" get inode /big indirect)")
 	gcc -O2 -Wall -Wextra -Werror -std=gnu11 -Ikernel/include -o "$BIN/s5mangle" tools/tests/s5mangle.c
 	for ((seed = 1; seed <= n; seed++)); do
-		cp "$BASE" "$C"
+		cp "$img" "$C"
 		"$BIN/s5mangle" "$C" "$seed" "${meta[@]}"
 		run_fsck -y "$C"
 		if [ $st -ge 5 ]; then
@@ -84,8 +88,8 @@ random_repairs() {
 		fi
 	done
 	if [ $bad -eq 0 ]; then
-		ok "random damage to metadata blocks: $n of $n images repaired, clean on a second run"
+		ok "random damage to metadata blocks of $(basename "$img"): $n of $n images repaired, clean on a second run"
 	else
-		fail "random damage to metadata blocks" "$crashed crashed or hung, $unclean not clean after -y; first: $first"
+		fail "random damage to metadata blocks of $(basename "$img")" "$crashed crashed or hung, $unclean not clean after -y; first: $first"
 	fi
 }

@@ -391,6 +391,10 @@ expect_fsck "an unreachable inode" "inode $f2 \(regular file\): in use but not r
 "$EXTRACT" "$C" "$WORK/lf" "/lost+found/#$f2" >/dev/null 2>&1
 check "repair: the unreachable file is in /lost+found/#$f2 with its data" cmp "$BSRC/f2" "$WORK/lf/#$f2"
 check "repair: /lost+found was made a directory with mode 0700" test "$(get inode /lost+found mode)" = $((8#700))
+fresh; "$DBG" "$C" setdirent / f2 0	# s5dbg leaves the name: stale bytes
+expect_fsck "an emptied slot that still holds its name" "\(/\): slot [0-9]+: empty, but holds stale bytes" f2
+fresh; set_ sb journal_start 5
+expect_fsck "a journal start without a journal" 'journal start set without a journal'
 fresh; "$DBG" "$C" setdirent / f2 "$(ino /f2)" f1
 expect_fsck "two entries with the same name" "name 'f1' appears more than once" f2
 fresh; "$DBG" "$C" setdirent / f2 "$(ino /f2)" 'a/b'
@@ -488,7 +492,9 @@ for seed in $(seq 100 139); do
 done
 printf 'short' >"$C"
 no_crash "an image shorter than a block" 4
-random_repairs 200
+random_repairs 200 "$BASE"
+"$MKFS" -s 2M -i 300 -j 16 "$WORK/jbase" "$BSRC" >/dev/null 2>&1
+random_repairs 100 "$WORK/jbase"
 
 # ---- the journal ------------------------------------------------------------------
 gcc -O2 -Wall -Wextra -Werror -std=gnu11 -Ikernel/include -o "$BIN/mkjtx" tools/tests/mkjtx.c

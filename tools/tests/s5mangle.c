@@ -6,9 +6,9 @@
  * From SEED (its own generator, so every host gives the same damage) it
  * picks one to four of the listed blocks and writes one to sixteen random
  * bytes at a random offset in each.  In block 0 it spares the geometry
- * words before s5s_free_blocks: a superblock fsck cannot trust is tested
- * on its own (fsck leaves it alone, exit 4), here every image must be
- * repairable.
+ * (the words before s5s_free_blocks, and s5s_journal_blocks): a superblock
+ * fsck cannot trust is tested on its own (fsck leaves it alone, exit 4),
+ * here every image must be repairable.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +20,14 @@
 
 static uint64_t state;
 
+/* Whether byte off of the superblock belongs to its geometry. */
+static int geometry_byte(uint32_t off)
+{
+	uint32_t jb = offsetof(s5_super_t, s5s_journal_blocks);
+
+	return off < offsetof(s5_super_t, s5s_free_blocks) || (off >= jb && off < jb + S5_PTR_SIZE);
+}
+
 static uint32_t next(uint32_t bound)	/* xorshift64*, in [0, bound) */
 {
 	state ^= state >> 12;
@@ -30,7 +38,8 @@ static uint32_t next(uint32_t bound)	/* xorshift64*, in [0, bound) */
 
 int main(int argc, char **argv)
 {
-	uint32_t spots, i, j, len, off, geometry = offsetof(s5_super_t, s5s_free_blocks);
+	uint8_t buf[S5_BLOCK_SIZE];
+	uint32_t spots, i, j, len, off;
 	FILE *f;
 
 	if (argc < 4)
@@ -45,12 +54,16 @@ int main(int argc, char **argv)
 
 		len = 1 + next(MANGLE_MAX_BYTES);
 		off = next(S5_BLOCK_SIZE - len);
-		if (block == S5_SUPER_BLOCK && off < geometry)
-			off = geometry;
-		if (fseek(f, (long)block * S5_BLOCK_SIZE + off, SEEK_SET))
+		if (fseek(f, (long)block * S5_BLOCK_SIZE, SEEK_SET) || fread(buf, sizeof(buf), 1, f) != 1)
 			return 1;
-		for (j = 0; j < len; j++)
-			fputc((int)next(256), f);
+		for (j = 0; j < len; j++) {
+			uint8_t byte = (uint8_t)next(256);
+
+			if (block != S5_SUPER_BLOCK || !geometry_byte(off + j))
+				buf[off + j] = byte;
+		}
+		if (fseek(f, (long)block * S5_BLOCK_SIZE, SEEK_SET) || fwrite(buf, sizeof(buf), 1, f) != 1)
+			return 1;
 	}
 	return fclose(f) ? 1 : 0;
 }
