@@ -1,18 +1,23 @@
-/* fsck.s5fs: checks an S5FS image and reports every problem it finds.
+/* fsck.s5fs: checks an S5FS image, reports every problem it finds, and
+ * with -y repairs them.
  *
- *   fsck.s5fs [-v] [-r] IMAGE
+ *   fsck.s5fs [-v] [-r] [-n | -y] IMAGE
  *
- * Read-only unless -r: then a committed transaction in the journal is
- * replayed first (as a mount would) and the result checked.  Without -r
- * a committed transaction not yet replayed is a problem ("mount it or
- * run fsck.s5fs -r"); an incomplete one is a note (mount ignores it); a
- * commit record that fails its checksum, or a damaged journal header, is
- * a problem.  Each problem is one line on
- * standard output, "fsck.s5fs: WHERE: WHAT", and a summary line ends the
- * report.  Exit status: 0 when the image is clean, 1 when problems were
- * found, 2 on a usage or I/O error.  -v also prints the superblock and one
- * line per in-use inode.  This file holds the driver, the message helpers
- * and the per-inode arrays; the passes are described in fsck.h.
+ * -n (the default) never writes, except that -r first replays a committed
+ * transaction in the journal (as a mount would).  Without -r, a committed
+ * transaction not yet replayed is a problem ("mount it or run fsck.s5fs
+ * -r"); an incomplete one is a note (mount ignores it); a commit record
+ * that fails its checksum, or a damaged journal header, is a problem.
+ * -y replays the journal too, then, if the check found problems, repairs
+ * them (fsck_fix.c) and checks the image again from the start, up to
+ * FSCK_REPAIR_ROUNDS times.  Each problem is one line on standard output,
+ * "fsck.s5fs: WHERE: WHAT", each repair "fsck.s5fs: fixed: WHAT", and a
+ * summary line ends the report.  Exit status, as e2fsck's: 0 clean (a
+ * replay alone counts as clean), 1 problems found and all repaired, 4
+ * problems left (-n, or what -y could not repair, or an unusable
+ * superblock), 8 on a usage or I/O error.  -v also prints the superblock
+ * and one line per in-use inode.  This file holds the driver, the message
+ * helpers and the per-inode arrays; the passes are described in fsck.h.
  */
 #include "fsck.h"
 #include "s5journal.h"
@@ -25,15 +30,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FSCK_EXIT_CLEAN 0
-#define FSCK_EXIT_PROBLEMS 1
-#define FSCK_EXIT_ERROR 2
+/* Repair, check again; a repair that leaves problems gets this many tries. */
+#define FSCK_REPAIR_ROUNDS 3
 
 void fsck_problem(fsck_t *f, const char *fmt, ...)
 {
 	va_list ap;
 
 	f->problems++;
+	if (f->quiet)
+		return;
 	printf("%s: ", FSCK_PROG);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -45,8 +51,21 @@ void fsck_note(fsck_t *f, const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)f;
+	if (f->quiet)
+		return;
 	printf("%s: note: ", FSCK_PROG);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+void fsck_fixed(fsck_t *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	f->fixes++;
+	printf("%s: fixed: ", FSCK_PROG);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -83,7 +102,7 @@ const char *fsck_path(const fsck_t *f, uint32_t ino)
 	return buf + pos;
 }
 
-static void *xcalloc(size_t n, size_t size)
+void *fsck_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
 
@@ -98,7 +117,7 @@ static void load_inodes(fsck_t *f)
 {
 	const s5_super_t *sb = &f->img.sb;
 	uint32_t table_blocks = (f->ninodes + S5_INODES_PER_BLOCK - 1) / S5_INODES_PER_BLOCK;
-	uint8_t *table = xcalloc(table_blocks, S5_BLOCK_SIZE);
+	uint8_t *table = fsck_xcalloc(table_blocks, S5_BLOCK_SIZE);
 	uint32_t i;
 	int err;
 
@@ -108,13 +127,13 @@ static void load_inodes(fsck_t *f)
 			fsck_fatal_io(f, "reading the inode table", err);
 	}
 	f->inodes = (s5_inode_t *)table;
-	f->istate = xcalloc(f->ninodes, 1);
-	f->on_free_list = xcalloc(f->ninodes, 1);
-	f->refs = xcalloc(f->ninodes, sizeof(*f->refs));
-	f->reached = xcalloc(f->ninodes, 1);
-	f->parent = xcalloc(f->ninodes, sizeof(*f->parent));
-	f->name = xcalloc(f->ninodes, sizeof(*f->name));
-	f->block_owner = xcalloc(f->nblocks, sizeof(*f->block_owner));
+	f->istate = fsck_xcalloc(f->ninodes, 1);
+	f->on_free_list = fsck_xcalloc(f->ninodes, 1);
+	f->refs = fsck_xcalloc(f->ninodes, sizeof(*f->refs));
+	f->reached = fsck_xcalloc(f->ninodes, 1);
+	f->parent = fsck_xcalloc(f->ninodes, sizeof(*f->parent));
+	f->name = fsck_xcalloc(f->ninodes, sizeof(*f->name));
+	f->block_owner = fsck_xcalloc(f->nblocks, sizeof(*f->block_owner));
 }
 
 static void release(fsck_t *f)
@@ -132,6 +151,10 @@ static void release(fsck_t *f)
 	free(f->istate);
 	free(f->inodes);
 	free(f->block_owner);
+	free(f->visit);
+	free(f->counted);
+	free(f->ndata);
+	free(f->last_lbn);
 	s5img_close(&f->img);
 }
 
@@ -151,7 +174,7 @@ static void summary(const fsck_t *f)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s [-v] [-r] IMAGE\n", FSCK_PROG);
+	fprintf(stderr, "usage: %s [-v] [-r] [-n | -y] IMAGE\n", FSCK_PROG);
 	exit(FSCK_EXIT_ERROR);
 }
 
@@ -192,44 +215,90 @@ static int check_journal(fsck_t *f, int replay)
 	return fsck_super(f);
 }
 
+/* Opens and checks the image into a fresh *f: 0 when the passes ran, -1
+ * when the superblock (or the image's size) stopped them. */
+static int check(fsck_t *f, const char *path, int writable, int replay, int verbose, int quiet)
+{
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	f->verbose = verbose;
+	f->quiet = quiet;
+	err = s5img_open(&f->img, path, writable);
+	if (err == -ENOSPC) {
+		f->img.path = path;
+		fsck_problem(f, "%s: image too small to hold a superblock (%u bytes)", path, S5_BLOCK_SIZE);
+		return -1;
+	}
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", FSCK_PROG, path, strerror(-err));
+		exit(FSCK_EXIT_ERROR);
+	}
+	if (fsck_super(f) != 0 || check_journal(f, replay) != 0) {
+		if (!quiet)
+			printf("%s: %s: superblock unusable, nothing else checked\n", FSCK_PROG, path);
+		return -1;
+	}
+	load_inodes(f);
+	fsck_inodes(f);
+	fsck_free_lists(f);
+	fsck_dirs(f);
+	return 0;
+}
+
+/* Repairs until a check finds the image clean; returns the exit status. */
+static int repair(fsck_t *f, const char *path, int verbose)
+{
+	unsigned long fixes = 0;
+	int round, usable = 0;
+
+	for (round = 0; round < FSCK_REPAIR_ROUNDS; round++) {
+		fsck_repair(f);
+		fixes += f->fixes;
+		release(f);
+		usable = check(f, path, 1, 0, 0, 1) == 0;
+		if (usable && f->problems == 0)
+			break;
+	}
+	if (!usable || f->problems) {
+		release(f);
+		printf("%s: %s: %lu repairs made, but these problems remain:\n", FSCK_PROG, path, fixes);
+		check(f, path, 0, 0, verbose, 0);
+		summary(f);
+		return FSCK_EXIT_UNFIXED;
+	}
+	printf("%s: %s: %lu repair%s made\n", FSCK_PROG, path, fixes, fixes == 1 ? "" : "s");
+	summary(f);
+	return FSCK_EXIT_FIXED;
+}
+
 int main(int argc, char **argv)
 {
 	fsck_t f;
-	int opt, err, verbose = 0, replay = 0;
+	int opt, status, usable, verbose = 0, replay = 0, fix = 0, no = 0;
 
-	while ((opt = getopt(argc, argv, "vr")) != -1) {
+	while ((opt = getopt(argc, argv, "vrny")) != -1) {
 		if (opt == 'v')
 			verbose = 1;
 		else if (opt == 'r')
 			replay = 1;
+		else if (opt == 'n')
+			no = 1;
+		else if (opt == 'y')
+			fix = 1;
 		else
 			usage();
 	}
-	if (argc - optind != 1)
+	if (argc - optind != 1 || (no && fix))
 		usage();
-	memset(&f, 0, sizeof(f));
-	f.verbose = verbose;
-	err = s5img_open(&f.img, argv[optind], replay);
-	if (err == -ENOSPC) {
-		printf("%s: %s: image too small to hold a superblock (%u bytes)\n",
-		       FSCK_PROG, argv[optind], S5_BLOCK_SIZE);
-		printf("%s: %s: 1 problem found\n", FSCK_PROG, argv[optind]);
-		return FSCK_EXIT_PROBLEMS;
-	}
-	if (err) {
-		fprintf(stderr, "%s: %s: %s\n", FSCK_PROG, argv[optind], strerror(-err));
-		return FSCK_EXIT_ERROR;
-	}
-	if (fsck_super(&f) == 0 && check_journal(&f, replay) == 0) {
-		load_inodes(&f);
-		fsck_inodes(&f);
-		fsck_free_lists(&f);
-		fsck_dirs(&f);
-	} else {
-		printf("%s: %s: superblock unusable, nothing else checked\n", FSCK_PROG, f.img.path);
-	}
+	if (fix)
+		replay = 1;	/* repairing under a pending transaction would be undone by it */
+	usable = check(&f, argv[optind], replay, replay, verbose, 0) == 0;
 	summary(&f);
-	err = f.problems ? FSCK_EXIT_PROBLEMS : FSCK_EXIT_CLEAN;
+	if (usable && fix && f.problems)
+		status = repair(&f, argv[optind], verbose);
+	else
+		status = f.problems ? FSCK_EXIT_UNFIXED : FSCK_EXIT_CLEAN;
 	release(&f);
-	return err;
+	return status;
 }

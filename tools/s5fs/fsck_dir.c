@@ -6,7 +6,8 @@
  * name for a directory (or a loop) is reported instead of followed.  In
  * each directory, slot 0 must be "." naming itself and slot 1 ".." naming
  * the directory it was reached from; other entries need valid, unique
- * names and in-use targets.  Each entry naming an in-use inode adds to its
+ * names and in-use targets, and an empty slot must be all zero (the
+ * kernel clears a slot it empties).  Each entry naming an in-use inode adds to its
  * refs; afterwards every in-use inode must have been reached, and its link
  * count must equal its refs.
  */
@@ -31,7 +32,7 @@ static void *xrealloc(void *p, size_t n)
 
 	if (!q) {
 		fprintf(stderr, "%s: out of memory\n", FSCK_PROG);
-		exit(2);
+		exit(FSCK_EXIT_ERROR);
 	}
 	return q;
 }
@@ -150,6 +151,7 @@ static void check_duplicates(dirwalk_t *w, uint32_t dir)
 
 static void walk_dir(dirwalk_t *w, uint32_t dir)
 {
+	static const char empty_name[S5_NAME_LEN + 1];
 	fsck_t *f = w->f;
 	s5dir_iter_t it;
 	s5_dirent_t de;
@@ -163,6 +165,9 @@ static void walk_dir(dirwalk_t *w, uint32_t dir)
 			check_dot(w, dir, &de, slot);
 		else if (de.s5d_ino != S5_NO_INODE)
 			check_entry(w, dir, &de, slot);
+		else if (memcmp(de.s5d_name, empty_name, sizeof(empty_name)) != 0)
+			fsck_problem(f, "directory inode %u (%s): slot %u: empty, but holds stale bytes",
+				     dir, fsck_path(f, dir), slot);
 	}
 	if (r < 0)
 		fsck_problem(f, "directory inode %u (%s): entries from slot %u on are unreadable "

@@ -36,7 +36,9 @@ static void check_geometry(fsck_t *f, int *fatal)
 	if (jproblem) {
 		fsck_problem(f, "superblock: %s (journal at %u, %u blocks)", jproblem,
 			     sb->s5s_journal_start, sb->s5s_journal_blocks);
-		*fatal = 1;
+		/* a start without a journal is only a stray word: -y clears it */
+		if (sb->s5s_journal_blocks)
+			*fatal = 1;
 	}
 	if (sb->s5s_data_start >= sb->s5s_nblocks) {
 		fsck_problem(f, "superblock: data area starts at block %u, past the end of the %u-block file system",

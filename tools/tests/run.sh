@@ -42,7 +42,8 @@ build_tools() {
 	gcc $cflags -o "$BIN/mkfs.s5fs" $lib tools/s5fs/mkfs.c tools/s5fs/mkfs_tree.c \
 		tools/s5fs/mkfs_write.c &&
 	gcc $cflags -o "$BIN/fsck.s5fs" $lib tools/s5fs/fsck.c tools/s5fs/fsck_super.c \
-		tools/s5fs/fsck_inode.c tools/s5fs/fsck_free.c tools/s5fs/fsck_dir.c tools/s5fs/s5journal.c &&
+		tools/s5fs/fsck_inode.c tools/s5fs/fsck_free.c tools/s5fs/fsck_dir.c tools/s5fs/s5journal.c \
+		tools/s5fs/fsck_fix.c tools/s5fs/fsck_fix_map.c tools/s5fs/fsck_fix_tree.c &&
 	gcc $cflags -o "$BIN/s5extract" $lib tools/s5fs/s5extract.c &&
 	gcc $cflags -o "$BIN/s5dbg" $lib tools/s5fs/s5dbg.c &&
 	# The on-disk header must also build as the kernel builds it.
@@ -291,36 +292,48 @@ BASE=$WORK/base
 check "the base image for corruption tests is clean" "$FSCK" "$BASE"
 
 C=$WORK/corrupt
+source tools/tests/fsck_repair.sh
 ino() { "$DBG" "$C" lookup "$1"; }
 get() { "$DBG" "$C" get "$@"; }
 set_() { "$DBG" "$C" set "$@" >/dev/null; }
 
-expect_fsck() {	# description pattern: fsck on $C must exit 1 and print pattern
+expect_fsck() {	# description pattern [fatal | DAMAGED...]: fsck -n on $C must
+	# exit 4, print pattern and write nothing; then -y repairs it
+	# (repair_cycle) or, with "fatal", leaves it alone (repair_unfixable)
 	local what=$1 pattern=$2 status out
-	out=$("$FSCK" "$C" 2>&1)
+	shift 2
+	cp "$C" "$WORK/before"
+	out=$("$FSCK" -n "$C" 2>&1)
 	status=$?
-	if [ $status -ne 1 ]; then
-		fail "$what" "fsck status $status, expected 1: $(echo "$out" | head -n 5 | tr '\n' ' ')"
+	if [ $status -ne 4 ]; then
+		fail "$what" "fsck status $status, expected 4: $(echo "$out" | head -n 5 | tr '\n' ' ')"
 	elif ! grep -q -E -- "$pattern" <<<"$out"; then
 		fail "$what" "no /$pattern/ in: $(echo "$out" | head -n 8 | tr '\n' ' ')"
+	elif ! cmp -s "$C" "$WORK/before"; then
+		fail "$what" "fsck -n changed the image"
 	else
 		ok "$what"
+	fi
+	if [ "${1:-}" = fatal ]; then
+		repair_unfixable "$what"
+	else
+		repair_cycle "$what" "$@"
 	fi
 }
 fresh() { cp "$BASE" "$C"; }
 
 fresh; set_ sb magic 0
-expect_fsck "bad magic" 'superblock: bad magic number 0x00000000, expected'
+expect_fsck "bad magic" 'superblock: bad magic number 0x00000000, expected' fatal
 fresh; set_ sb version 7
-expect_fsck "unknown version" 'unsupported version 7'
+expect_fsck "unknown version" 'unsupported version 7' fatal
 fresh; set_ sb nblocks $(($(get sb nblocks) + 100))
-expect_fsck "total blocks larger than the image" 'file system has [0-9]+ blocks, but the image holds only'
+expect_fsck "total blocks larger than the image" 'file system has [0-9]+ blocks, but the image holds only' fatal
 fresh; truncate -s $(($(stat -c %s "$C") / 2)) "$C"
-expect_fsck "truncated image file" 'but the image holds only'
+expect_fsck "truncated image file" 'but the image holds only' fatal
 fresh; set_ sb ninodes $(($(get sb inode_blocks) * S5_INODES_PER_BLOCK + 1))
-expect_fsck "inode count larger than the inode table" 'does not fit'
+expect_fsck "inode count larger than the inode table" 'does not fit' fatal
 fresh; set_ sb data_start $(($(get sb data_start) + 1))
-expect_fsck "data area not right after the inode table" 'data area starts at block'
+expect_fsck "data area not right after the inode table" 'data area starts at block' fatal
 fresh; set_ sb state 77
 expect_fsck "unknown state" 'unknown state'
 # A DIRTY superblock (mounted, or crashed) is a note, not a problem: the
@@ -333,7 +346,7 @@ else
 fi
 
 fresh; shared=$(get inode /f1 direct[0]); set_ inode /f2 direct[0] "$shared"
-expect_fsck "a block pointed to by two inodes" "block $shared: claimed by inode [0-9]+ and by inode"
+expect_fsck "a block pointed to by two inodes" "block $shared: claimed by inode [0-9]+ and by inode" f2
 fresh; used=$(get inode /f1 direct[0]); top=$(($(get sb nfree) - 1)); set_ sb "free[$top]" "$used"
 expect_fsck "a used block also on the free list" "block $used: in use by inode [0-9]+ and also on the free list"
 fresh; blk=$(get sb 'free[0]'); set_ sb 'free[1]' "$blk"
@@ -362,9 +375,9 @@ expect_fsck "wrong link count" "inode $f1 \(/f1\): link count 2, but 1 directory
 fresh; d1=$(ino /d1); set_ inode /d1 nlink 2
 expect_fsck "wrong directory link count" "inode $d1 \(/d1\): link count 2, but 3 directory entries refer to it"
 fresh; free_ino=$(get sb free_inode); "$DBG" "$C" setdirent / f1 "$free_ino"
-expect_fsck "a directory entry pointing at a free inode" "entry 'f1' refers to free inode $free_ino"
+expect_fsck "a directory entry pointing at a free inode" "entry 'f1' refers to free inode $free_ino" f1
 fresh; "$DBG" "$C" setdirent / f1 99999
-expect_fsck "a directory entry pointing out of the inode table" "entry 'f1' refers to inode 99999, out of range"
+expect_fsck "a directory entry pointing out of the inode table" "entry 'f1' refers to inode 99999, out of range" f1
 fresh; "$DBG" "$C" setdirent /d1 .. 0
 expect_fsck "missing '..'" "\(/d1\): missing '\.\.' entry"
 fresh; "$DBG" "$C" setdirent /d1 .. "$(ino /d1)" parent
@@ -374,33 +387,40 @@ expect_fsck "wrong '..'" "\(/d1/d2\): '\.\.' refers to inode $S5_ROOT_INO, expec
 fresh; "$DBG" "$C" setdirent /d1 . "$S5_ROOT_INO"
 expect_fsck "wrong '.'" "\(/d1\): '\.' refers to inode $S5_ROOT_INO, expected inode $(ino /d1) \(itself\)"
 fresh; f2=$(ino /f2); "$DBG" "$C" setdirent / f2 0
-expect_fsck "an unreachable inode" "inode $f2 \(regular file\): in use but not reachable from the root"
+expect_fsck "an unreachable inode" "inode $f2 \(regular file\): in use but not reachable from the root" f2
+"$EXTRACT" "$C" "$WORK/lf" "/lost+found/#$f2" >/dev/null 2>&1
+check "repair: the unreachable file is in /lost+found/#$f2 with its data" cmp "$BSRC/f2" "$WORK/lf/#$f2"
+check "repair: /lost+found was made a directory with mode 0700" test "$(get inode /lost+found mode)" = $((8#700))
+fresh; "$DBG" "$C" setdirent / f2 0	# s5dbg leaves the name: stale bytes
+expect_fsck "an emptied slot that still holds its name" "\(/\): slot [0-9]+: empty, but holds stale bytes" f2
+fresh; set_ sb journal_start 5
+expect_fsck "a journal start without a journal" 'journal start set without a journal'
 fresh; "$DBG" "$C" setdirent / f2 "$(ino /f2)" f1
-expect_fsck "two entries with the same name" "name 'f1' appears more than once"
+expect_fsck "two entries with the same name" "name 'f1' appears more than once" f2
 fresh; "$DBG" "$C" setdirent / f2 "$(ino /f2)" 'a/b'
-expect_fsck "a name containing '/'" "bad name \(name contains '/'\)"
+expect_fsck "a name containing '/'" "bad name \(name contains '/'\)" f2
 fresh; d2=$(ino /d1/d2); "$DBG" "$C" setdirent / f1 "$d2"
-expect_fsck "a directory reachable twice" "refers to directory inode $d2, already reachable as /"
+expect_fsck "a directory reachable twice" "refers to directory inode $d2, already reachable as /" f1 d1
 fresh; set_ inode /f1 direct[0] 99999999
-expect_fsck "a block pointer out of range" 'data block pointer 99999999 out of range'
+expect_fsck "a block pointer out of range" 'data block pointer 99999999 out of range' f1
 fresh; set_ inode /big indirect 1
-expect_fsck "an indirect pointer into the inode table" 'indirect block pointer 1 out of range'
+expect_fsck "an indirect pointer into the inode table" 'indirect block pointer 1 out of range' big
 fresh; set_ inode /f1 type 9
-expect_fsck "an invalid inode type" "inode $(ino /f1): invalid type 9"
+expect_fsck "an invalid inode type" "inode $(ino /f1): invalid type 9" f1
 fresh; set_ inode "$S5_ROOT_INO" type 1
-expect_fsck "a root that is not a directory" "root inode $S5_ROOT_INO is not a directory"
+expect_fsck "a root that is not a directory" "root inode $S5_ROOT_INO is not a directory" -
 fresh; set_ inode /f1 size 0
-expect_fsck "a size too small for the blocks" 'past the end of its 0-byte size'
+expect_fsck "a size too small for the blocks" 'past the end of its 0-byte size' f1
 fresh; set_ inode /big nblocks 3
 expect_fsck "a wrong block count in an inode" 'block count is 3, but its block map holds'
 fresh; set_ inode /list direct[1] 0
-expect_fsck "a hole in a directory" 'hole at file block 1 \(a directory has none\)'
+expect_fsck "a hole in a directory" 'hole at file block 1 \(a directory has none\)' list
 fresh; set_ inode /list size 100
-expect_fsck "a directory size that is not a multiple of the entry size" 'is not a multiple of the'
+expect_fsck "a directory size that is not a multiple of the entry size" 'is not a multiple of the' list
 fresh; set_ inode /link size 0
-expect_fsck "a symlink with an empty target" 'target length 0 not in'
+expect_fsck "a symlink with an empty target" 'target length 0 not in' link
 fresh; set_ inode /f1 mode 0x8000
-expect_fsck "mode bits outside the permission bits" 'has bits outside'
+expect_fsck "mode bits outside the permission bits" 'has bits outside' f1
 fresh; set_ inode /f1 rdev 5
 expect_fsck "a device number on a regular file" 'device number 0x5 on a non-device'
 
@@ -419,46 +439,62 @@ no_crash() {	# description expected-statuses...: fsck and s5extract on $C
 		fail "$what" "crash or hang: fsck status $status, s5extract status $xstatus"
 	elif [[ " $* " != *" $status "* ]]; then
 		fail "$what" "fsck status $status, expected one of $*: $(head -n 3 "$WORK/fuzz.out" | tr '\n' ' ')"
-	elif [ "$status" -eq 1 ] && ! grep -q -E '^fsck\.s5fs: .*[0-9]+ problems? found$' "$WORK/fuzz.out"; then
+	elif [ "$status" -eq 4 ] && ! grep -q -E '^fsck\.s5fs: .*[0-9]+ problems? found$' "$WORK/fuzz.out"; then
 		fail "$what" "no summary line"
+	elif ! repaired_or_left; then
+		fail "$what" "fsck -y: status $status, then -n: $(head -n 3 "$WORK/fuzz.out" | tr '\n' ' ')"
 	else
 		ok "$what"
 	fi
+}
+# -y on $C: repaired (1, then -n clean), nothing to do (0) or unusable (4, unchanged)
+repaired_or_left() {
+	cp "$C" "$WORK/before"
+	timeout 20 "$FSCK" -y "$C" >"$WORK/fuzz.out" 2>&1
+	status=$?
+	case $status in
+	0 | 1) timeout 20 "$FSCK" -n "$C" >"$WORK/fuzz.out" 2>&1 ;;
+	4) grep -q 'superblock unusable\|too small' "$WORK/fuzz.out" && cmp -s "$C" "$WORK/before" ;;
+	*) false ;;
+	esac
 }
 itable=$("$DBG" "$BASE" offset block "$("$DBG" "$BASE" get sb inode_start)")
 iblocks=$("$DBG" "$BASE" get sb inode_blocks)
 for seed in 11 12 13; do
 	fresh; garbage "$seed" "$BS" | poke "$C" "$itable"
-	no_crash "random bytes over the first inode-table block (seed $seed)" 1
+	no_crash "random bytes over the first inode-table block (seed $seed)" 4
 done
 fresh; garbage 14 $((iblocks * BS)) | poke "$C" "$itable"
-no_crash "random bytes over the whole inode table" 1
+no_crash "random bytes over the whole inode table" 4
 big_inode=$("$DBG" "$BASE" offset inode "$("$DBG" "$BASE" lookup /big)")
 for seed in 21 22; do
 	fresh; garbage "$seed" $((S5_INODE_SIZE - 2)) | poke "$C" $((big_inode + 2))
-	no_crash "random fields in the inode of a file with indirect blocks (seed $seed)" 1
+	no_crash "random fields in the inode of a file with indirect blocks (seed $seed)" 4
 done
 root_dir=$("$DBG" "$BASE" offset block "$("$DBG" "$BASE" bmap / 0)")
 fresh; garbage 31 "$BS" | poke "$C" "$root_dir"
-no_crash "random bytes over the root directory's block" 1
+no_crash "random bytes over the root directory's block" 4
 fresh; garbage 32 "$BS" | poke "$C" "$("$DBG" "$BASE" offset block "$("$DBG" "$BASE" get inode /big indirect)")"
-no_crash "random bytes over an indirect block" 1
+no_crash "random bytes over an indirect block" 4
 fresh; garbage 33 "$S5_SUPER_HEADER_SIZE" | poke "$C" 0
-no_crash "random bytes over the superblock's header" 1
+no_crash "random bytes over the superblock's header" 4
 fresh; garbage 34 $((BS - S5_SUPER_HEADER_SIZE)) | poke "$C" "$S5_SUPER_HEADER_SIZE"
-no_crash "random bytes over the superblock's free-block cache" 1
+no_crash "random bytes over the superblock's free-block cache" 4
 root_inode=$("$DBG" "$BASE" offset inode "$S5_ROOT_INO")
 fresh; garbage 35 $((S5_INODE_SIZE - 4)) | poke "$C" $((root_inode + 4))
-no_crash "random fields in the root inode (type kept)" 1
+no_crash "random fields in the root inode (type kept)" 4
 size=$(stat -c %s "$BASE")
 for seed in $(seq 100 139); do
 	fresh
 	off=$(LC_ALL=C awk -v s="$seed" -v n="$size" 'BEGIN { srand(s); print int(rand() * n / 2) }')
 	garbage "$seed" 256 | poke "$C" "$off"
-	no_crash "256 random bytes at offset $off (seed $seed)" 0 1
+	no_crash "256 random bytes at offset $off (seed $seed)" 0 4
 done
 printf 'short' >"$C"
-no_crash "an image shorter than a block" 1
+no_crash "an image shorter than a block" 4
+random_repairs 200 "$BASE"
+"$MKFS" -s 2M -i 300 -j 16 "$WORK/jbase" "$BSRC" >/dev/null 2>&1
+random_repairs 100 "$WORK/jbase"
 
 # ---- the journal ------------------------------------------------------------------
 gcc -O2 -Wall -Wextra -Werror -std=gnu11 -Ikernel/include -o "$BIN/mkjtx" tools/tests/mkjtx.c
@@ -484,10 +520,10 @@ check "an uncommitted transaction is only a note" bash -c "[ $? -eq 0 ] && grep 
 "$BIN/mkjtx" "$J" "$home" 0x5A badcrc
 out=$("$FSCK" -r "$J" 2>&1); st=$?
 check "a bad commit checksum is reported and not replayed" \
-	bash -c "[ $st -eq 1 ] && grep -q 'checksum does not match' <<<'$out' && [ '$(jblock $home)' = 0 ]"
+	bash -c "[ $st -eq 4 ] && grep -q 'checksum does not match' <<<'$out' && [ '$(jblock $home)' = 0 ]"
 "$BIN/mkjtx" "$J" "$home" 0x5A commit
 out=$("$FSCK" "$J" 2>&1); st=$?
-check "a committed transaction not replayed is a problem" bash -c "[ $st -eq 1 ] && grep -q 'not replayed yet' <<<'$out'"
+check "a committed transaction not replayed is a problem" bash -c "[ $st -eq 4 ] && grep -q 'not replayed yet' <<<'$out'"
 out=$("$FSCK" -r "$J" 2>&1); st=$?
 check "fsck -r replays it and finds the image clean" \
 	bash -c "[ $st -eq 0 ] && grep -q 'replayed transaction' <<<'$out' && [ '$(jblock $home)' = 90 ]"
@@ -499,13 +535,29 @@ check "a misplaced journal is fatal" bash -c "'$FSCK' '$J' | grep -q 'journal do
 cp "$WORK/j0.img" "$J"
 printf 'XXXX' | dd of="$J" bs=1 seek=$(( $("$DBG" "$J" get sb journal_start) * 4096 )) conv=notrunc 2>/dev/null
 out=$("$FSCK" "$J" 2>&1); st=$?
-check "a damaged journal header is a problem" bash -c "[ $st -eq 1 ] && grep -q 'bad journal header' <<<'$out'"
+check "a damaged journal header is a problem" bash -c "[ $st -eq 4 ] && grep -q 'bad journal header' <<<'$out'"
+"$FSCK" -y "$J" >/dev/null 2>&1; st=$?
+"$FSCK" -n "$J" >/dev/null 2>&1
+check "fsck -y writes a fresh journal header (status $st), then the image is clean" test $st -eq 1 -a $? -eq 0
+cp "$WORK/j0.img" "$J"
+"$BIN/mkjtx" "$J" "$home" 0x5A badcrc
+"$FSCK" -y "$J" >/dev/null 2>&1; st=$?
+"$FSCK" -n "$J" >/dev/null 2>&1
+check "fsck -y empties a journal whose commit fails its checksum (status $st), then clean" \
+	test $st -eq 1 -a $? -eq 0 -a "$(jblock $home)" = 0
+cp "$WORK/j0.img" "$J"
+"$BIN/mkjtx" "$J" "$home" 0x5A commit
+out=$("$FSCK" -y "$J" 2>&1); st=$?
+check "fsck -y replays a committed transaction first (status $st: nothing else to fix)" \
+	bash -c "[ $st -eq 0 ] && grep -q 'replayed transaction' <<<'$out' && [ '$(jblock $home)' = 90 ]"
 
 # ---- usage ----------------------------------------------------------------------
 "$FSCK" >/dev/null 2>&1
-check "fsck.s5fs without arguments exits 2" test $? -eq 2
+check "fsck.s5fs without arguments exits 8" test $? -eq 8
 "$FSCK" "$WORK/nonexistent" >/dev/null 2>&1
-check "fsck.s5fs on a missing file exits 2" test $? -eq 2
+check "fsck.s5fs on a missing file exits 8" test $? -eq 8
+"$FSCK" -n -y "$BASE" >/dev/null 2>&1
+check "fsck.s5fs refuses -n with -y (exit 8)" test $? -eq 8
 "$MKFS" >/dev/null 2>&1
 check "mkfs.s5fs without arguments exits 2" test $? -eq 2
 
