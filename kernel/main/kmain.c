@@ -23,6 +23,7 @@
 #include "fs/vfs.h"
 #include "main/cmdline.h"
 #include "mm/thp.h"
+#include "util/string.h"
 #include "main/io.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
