@@ -499,6 +499,10 @@ static const mb_bench_t benches[] = {
     { "handoff_shm_1MiB", "ticks/buffer",         128, 0, mb_handoff_shm },
     { "mq_roundtrip", "ticks/roundtrip",         2000, 0, mb_mq_roundtrip },
     { "thread_switch", "ticks/switch",           8000, 0, mb_thread_switch },
+    { "touch_64MiB_4k", "ticks/MiB",              128, 0, mb_touch_4k },
+    { "touch_64MiB_huge", "ticks/MiB",            128, 0, mb_touch_huge },
+    { "random_64MiB_4k", "ticks/access",       200000, 0, mb_random_4k },
+    { "random_64MiB_huge", "ticks/access",     200000, 0, mb_random_huge },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))

@@ -66,4 +66,10 @@ int mb_handoff_shm(long n, uint64_t *ticks);
 int mb_mq_roundtrip(long n, uint64_t *ticks);
 int mb_thread_switch(long n, uint64_t *ticks);
 
+/* Huge pages against 4 KiB pages (hugepage.c). */
+int mb_touch_4k(long n, uint64_t *ticks);
+int mb_touch_huge(long n, uint64_t *ticks);
+int mb_random_4k(long n, uint64_t *ticks);
+int mb_random_huge(long n, uint64_t *ticks);
+
 #endif
