@@ -21,3 +21,10 @@ SLAB_DEBUG ?= 1
 
 # Optimisation level for the kernel.
 OPT ?= -O2
+
+# Transparent huge pages (doc/vm.md, "Huge pages"): which private
+# anonymous areas get 4 MiB pages on first touch without MAP_HUGETLB --
+# always, madvise (only areas given MADV_HUGEPAGE) or never.  Changed at
+# boot by transparent_hugepage=MODE, at run time through
+# /proc/sys/vm/transparent_hugepage.
+THP ?= madvise

@@ -16,6 +16,14 @@ NM      := nm
 # Without gcc-multilib, stop here with a message (not with linker errors).
 include tools/toolchain.mk
 
+# Config.mk's THP as the number kernel/mm/thp.c expects.
+THP_MODE_never := 0
+THP_MODE_madvise := 1
+THP_MODE_always := 2
+ifeq ($(THP_MODE_$(THP)),)
+$(error THP must be never, madvise or always (got '$(THP)'))
+endif
+
 KCFLAGS := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
 	-fno-builtin -mgeneral-regs-only -fno-asynchronous-unwind-tables \
@@ -24,6 +32,7 @@ KCFLAGS := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-Ikernel/include -I$(KBUILD)/include -MMD -MP \
 	-DCONFIG_ENABLE_VM=$(ENABLE_VM) -DCONFIG_NTERMS=$(NTERMS) \
 	-DCONFIG_HZ=$(HZ) -DCONFIG_SLAB_DEBUG=$(SLAB_DEBUG) \
+	-DCONFIG_THP=$(THP_MODE_$(THP)) \
 	-DCONFIG_DBG='"$(DBG)"'
 KASFLAGS := -m32 -Ikernel/include -MMD -MP -D__ASSEMBLY__ -g
 KLDFLAGS := -m elf_i386 -T kernel/link.ld -nostdlib -z noexecstack --no-warn-rwx-segments

@@ -526,6 +526,10 @@ static const mb_bench_t benches[] = {
     { "dir_lookup_10000", "ticks/file",          1000, 0, mb_dir_lookup_10000 },
     { "dir_create_50000", "ticks/file",           200, 0, mb_dir_create_50000 },
     { "dir_lookup_50000", "ticks/file",          1000, 0, mb_dir_lookup_50000 },
+    { "touch_64MiB_4k", "ticks/MiB",              128, 0, mb_touch_4k },
+    { "touch_64MiB_huge", "ticks/MiB",            128, 0, mb_touch_huge },
+    { "random_64MiB_4k", "ticks/access",       200000, 0, mb_random_4k },
+    { "random_64MiB_huge", "ticks/access",     200000, 0, mb_random_huge },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))

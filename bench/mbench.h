@@ -78,5 +78,10 @@ int mb_dir_create_10000(long n, uint64_t *ticks);
 int mb_dir_lookup_10000(long n, uint64_t *ticks);
 int mb_dir_create_50000(long n, uint64_t *ticks);
 int mb_dir_lookup_50000(long n, uint64_t *ticks);
+/* Huge pages against 4 KiB pages (hugepage.c). */
+int mb_touch_4k(long n, uint64_t *ticks);
+int mb_touch_huge(long n, uint64_t *ticks);
+int mb_random_4k(long n, uint64_t *ticks);
+int mb_random_huge(long n, uint64_t *ticks);
 
 #endif

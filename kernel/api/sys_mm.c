@@ -37,6 +37,8 @@ static long mmap_pgoff(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flag
 		return -ENOMEM;
 	if (flags & MAP_ANONYMOUS)
 		return vm_mmap(map, addr, len, prot, flags, NULL, 0);
+	if (flags & MAP_HUGETLB)
+		return -EINVAL;	/* no hugetlbfs: no file has huge pages */
 	file_t *f = fd_get(curproc->files, fd);
 	if (!f)
 		return -EBADF;

@@ -23,6 +23,8 @@
 #include "entry/sysenter.h"
 #include "fs/vfs.h"
 #include "main/cmdline.h"
+#include "mm/thp.h"
+#include "util/string.h"
 #include "main/io.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -123,6 +125,9 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
 		dbg_set_channels(cmdline_get("dbg"));
 	kprintf("command line: %s\n", cmdline_raw());
 	vm_randomize = !cmdline_take_flag("norandmaps");
+	const char *thp = cmdline_get("transparent_hugepage");
+	if (thp && thp_set_mode(thp, strlen(thp)) < 0)
+		kprintf("transparent_hugepage=%s: not always, madvise or never; ignored\n", thp);
 
 	gdt_init();
 	idt_init();

@@ -142,6 +142,34 @@ uint32_t pt_clear_flags(pde_t *pd, uint32_t va, uint32_t flags)
 	return old & PTE_FLAGS_MASK;
 }
 
+pte_t *pt_split_huge(pde_t *pd, uint32_t va)
+{
+	pde_t *pde = &pd[PD_INDEX(va)];
+	KASSERT(va < KERNEL_VMA && (*pde & PTE_PRESENT) && (*pde & PDE_HUGE),
+		"splitting %#x, which no user huge page maps", va);
+	pte_t *pt = frame_alloc();
+	if (!pt)
+		return NULL;
+	paddr_t pa = *pde & PDE_HUGE_ADDR_MASK;
+	uint32_t flags = *pde & (PTE_FLAGS_MASK & ~PDE_HUGE);
+	for (uint32_t i = 0; i < PT_ENTRIES; i++)
+		pt[i] = (pa + i * PAGE_SIZE) | flags;
+	*pde = kva_to_pa(pt) | PDE_TABLE_FLAGS | PTE_USER;
+	flush_if_live(pd, ALIGN_DOWN(va, HUGE_PAGE_SIZE));
+	return pt;
+}
+
+bool pt_slot_free(const pde_t *pd, uint32_t va)
+{
+	return !(pd[PD_INDEX(va)] & PTE_PRESENT);
+}
+
+bool pt_is_huge(const pde_t *pd, uint32_t va)
+{
+	pde_t pde = pd[PD_INDEX(va)];
+	return (pde & PTE_PRESENT) && (pde & PDE_HUGE);
+}
+
 bool pt_lookup(pde_t *pd, uint32_t va, paddr_t *pa, uint32_t *flags)
 {
 	pde_t pde = pd[PD_INDEX(va)];
@@ -192,8 +220,12 @@ size_t pt_count_user_pages(pde_t *pd)
 {
 	size_t n = 0;
 	for (uint32_t i = 0; i < PD_KERNEL_FIRST; i++) {
-		if (!(pd[i] & PTE_PRESENT) || (pd[i] & PDE_HUGE))
+		if (!(pd[i] & PTE_PRESENT))
 			continue;
+		if (pd[i] & PDE_HUGE) {
+			n += PT_ENTRIES;
+			continue;
+		}
 		const pte_t *pt = pa_to_kva(pd[i] & PTE_ADDR_MASK);
 		for (int j = 0; j < PT_ENTRIES; j++)
 			n += pt[j] & PTE_PRESENT;

@@ -190,10 +190,44 @@ static void unmap_all_locked(pframe_t *pf)
 		unmap_mapping_locked(pf, mapping_entry(pf->pf_mappings.next));
 }
 
+/* Turns the huge page around va into 1024 PTEs, each recorded on its
+ * page like any 4 KiB mapping (huge pages: see pframe_map_huge).  A page
+ * whose record cannot be allocated loses its PTE instead, and with no
+ * frame for the table the whole huge mapping goes: the pages stay in
+ * their object and fault back in 4 KiB at a time, so nothing is lost. */
+static void split_huge_locked(pde_t *pd, uint32_t va)
+{
+	uint32_t base = ALIGN_DOWN(va, HUGE_PAGE_SIZE);
+	paddr_t pa;
+	pt_lookup(pd, base, &pa, NULL);
+	stats.huge_mapped--;
+	stats.huge_splits++;
+	if (!pt_split_huge(pd, base)) {
+		pt_unmap(pd, base);
+		return;
+	}
+	for (uint32_t i = 0; i < PAGES_PER_HUGE; i++) {
+		uint32_t page_va = base + i * PAGE_SIZE;
+		pframe_t *pf = pframe_of_frame(pa + i * PAGE_SIZE);
+		KASSERT(pf, "huge page at %#x maps a frame the page cache does not own", page_va);
+		pframe_mapping_t *m = new_mapping_locked(pf);
+		if (!m) {
+			pt_unmap(pd, page_va);
+			continue;
+		}
+		m->pd = pd;
+		m->va = page_va;
+		list_insert_tail(&pf->pf_mappings, &m->link);
+		stats.mappings++;
+	}
+}
+
 /* Removes whatever user page va of pd maps, with its record. */
 static void unmap_va_locked(pde_t *pd, uint32_t va)
 {
 	paddr_t pa;
+	if (pt_is_huge(pd, va))
+		split_huge_locked(pd, va);
 	if (!pt_lookup(pd, va, &pa, NULL))
 		return;
 	pframe_t *pf = pframe_of_frame(pa);
@@ -402,6 +436,21 @@ static void *alloc_frame(void)
 	return frame;
 }
 
+/* Makes pf page `pagenum` of o held in `frame`: unpinned, clean, in no
+ * table yet. */
+static void init_pframe(pframe_t *pf, mmobj_t *o, uint32_t pagenum, void *frame)
+{
+	memset(pf, 0, sizeof(*pf));
+	frame_set_owner(frame, (uintptr_t)pf | FRAME_OWNER_PFRAME);
+	pf->pf_obj = o;
+	pf->pf_pagenum = pagenum;
+	pf->pf_addr = frame;
+	list_init(&pf->pf_hash_link);
+	list_init(&pf->pf_obj_link);
+	list_init(&pf->pf_lru_link);
+	list_init(&pf->pf_mappings);
+}
+
 static pframe_t *new_pframe(mmobj_t *o, uint32_t pagenum, int *err)
 {
 	void *frame = alloc_frame();
@@ -412,17 +461,9 @@ static pframe_t *new_pframe(mmobj_t *o, uint32_t pagenum, int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	memset(pf, 0, sizeof(*pf));
-	frame_set_owner(frame, (uintptr_t)pf | FRAME_OWNER_PFRAME);
-	pf->pf_obj = o;
-	pf->pf_pagenum = pagenum;
-	pf->pf_addr = frame;
+	init_pframe(pf, o, pagenum, frame);
 	pf->pf_flags = PF_BUSY;
 	pf->pf_pincount = 1;
-	list_init(&pf->pf_hash_link);
-	list_init(&pf->pf_obj_link);
-	list_init(&pf->pf_lru_link);
-	list_init(&pf->pf_mappings);
 	return pf;
 }
 
@@ -567,6 +608,8 @@ int pframe_map(pframe_t *pf, pde_t *pd, uint32_t va, bool writable)
 		rc = -EAGAIN;
 		goto out;
 	}
+	if (pt_is_huge(pd, va))
+		split_huge_locked(pd, va);
 	if (pt_lookup(pd, va, &old, NULL) && PAGE_ALIGN_DOWN(old) == pa) {
 		rc = pt_map(pd, va, pa, pte_flags);	/* new rights, same page */
 		goto out;
@@ -600,6 +643,139 @@ void pframe_unmap(pde_t *pd, uint32_t va)
 	spin_lock(&table_lock);
 	unmap_va_locked(pd, va);
 	spin_unlock(&table_lock);
+}
+
+bool pframe_unmap_huge(pde_t *pd, uint32_t va)
+{
+	if (!pt_is_huge(pd, va))
+		return false;
+	spin_lock(&table_lock);
+	pt_unmap(pd, va);
+	stats.huge_mapped--;
+	spin_unlock(&table_lock);
+	return true;
+}
+
+/* Whether a 4 MiB run may be taken without eating the reserve that slab
+ * and kmalloc rely on, or passing a test's page limit. */
+static bool huge_run_allowed(void)
+{
+	return frame_free_count() >= low_water + PAGES_PER_HUGE &&
+	       (!page_limit || stats.resident + PAGES_PER_HUGE <= page_limit);
+}
+
+/* Frees pframes on `list` that never entered the tables (not their frames). */
+static void free_unused_pframes(list_t *list)
+{
+	while (!list_empty(list)) {
+		pframe_t *pf = list_entry(list->next, pframe_t, pf_obj_link);
+		list_remove(&pf->pf_obj_link);
+		slab_free(pframe_cache, pf);
+	}
+}
+
+/* Enters the 1024 pframes on `fresh` as pages first.. of o held in run,
+ * dirty and unpinned (off the LRU: o cannot write them back). */
+static void insert_run_locked(mmobj_t *o, uint32_t first, uint8_t *run, list_t *fresh)
+{
+	for (uint32_t i = 0; i < PAGES_PER_HUGE; i++) {
+		pframe_t *pf = list_entry(fresh->next, pframe_t, pf_obj_link);
+		list_remove(&pf->pf_obj_link);
+		init_pframe(pf, o, first + i, run + i * PAGE_SIZE);
+		pf->pf_flags = PF_DIRTY;
+		list_insert_tail(bucket(o, first + i), &pf->pf_hash_link);
+		list_insert_tail(&o->mo_pages, &pf->pf_obj_link);
+	}
+	o->mo_npages += PAGES_PER_HUGE;
+	stats.resident += PAGES_PER_HUGE;
+	stats.dirty += PAGES_PER_HUGE;
+}
+
+/* Whether any of pages first .. first+1023 of o is resident; if all are,
+ * as one intact aligned run (dirty, not busy or removed), *run is its
+ * first frame, else NULL. */
+static bool resident_run_locked(mmobj_t *o, uint32_t first, uint8_t **run)
+{
+	bool any = false, intact = true;
+	*run = NULL;
+	for (uint32_t i = 0; i < PAGES_PER_HUGE; i++) {
+		pframe_t *pf = hash_find(o, first + i);
+		if (!pf) {
+			intact = false;
+			continue;
+		}
+		any = true;
+		if (i == 0 && IS_ALIGNED(kva_to_pa(pf->pf_addr), HUGE_PAGE_SIZE))
+			*run = pf->pf_addr;
+		if (!*run || pf->pf_addr != *run + i * PAGE_SIZE ||
+		    (pf->pf_flags & (PF_BUSY | PF_ORPHAN | PF_DIRTY)) != PF_DIRTY)
+			intact = false;
+	}
+	if (!intact)
+		*run = NULL;
+	return any;
+}
+
+/* pframe_map_huge when the pages exist: maps them again if they are an
+ * intact run (else -EEXIST). */
+static int remap_run_locked(uint8_t *run, pde_t *pd, uint32_t va, uint32_t pte_flags)
+{
+	int rc = run ? pt_map_huge(pd, va, kva_to_pa(run), pte_flags) : -EEXIST;
+	if (rc == 0)
+		stats.huge_mapped++;
+	return rc;
+}
+
+int pframe_map_huge(mmobj_t *o, uint32_t first, pde_t *pd, uint32_t va, bool writable)
+{
+	KASSERT(!o->mo_ops->clean_page, "huge pages of object %p, which writes pages back", o);
+	uint32_t pte_flags = PTE_USER | (writable ? PTE_WRITE : 0);
+	uint8_t *run;
+	int rc;
+	spin_lock(&table_lock);
+	if (resident_run_locked(o, first, &run)) {
+		rc = remap_run_locked(run, pd, va, pte_flags);
+		spin_unlock(&table_lock);
+		return rc;
+	}
+	spin_unlock(&table_lock);
+	run = huge_run_allowed() ? frame_alloc_run(PAGES_PER_HUGE, PAGES_PER_HUGE) : NULL;
+	list_t fresh;
+	rc = -ENOMEM;
+	list_init(&fresh);
+	if (!run)
+		goto out_count;
+	for (uint32_t i = 0; i < PAGES_PER_HUGE; i++) {
+		pframe_t *pf = slab_alloc(pframe_cache);
+		if (!pf)
+			goto out_free;
+		list_insert_tail(&fresh, &pf->pf_obj_link);
+	}
+	memset(run, 0, HUGE_PAGE_SIZE);
+	spin_lock(&table_lock);
+	uint8_t *old;
+	rc = -EEXIST;
+	if (resident_run_locked(o, first, &old))
+		goto out_unlock;
+	if ((rc = pt_map_huge(pd, va, kva_to_pa(run), pte_flags)) < 0)
+		goto out_unlock;
+	insert_run_locked(o, first, run, &fresh);
+	stats.huge_mapped++;
+	stats.huge_faults++;
+	spin_unlock(&table_lock);
+	return 0;
+out_unlock:
+	spin_unlock(&table_lock);
+out_free:
+	free_unused_pframes(&fresh);
+	frame_free_run(run, PAGES_PER_HUGE);
+out_count:
+	if (rc == -ENOMEM) {
+		spin_lock(&table_lock);
+		stats.huge_fallbacks++;
+		spin_unlock(&table_lock);
+	}
+	return rc;
 }
 
 size_t pframe_mapcount(pframe_t *pf)

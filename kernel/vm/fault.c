@@ -13,6 +13,9 @@
  * knows which pages user code may have changed (mm/pframe.h).  The page
  * cache makes the PTE and records it (pframe_map); a mapping holds no pin.
  *
+ * In an area that wants huge pages (vm/huge.h) the first touch of an
+ * aligned 4 MiB block maps all of it with one 4 MiB page when it can.
+ *
  * When the bottom of the chain is a file, the fault runs inside the
  * file's fault_begin/fault_end bracket: a page wholly past the end of the
  * file is SIGBUS (-ENXIO here), and truncate cannot run between the size
@@ -28,6 +31,7 @@
  * page cache.
  */
 #include "vm/fault.h"
+#include "vm/huge.h"
 #include "vm/vmmap.h"
 #include "vm/vmobj.h"
 #include "mm/page.h"
@@ -80,6 +84,8 @@ int vm_fault_page(vmmap_t *map, uint32_t addr, bool write, pframe_t **keep)
 	vmarea_t *a = vmmap_lookup(map, PN(addr));
 	if (!a || !vmarea_allows(a, write))
 		return -EFAULT;
+	if (!keep && vm_huge_wanted(a) && vm_huge_fault(map, a, addr) == 0)
+		return 0;
 	uint32_t pagenum = a->off + (PN(addr) - a->start), va = PAGE_ALIGN_DOWN(addr);
 	mmobj_t *file = chain_bottom(a->obj);
 	if (!file->mo_ops->fault_begin)

@@ -8,11 +8,17 @@
  * that brk grows and shrinks from map->brk_start, which exec places at a
  * random page within 32 MiB above the program (vm_heap_start).
  *
+ * MAP_HUGETLB maps anonymous memory at a 4 MiB-aligned address, in whole
+ * huge pages, marked for huge pages (vm/huge.h); there is no pool to run
+ * dry: without a free run a fault falls back to 4 KiB pages.
+ *
  * madvise checks the advice and every area of the range first (Linux's
  * answer for advice that does not fit an area), then acts: DONTNEED
- * drops pages; the rest is accepted without effect.
+ * drops pages, HUGEPAGE and NOHUGEPAGE mark the areas; the rest is
+ * accepted without effect.
  */
 #include "vm/mmap.h"
+#include "vm/huge.h"
 #include "vm/vmobj.h"
 #include "mm/page.h"
 #include "util/errno.h"
@@ -38,6 +44,20 @@ static mmobj_t *area_object(uint32_t flags, mmobj_t *obj)
 	return shadow_create(obj);
 }
 
+/* MAP_HUGETLB's rules, as Linux's: anonymous memory only (a file is
+ * -EINVAL), a page size of 4 MiB if one is given, a MAP_FIXED address
+ * 4 MiB aligned; the length is rounded up to whole huge pages. */
+static int hugetlb_check(uint32_t *len, uint32_t addr, bool fixed, mmobj_t *obj, uint32_t flags)
+{
+	uint32_t shift = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+	if (obj || (shift && shift != HUGE_PAGE_SHIFT) || (fixed && !IS_ALIGNED(addr, HUGE_PAGE_SIZE)))
+		return -EINVAL;
+	if (*len > USER_END - HUGE_PAGE_SIZE)
+		return -ENOMEM;
+	*len = ALIGN_UP(*len, HUGE_PAGE_SIZE);
+	return 0;
+}
+
 long vm_mmap(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	     mmobj_t *obj, uint32_t pgoff)
 {
@@ -54,8 +74,11 @@ long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint3
 		return -EACCES;
 	if (len > USER_END)
 		return -ENOMEM;
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE), huge = flags & MAP_HUGETLB;
+	int rc_huge = huge ? hugetlb_check(&len, addr, fixed, obj, flags) : 0;
+	if (rc_huge < 0)
+		return rc_huge;
 	uint32_t npages = PN(PAGE_ALIGN_UP(len));
-	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	if (fixed && !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
 	if (obj && pgoff + npages < pgoff)
@@ -78,8 +101,9 @@ long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint3
 			goto out;
 		if ((rc = vmmap_remove(map, start, npages)) < 0)
 			goto out;
-	} else if (!addr || !vmmap_is_range_empty(map, start, npages)) {
-		start = vmmap_find_range(map, npages);
+	} else if (!addr || !vmmap_is_range_empty(map, start, npages) ||
+		   (huge && !IS_ALIGNED(addr, HUGE_PAGE_SIZE))) {
+		start = huge ? vm_huge_find_range(map, npages) : vmmap_find_range(map, npages);
 		rc = -ENOMEM;
 		if (!start)
 			goto out;
@@ -88,7 +112,7 @@ long vm_mmap_max(vmmap_t *map, uint32_t addr, uint32_t len, uint32_t prot, uint3
 	rc = -ENOMEM;
 	if (!o)
 		goto out;
-	uint32_t area_flags = type | (obj ? 0 : MAP_ANONYMOUS);
+	uint32_t area_flags = type | (obj ? 0 : MAP_ANONYMOUS) | (huge ? VMAREA_HUGETLB : 0);
 	rc = vmmap_map_max(map, start, npages, o, obj ? pgoff : 0, prot, maxprot, area_flags);
 	mmobj_put(o);	/* the area holds its own reference */
 	if (rc == 0)
@@ -112,6 +136,8 @@ enum advice_action {
 	ADVICE_INVALID,	/* unknown, or not built into Linux 6.1 without THP/KSM */
 	ADVICE_NOTHING,	/* accepted (after the area checks), no effect */
 	ADVICE_DROP,	/* drop the pages (vmmap_dontneed) */
+	ADVICE_HUGE,	/* mark the areas for huge pages (vm/huge.h) */
+	ADVICE_NOHUGE,	/* ... or against them */
 };
 
 static enum advice_action advice_action(int advice)
@@ -124,7 +150,11 @@ static enum advice_action advice_action(int advice)
 		return ADVICE_NOTHING;
 	case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_FREE:
 		return ADVICE_DROP;
-	default:	/* MERGEABLE, UNMERGEABLE, HUGEPAGE, NOHUGEPAGE, COLLAPSE, ... */
+	case MADV_HUGEPAGE:
+		return ADVICE_HUGE;
+	case MADV_NOHUGEPAGE:
+		return ADVICE_NOHUGE;
+	default:	/* MERGEABLE, UNMERGEABLE, COLLAPSE, ... */
 		return ADVICE_INVALID;
 	}
 }
@@ -187,6 +217,10 @@ int vm_madvise(vmmap_t *map, uint32_t addr, uint32_t len, int advice)
 	int rc = advice_check_range(map, start, end, advice, &hole);
 	if (rc == 0 && action == ADVICE_DROP)
 		rc = vmmap_dontneed(map, start, end - start);
+	else if (rc == 0 && action == ADVICE_HUGE)
+		rc = vmmap_set_flags(map, start, end - start, VMAREA_HUGEPAGE, VMAREA_NOHUGEPAGE);
+	else if (rc == 0 && action == ADVICE_NOHUGE)
+		rc = vmmap_set_flags(map, start, end - start, VMAREA_NOHUGEPAGE, VMAREA_HUGEPAGE);
 	kmutex_unlock(&map->lock);
 	return rc < 0 ? rc : hole ? -ENOMEM : 0;
 }

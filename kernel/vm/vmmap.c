@@ -316,6 +316,37 @@ int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot)
 	return 0;
 }
 
+/* The flags area a would have after vmmap_set_flags. */
+static uint32_t flags_after(const vmarea_t *a, uint32_t set, uint32_t clear)
+{
+	return (a->flags & ~clear) | set;
+}
+
+int vmmap_set_flags(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t set, uint32_t clear)
+{
+	uint32_t end = start + npages;
+	vmarea_t *first = vmtree_first_after(map->tree, start), *last = vmmap_lookup(map, end - 1);
+	if (!first || first->start >= end)
+		return 0;
+	uint32_t more = (first->start < start && flags_after(first, set, clear) != first->flags) +
+			(last && last->end > end && flags_after(last, set, clear) != last->flags);
+	if (map->nareas + more > map->max_areas)
+		return -ENOMEM;
+	int rc = split_at(map, start);
+	if (rc == 0)
+		rc = split_at(map, end);
+	if (rc < 0)
+		return rc;
+	first = vmtree_first_after(map->tree, start);
+	for (vmarea_t *a = first; a && a->start < end; a = area_next(map, a))
+		a->flags = flags_after(a, set, clear);
+	vmarea_t *a = area_prev(map, first) ? area_prev(map, first) : first;
+	for (; a && a->start < end; a = area_next(map, a))
+		while (area_next(map, a) && continues(a, area_next(map, a)))
+			try_merge_next(map, a);
+	return 0;
+}
+
 /* DONTNEED for pages [s, e) of private area *ap, whose PTEs are gone.
  * If the chain below is shared, [s, e) becomes an area of its own on a
  * fresh object; *ap is then that area. */
@@ -362,13 +393,19 @@ int vmmap_dontneed(vmmap_t *map, uint32_t start, uint32_t npages)
 
 /* Drops the PTEs of [start, end), one page table at a time, and frees
  * each table the range leaves empty (a long-lived process that maps and
- * unmaps in new places would otherwise collect empty tables). */
+ * unmaps in new places would otherwise collect empty tables).  A huge
+ * page wholly inside the range goes at once; one the range only cuts is
+ * split by the first pframe_unmap into it (mm/pframe.h). */
 void vmmap_unmap_pages(vmmap_t *map, uint32_t start, uint32_t end)
 {
 	uint32_t vpn = start;
 	while (vpn < end) {
 		uint32_t table_end = MIN(end, ALIGN_DOWN(vpn, PAGES_PER_HUGE) + PAGES_PER_HUGE);
 		uint32_t va = PN_ADDR(vpn);
+		if (table_end - vpn == PAGES_PER_HUGE && pframe_unmap_huge(map->pd, va)) {
+			vpn = table_end;
+			continue;
+		}
 		if (map->pd[PD_INDEX(va)] & PTE_PRESENT) {
 			for (uint32_t p = vpn; p < table_end; p++)
 				pframe_unmap(map->pd, PN_ADDR(p));

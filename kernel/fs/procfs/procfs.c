@@ -82,7 +82,8 @@ static bool ino_task(ino_t ino) { return ino & PROCFS_INO_TASK; }
 
 static bool kind_is_dir(procfs_kind_t k)
 {
-	return k == PK_ROOT || k == PK_SYS || k == PK_SYS_KERNEL || k == PK_PID || k == PK_TASK ||
+	return k == PK_ROOT || k == PK_SYS || k == PK_SYS_KERNEL || k == PK_SYS_VM || k == PK_PID ||
+	       k == PK_TASK ||
 	       k == PK_FD;
 }
 
@@ -93,6 +94,7 @@ static const procfs_table_t *dir_table(ino_t ino)
 	case PK_ROOT: return &procfs_root_table;
 	case PK_SYS: return &procfs_sys_table;
 	case PK_SYS_KERNEL: return &procfs_sys_kernel_table;
+	case PK_SYS_VM: return &procfs_sys_vm_table;
 	case PK_PID: return ino_task(ino) ? &procfs_tid_table : &procfs_pid_table;
 	default: return NULL;
 	}
@@ -111,7 +113,8 @@ static const procfs_node_t *find_kind(const procfs_table_t *t, procfs_kind_t k)
 static const procfs_node_t *node_of(procfs_kind_t k)
 {
 	static const procfs_table_t *const all[] = {
-		&procfs_root_table, &procfs_sys_table, &procfs_sys_kernel_table, &procfs_pid_table,
+		&procfs_root_table, &procfs_sys_table, &procfs_sys_kernel_table,
+		&procfs_sys_vm_table, &procfs_pid_table,
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		const procfs_node_t *n = find_kind(all[i], k);
@@ -249,6 +252,19 @@ static ssize_t procfs_read(vnode_t *vn, off64_t *pos, void *buf, size_t n, uint3
 	return (ssize_t)got;
 }
 
+/* A knob's write: the whole buffer goes to its store (only root may
+ * open it for writing: its mode is 0644, owned by root). */
+static ssize_t procfs_write(vnode_t *vn, off64_t *pos, const void *buf, size_t n,
+			    uint32_t ioflags)
+{
+	procfs_kind_t k = ino_kind(vn->vn_ino);
+	const procfs_node_t *n_ = k >= PK_FD_BASE ? NULL : node_of(k);
+	if (!n_ || !n_->store)
+		return -EINVAL;
+	int rc = n_->store(buf, n);
+	return rc < 0 ? rc : (ssize_t)n;
+}
+
 static ssize_t procfs_readlink(vnode_t *vn, char *buf, size_t n)
 {
 	procfs_buf_t b;
@@ -363,6 +379,7 @@ static ino_t parent_of(ino_t dir)
 {
 	switch (ino_kind(dir)) {
 	case PK_SYS_KERNEL:
+	case PK_SYS_VM:
 		return procfs_ino(PK_SYS, 0, false);
 	case PK_TASK:
 	case PK_FD:
@@ -449,6 +466,7 @@ static const vnode_ops_t procfs_dir_ops = {
 
 static const vnode_ops_t procfs_file_ops = {
 	.read = procfs_read,
+	.write = procfs_write,
 	.stat = procfs_stat,
 };
 

@@ -335,9 +335,9 @@ int procfs_show_fd(const procfs_target_t *t, int fd, procfs_buf_t *b)
 	return rc;
 }
 
-#define FILE(name, kind, fn) { name, kind, PROCFS_FILE_MODE, fn }
-#define LINK(name, kind, fn) { name, kind, PROCFS_LINK_MODE, fn }
-#define DIR(name, kind) { name, kind, PROCFS_DIR_MODE, NULL }
+#define FILE(name, kind, fn) { name, kind, PROCFS_FILE_MODE, fn, NULL }
+#define LINK(name, kind, fn) { name, kind, PROCFS_LINK_MODE, fn, NULL }
+#define DIR(name, kind) { name, kind, PROCFS_DIR_MODE, NULL, NULL }
 
 static const procfs_node_t pid_nodes[] = {
 	FILE("stat", PK_P_STAT, show_stat),

@@ -18,17 +18,18 @@
 #define PROCFS_INO_TASK (1u << 26)
 #define PROCFS_DIR_MODE (S_IFDIR | 0555)
 #define PROCFS_FILE_MODE (S_IFREG | 0444)
+#define PROCFS_KNOB_MODE (S_IFREG | 0644)	/* a file root may write (store) */
 #define PROCFS_LINK_MODE (S_IFLNK | 0777)
 #define PROCFS_USER_HZ 100	/* clock ticks as /proc counts them (sysconf's CLK_TCK) */
 
 typedef enum procfs_kind {
 	PK_NONE,	/* no file: inode number 0 is never used */
 	/* directories */
-	PK_ROOT, PK_SYS, PK_SYS_KERNEL, PK_PID, PK_TASK, PK_FD,
+	PK_ROOT, PK_SYS, PK_SYS_KERNEL, PK_SYS_VM, PK_PID, PK_TASK, PK_FD,
 	/* the root's and /proc/sys's files */
 	PK_SELF, PK_THREAD_SELF, PK_MEMINFO, PK_CPUINFO, PK_UPTIME, PK_LOADAVG, PK_MOUNTS,
 	PK_STAT, PK_VERSION, PK_FILESYSTEMS, PK_OSTYPE, PK_OSRELEASE, PK_HOSTNAME,
-	PK_DOMAINNAME, PK_KVERSION, PK_PID_MAX, PK_THREADS_MAX,
+	PK_DOMAINNAME, PK_KVERSION, PK_PID_MAX, PK_THREADS_MAX, PK_THP,
 	/* a process's (or a thread's) files */
 	PK_P_STAT, PK_P_STATUS, PK_P_STATM, PK_P_CMDLINE, PK_P_ENVIRON, PK_P_EXE, PK_P_CWD,
 	PK_P_ROOT, PK_P_MAPS, PK_P_COMM, PK_P_MOUNTS,
@@ -42,12 +43,15 @@ typedef struct procfs_target {
 } procfs_target_t;
 
 /* An entry of a fixed directory.  show generates a file's contents or a
- * symlink's target: 0 or a negative errno (-ESRCH: the process is gone). */
+ * symlink's target: 0 or a negative errno (-ESRCH: the process is gone).
+ * store (a knob's, else NULL) takes what a write gives, whole: 0 or a
+ * negative errno. */
 typedef struct procfs_node {
 	const char *name;
 	procfs_kind_t kind;
 	mode_t mode;
 	int (*show)(const procfs_target_t *t, procfs_buf_t *b);
+	int (*store)(const char *buf, size_t n);
 } procfs_node_t;
 
 typedef struct procfs_table {
@@ -55,10 +59,11 @@ typedef struct procfs_table {
 	size_t n;
 } procfs_table_t;
 
-/* The fixed entries of the root, /proc/sys, /proc/sys/kernel
- * (procfs_sys.c), a process directory and a task/TID one
+/* The fixed entries of the root, /proc/sys, /proc/sys/kernel,
+ * /proc/sys/vm (procfs_sys.c), a process directory and a task/TID one
  * (procfs_pid.c). */
-extern const procfs_table_t procfs_root_table, procfs_sys_table, procfs_sys_kernel_table;
+extern const procfs_table_t procfs_root_table, procfs_sys_table, procfs_sys_kernel_table,
+	procfs_sys_vm_table;
 extern const procfs_table_t procfs_pid_table, procfs_tid_table;
 
 static inline ino_t procfs_ino(procfs_kind_t kind, int id, bool task)

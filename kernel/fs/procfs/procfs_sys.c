@@ -1,12 +1,14 @@
 /*
- * The system's files in /proc and /proc/sys/kernel, in Linux's formats:
+ * The system's files in /proc, /proc/sys/kernel and /proc/sys/vm, in
+ * Linux's formats:
  * meminfo, cpuinfo (from CPUID), uptime, loadavg, stat, mounts, version,
  * filesystems, and the self and thread-self links; and the fixed tables
  * of the root and /proc/sys directories.
  *
  * The figures come from the kernel's own counters: frames (mm/frame.h),
  * the page cache, slab, the scheduler's tick counts and load average, the
- * process table.  Where M-OS has no such thing the field reads as Linux's
+ * process table.  /proc/sys/vm/transparent_hugepage is M-OS's one
+ * writable file here (Linux keeps the same knob in /sys).  Where M-OS has no such thing the field reads as Linux's
  * does for a machine without it (no swap, no huge pages, one CPU).
  * Nothing here keeps state, so there is no lock of its own.
  */
@@ -18,6 +20,7 @@
 #include "mm/page.h"
 #include "mm/pframe.h"
 #include "mm/slab.h"
+#include "mm/thp.h"
 #include "proc/kthread.h"
 #include "proc/loadavg.h"
 #include "proc/sched.h"
@@ -68,7 +71,12 @@ static int show_meminfo(const procfs_target_t *t, procfs_buf_t *b)
 	mem_line(b, "SUnreclaim:", slab);
 	mem_line(b, "KernelStack:", kthread_count() * KTHREAD_STACK_SIZE / 1024);
 	mem_line(b, "CommitLimit:", total);
-	mem_line(b, "HugePages_Total:", 0);
+	mem_line(b, "AnonHugePages:", ps.huge_mapped * (HUGE_PAGE_SIZE / 1024));
+	/* No hugetlbfs pool (MAP_HUGETLB pages count as AnonHugePages). */
+	procfs_printf(b, "HugePages_Total:   %5u\nHugePages_Free:    %5u\n"
+		      "HugePages_Rsvd:    %5u\nHugePages_Surp:    %5u\n", 0, 0, 0, 0);
+	mem_line(b, "Hugepagesize:", HUGE_PAGE_SIZE / 1024);
+	mem_line(b, "Hugetlb:", 0);
 	return 0;
 }
 
@@ -298,9 +306,25 @@ static int show_threads_max(const procfs_target_t *t, procfs_buf_t *b)
 	return 0;
 }
 
-#define FILE(name, kind, fn) { name, kind, PROCFS_FILE_MODE, fn }
-#define LINK(name, kind, fn) { name, kind, PROCFS_LINK_MODE, fn }
-#define DIR(name, kind) { name, kind, PROCFS_DIR_MODE, NULL }
+/* ---- /proc/sys/vm ------------------------------------------------------- */
+
+/* The huge-page mode as Linux's /sys/kernel/mm/transparent_hugepage/enabled
+ * shows it; writing a mode's name sets it (mm/thp.h). */
+static int show_thp(const procfs_target_t *t, procfs_buf_t *b)
+{
+	procfs_printf(b, "%s\n", thp_mode_line());
+	return 0;
+}
+
+static int store_thp(const char *buf, size_t n)
+{
+	return thp_set_mode(buf, n);
+}
+
+#define FILE(name, kind, fn) { name, kind, PROCFS_FILE_MODE, fn, NULL }
+#define LINK(name, kind, fn) { name, kind, PROCFS_LINK_MODE, fn, NULL }
+#define DIR(name, kind) { name, kind, PROCFS_DIR_MODE, NULL, NULL }
+#define KNOB(name, kind, fn, st) { name, kind, PROCFS_KNOB_MODE, fn, st }
 
 static const procfs_node_t root_nodes[] = {
 	LINK("self", PK_SELF, show_self),
@@ -318,6 +342,11 @@ static const procfs_node_t root_nodes[] = {
 
 static const procfs_node_t sys_nodes[] = {
 	DIR("kernel", PK_SYS_KERNEL),
+	DIR("vm", PK_SYS_VM),
+};
+
+static const procfs_node_t sys_vm_nodes[] = {
+	KNOB("transparent_hugepage", PK_THP, show_thp, store_thp),
 };
 
 static const procfs_node_t sys_kernel_nodes[] = {
@@ -333,3 +362,4 @@ static const procfs_node_t sys_kernel_nodes[] = {
 const procfs_table_t procfs_root_table = { root_nodes, ARRAY_SIZE(root_nodes) };
 const procfs_table_t procfs_sys_table = { sys_nodes, ARRAY_SIZE(sys_nodes) };
 const procfs_table_t procfs_sys_kernel_table = { sys_kernel_nodes, ARRAY_SIZE(sys_kernel_nodes) };
+const procfs_table_t procfs_sys_vm_table = { sys_vm_nodes, ARRAY_SIZE(sys_vm_nodes) };

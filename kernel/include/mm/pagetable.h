@@ -41,12 +41,20 @@ void pt_unmap(pde_t *pd, uint32_t va);
 /* Clears `flags` in the 4 KiB PTE of va (flushing the TLB entry if it
  * changed); returns the PTE's flags before, 0 if va is not mapped. */
 uint32_t pt_clear_flags(pde_t *pd, uint32_t va, uint32_t flags);
+/* Turns the user huge page around va into a page table of 4 KiB PTEs
+ * mapping the same frames with the same rights; returns the table, or
+ * NULL (nothing changed) when no frame is free for it. */
+pte_t *pt_split_huge(pde_t *pd, uint32_t va);
+/* Whether neither a page table nor a huge page covers va's 4 MiB. */
+bool pt_slot_free(const pde_t *pd, uint32_t va);
+/* Whether a 4 MiB page maps va. */
+bool pt_is_huge(const pde_t *pd, uint32_t va);
 /* Physical address va maps to, with its flags; false if unmapped. */
 bool pt_lookup(pde_t *pd, uint32_t va, paddr_t *pa, uint32_t *flags);
 /* Frees the page table covering user address va if it maps nothing;
  * returns whether it did. */
 bool pt_free_table_if_empty(pde_t *pd, uint32_t va);
-/* Present 4 KiB pages in the user half of pd. */
+/* Present 4 KiB pages in the user half of pd (a huge page counts 1024). */
 size_t pt_count_user_pages(pde_t *pd);
 /* Page tables in the user half of pd. */
 size_t pt_count_user_tables(pde_t *pd);

@@ -77,6 +77,10 @@ typedef struct pframe_stats {
 	uint64_t wrprotects;	/* writable mappings write-protected by write-back */
 	size_t resident, dirty, pinned, lru;	/* lru: unpinned, evictable */
 	size_t mappings;	/* user PTEs mapping cache pages */
+	size_t huge_mapped;	/* 4 MiB user mappings (pframe_map_huge) now */
+	uint64_t huge_faults;	/* huge pages made */
+	uint64_t huge_fallbacks;	/* ... refused for want of a free run */
+	uint64_t huge_splits;	/* huge mappings split into 1024 PTEs */
 } pframe_stats_t;
 
 void pframe_init(void);
@@ -100,6 +104,23 @@ int pframe_map(pframe_t *pf, pde_t *pd, uint32_t va, bool writable);
 /* Removes the user mapping of va in pd, if any (and its record).  The
  * caller owns pd's layout (its vmmap lock): only it adds mappings. */
 void pframe_unmap(pde_t *pd, uint32_t va);
+/* Huge pages.  pframe_map_huge makes pages first .. first+1023 of o
+ * (none of them resident: else -EEXIST) from one free, aligned 4 MiB run
+ * of frames, zeroed and dirty, and maps them at va (4 MiB aligned, its
+ * directory slot empty: else -EEXIST) with one 4 MiB PDE, writable or not;
+ * -ENOMEM when no run is free (or taking one would eat the reserve that
+ * slab and kmalloc need): the caller falls back to 4 KiB pages.  Each of
+ * the 1024 pages is an ordinary pframe of o owning one frame, so they are
+ * removed and freed one by one like any other.  o must be unable to write
+ * pages back (anonymous memory): dirty, they are never evicted or
+ * written back, which is why the huge PDE needs no reverse-map record.
+ * Whenever a mapping of one of its pages is made or removed
+ * (pframe_map/pframe_unmap), the huge PDE is first split into a page
+ * table of 1024 PTEs, each recorded as usual.  pframe_unmap_huge drops a
+ * whole huge mapping at once without splitting (the caller is removing
+ * all of it); it returns false if va is not in one. */
+int pframe_map_huge(mmobj_t *o, uint32_t first, pde_t *pd, uint32_t va, bool writable);
+bool pframe_unmap_huge(pde_t *pd, uint32_t va);
 /* How many user PTEs map pf (tests). */
 size_t pframe_mapcount(pframe_t *pf);
 

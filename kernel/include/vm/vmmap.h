@@ -42,7 +42,15 @@
 #define MAP_TYPE 0x0fu
 #define MAP_FIXED 0x10u
 #define MAP_ANONYMOUS 0x20u
+#define MAP_HUGETLB 0x40000u
 #define MAP_FIXED_NOREPLACE 0x100000u
+#define MAP_HUGE_SHIFT 26	/* MAP_HUGETLB's page size: log2 in bits 26-31 */
+#define MAP_HUGE_MASK 0x3fu
+/* Area flags of M-OS's own (never in a mmap call's flags): how the area
+ * stands on huge pages (vm/huge.h). */
+#define VMAREA_HUGETLB 0x10000000u	/* mapped with MAP_HUGETLB */
+#define VMAREA_HUGEPAGE 0x20000000u	/* given MADV_HUGEPAGE */
+#define VMAREA_NOHUGEPAGE 0x40000000u	/* given MADV_NOHUGEPAGE */
 #define MS_ASYNC 0x1u
 #define MS_INVALIDATE 0x2u
 #define MS_SYNC 0x4u
@@ -59,7 +67,7 @@ typedef struct vmarea {
 	uint32_t off;		/* object page mapped at start */
 	uint32_t prot;		/* PROT_* */
 	uint32_t maxprot;	/* PROT_* that prot may ever include */
-	uint32_t flags;		/* MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS */
+	uint32_t flags;		/* MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS, VMAREA_* */
 	mmobj_t *obj;		/* one reference held (for a file, on its vnode) */
 	list_t link;		/* on vmmap.areas, sorted */
 	vmtree_node_t tree;	/* in vmmap.tree */
@@ -124,6 +132,11 @@ uint32_t vmmap_count_after_remove(vmmap_t *map, uint32_t start, uint32_t npages)
  * splits areas as needed, merges after.  -ENOMEM also when the splits
  * would pass max_areas. */
 int vmmap_protect(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t prot);
+/* Sets `set` and clears `clear` in the flags of the areas of [start,
+ * start+npages) (holes are skipped), splitting areas cut by the range and
+ * merging after (MADV_HUGEPAGE).  0, or -ENOMEM (nothing changed) when
+ * the splits would pass max_areas or memory ran out. */
+int vmmap_set_flags(vmmap_t *map, uint32_t start, uint32_t npages, uint32_t set, uint32_t clear);
 /* MADV_DONTNEED on [start, start+npages) (holes are skipped): drops the
  * PTEs; private areas also drop their own copies of the pages, which then
  * read as zeros (anonymous memory) or as the file's current contents

@@ -493,13 +493,13 @@ static void test_madvise_errors(void)
 	static const int fine[] = { MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED,
 		MADV_DONTNEED, MADV_FREE, MADV_DONTFORK, MADV_DOFORK, MADV_DONTDUMP, MADV_DODUMP,
 		MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ,
-		MADV_POPULATE_WRITE };
+		MADV_POPULATE_WRITE, MADV_HUGEPAGE, MADV_NOHUGEPAGE };
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
 		UT_CHECK(madvise(m, 3 * PG, fine[i]) == 0, "advice %d on private anonymous memory: %s",
 			 fine[i], strerror(errno));
-	if (ut_is_mos()) {	/* a kernel without THP and KSM */
-		static const int absent[] = { MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE,
-			MADV_NOHUGEPAGE, 25 /* MADV_COLLAPSE */ };
+	if (ut_is_mos()) {	/* a kernel without KSM and khugepaged */
+		static const int absent[] = { MADV_MERGEABLE, MADV_UNMERGEABLE,
+			25 /* MADV_COLLAPSE */ };
 		for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
 			UT_EXPECT_ERRNO_EMU(madvise(m, PG, absent[i]), EINVAL, MADV_EMU_WHY);
 		memset(m, 'f', PG);
