@@ -15,6 +15,7 @@
 #include "drivers/pit.h"
 #include "fs/namev.h"
 #include "mm/frame.h"
+#include "mm/givestat.h"
 #include "mm/page.h"
 #include "mm/pframe.h"
 #include "mm/slab.h"
@@ -69,6 +70,10 @@ static int show_meminfo(const procfs_target_t *t, procfs_buf_t *b)
 	mem_line(b, "KernelStack:", kthread_count() * KTHREAD_STACK_SIZE / 1024);
 	mem_line(b, "CommitLimit:", total);
 	mem_line(b, "HugePages_Total:", 0);
+	uint64_t given, moved;	/* M-OS's own: mos_page_give (doc/api.md) */
+	mm_give_stats(&given, &moved);
+	mem_line(b, "MosPagesGiven:", (size_t)given * KB_PER_PAGE);
+	mem_line(b, "MosPagesMoved:", (size_t)moved * KB_PER_PAGE);
 	return 0;
 }
 

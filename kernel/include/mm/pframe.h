@@ -100,6 +100,11 @@ int pframe_map(pframe_t *pf, pde_t *pd, uint32_t va, bool writable);
 /* Removes the user mapping of va in pd, if any (and its record).  The
  * caller owns pd's layout (its vmmap lock): only it adds mappings. */
 void pframe_unmap(pde_t *pd, uint32_t va);
+/* Moves pinned, unmapped page pf to page `pagenum` of object `to`
+ * without copying its frame (zero-copy page giving, vm/pagegive.h).
+ * 0, or -EBUSY (pf is mapped), -EEXIST (to already has that page) or
+ * -EAGAIN (pf was removed from its object). */
+int pframe_move(pframe_t *pf, mmobj_t *to, uint32_t pagenum);
 /* How many user PTEs map pf (tests). */
 size_t pframe_mapcount(pframe_t *pf);
 
