@@ -499,6 +499,8 @@ static const mb_bench_t benches[] = {
     { "handoff_shm_1MiB", "ticks/buffer",         128, 0, mb_handoff_shm },
     { "mq_roundtrip", "ticks/roundtrip",         2000, 0, mb_mq_roundtrip },
     { "thread_switch", "ticks/switch",           8000, 0, mb_thread_switch },
+    { "mosring_msg_64B", "ticks/roundtrip",       4000, 0, mb_mosring_msg },
+    { "mosring_handoff_1MiB", "ticks/buffer",       64, 0, mb_mosring_handoff },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))

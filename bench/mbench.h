@@ -12,7 +12,8 @@
  *
  * The files: mbench.c (runner, output, baselines, single-process system
  * calls, files and memory), ipc.c (everything with two processes or two
- * threads), ring.h (the lock-free single-producer/single-consumer ring).
+ * threads), ring.h (the lock-free single-producer/single-consumer ring),
+ * ringbench.c (user/lib/mosring's rows, linked with its source).
  */
 #ifndef MBENCH_H
 #define MBENCH_H
@@ -65,5 +66,9 @@ int mb_handoff_pipe(long n, uint64_t *ticks);
 int mb_handoff_shm(long n, uint64_t *ticks);
 int mb_mq_roundtrip(long n, uint64_t *ticks);
 int mb_thread_switch(long n, uint64_t *ticks);
+
+/* The ring library's rows (ringbench.c). */
+int mb_mosring_msg(long n, uint64_t *ticks);
+int mb_mosring_handoff(long n, uint64_t *ticks);
 
 #endif

@@ -200,8 +200,15 @@ static int map_landing(mosring_t *r)
 int mosring_join(mosring_t *r, int role)
 {
 	struct mosring_hdr *h = r->h;
-	if ((role != MOSRING_PRODUCER && role != MOSRING_CONSUMER) || r->role >= 0)
+	if (role != MOSRING_PRODUCER && role != MOSRING_CONSUMER)
 		return -EINVAL;
+	if (r->role >= 0) {
+		/* Joined already -- or the handle came through fork. */
+		if (r->peer < 0 || h->peers[r->peer].pid == (int32_t)getpid())
+			return -EINVAL;
+		r->role = r->peer = -1;
+		r->landing = NULL;	/* the parent's, not ours to unmap */
+	}
 	if (role == MOSRING_CONSUMER && h->handoff_max) {
 		int err = map_landing(r);
 		if (err < 0)

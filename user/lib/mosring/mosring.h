@@ -96,7 +96,8 @@ int mosring_attach(mosring_t *r, int fd);
 void mosring_detach(mosring_t *r);
 
 /* Joins as a producer or a consumer; -ENOSPC (peer table full), -EBUSY
- * (a second consumer of a handoff ring). */
+ * (a second consumer of a handoff ring), -EINVAL (joined already).  A
+ * child may join with a handle its parent had joined with before fork. */
 int mosring_join(mosring_t *r, int role);
 /* Ends our part: the other side sees -EPIPE once no member of ours is
  * left (and, for consumers, the ring is empty). */
