@@ -530,6 +530,8 @@ static const mb_bench_t benches[] = {
     { "touch_64MiB_huge", "ticks/MiB",            128, 0, mb_touch_huge },
     { "random_64MiB_4k", "ticks/access",       200000, 0, mb_random_4k },
     { "random_64MiB_huge", "ticks/access",     200000, 0, mb_random_huge },
+    { "mosring_msg_64B", "ticks/roundtrip",       4000, 0, mb_mosring_msg },
+    { "mosring_handoff_1MiB", "ticks/buffer",       64, 0, mb_mosring_handoff },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))

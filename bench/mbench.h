@@ -14,6 +14,8 @@
  * calls, files and memory), ipc.c (everything with two processes or two
  * threads), dirs.c (directories that grow), ring.h (the lock-free
  * single-producer/single-consumer ring).
+ * threads), ring.h (the lock-free single-producer/single-consumer ring),
+ * ringbench.c (user/lib/mosring's rows, linked with its source).
  */
 #ifndef MBENCH_H
 #define MBENCH_H
@@ -83,5 +85,8 @@ int mb_touch_4k(long n, uint64_t *ticks);
 int mb_touch_huge(long n, uint64_t *ticks);
 int mb_random_4k(long n, uint64_t *ticks);
 int mb_random_huge(long n, uint64_t *ticks);
+/* The ring library's rows (ringbench.c). */
+int mb_mosring_msg(long n, uint64_t *ticks);
+int mb_mosring_handoff(long n, uint64_t *ticks);
 
 #endif

@@ -16,6 +16,7 @@
 #include "proc/proc.h"
 #include "util/errno.h"
 #include "vm/mmap.h"
+#include "vm/pagegive.h"
 
 SYSCALL(brk)
 {
@@ -99,4 +100,11 @@ SYSCALL(madvise)
 {
 	vmmap_t *map = curproc->vmmap;
 	return map ? vm_madvise(map, a1, a2, (int)a3) : -ENOMEM;
+}
+
+/* mos_page_give(pid, src, len, dst, flags): zero-copy handoff of pages
+ * to another process (vm/pagegive.h, doc/api.md). */
+SYSCALL(mos_page_give)
+{
+	return vm_page_give((int)a1, a2, a3, a4, a5);
 }

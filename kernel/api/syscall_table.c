@@ -258,6 +258,7 @@ static const syscall_entry_t table[NR_SYSCALLS] = {
 static const syscall_entry_t mos_table[] = {
 	[NR_mos_ps - NR_mos_first] = { sys_mos_ps, "mos_ps", false },
 	[NR_mos_meminfo - NR_mos_first] = { sys_mos_meminfo, "mos_meminfo", false },
+	[NR_mos_page_give - NR_mos_first] = { sys_mos_page_give, "mos_page_give", false },
 };
 
 /* Bounded by the tables themselves, so a number past either (or a

@@ -559,6 +559,31 @@ pframe_t *pframe_lookup_resident(mmobj_t *o, uint32_t pagenum)
 	return pf;
 }
 
+int pframe_move(pframe_t *pf, mmobj_t *to, uint32_t pagenum)
+{
+	int rc = 0;
+	spin_lock(&table_lock);
+	KASSERT(pf->pf_pincount > 0, "pframe_move of an unpinned page %p", pf);
+	if (pf->pf_flags & PF_ORPHAN)
+		rc = -EAGAIN;
+	else if (!list_empty(&pf->pf_mappings))
+		rc = -EBUSY;
+	else if (hash_find(to, pagenum))
+		rc = -EEXIST;
+	else {
+		list_remove(&pf->pf_hash_link);
+		list_remove(&pf->pf_obj_link);
+		pf->pf_obj->mo_npages--;
+		pf->pf_obj = to;
+		pf->pf_pagenum = pagenum;
+		list_insert_tail(bucket(to, pagenum), &pf->pf_hash_link);
+		list_insert_tail(&to->mo_pages, &pf->pf_obj_link);
+		to->mo_npages++;
+	}
+	spin_unlock(&table_lock);
+	return rc;
+}
+
 void pframe_readahead(mmobj_t *o, uint32_t first, uint32_t count)
 {
 	pframe_t *unused;

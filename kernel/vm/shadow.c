@@ -45,6 +45,14 @@ bool vmobj_unref(mmobj_t *o)
 	return left;
 }
 
+int vmobj_refs(mmobj_t *o)
+{
+	spin_lock(&vmobj_lock);
+	int n = o->mo_refcount;
+	spin_unlock(&vmobj_lock);
+	return n;
+}
+
 void vmobj_remember(mmobj_t *o)
 {
 	spin_lock(&vmobj_lock);

@@ -17,6 +17,7 @@
 #include "drivers/pit.h"
 #include "fs/namev.h"
 #include "mm/frame.h"
+#include "mm/givestat.h"
 #include "mm/page.h"
 #include "mm/pframe.h"
 #include "mm/slab.h"
@@ -77,6 +78,10 @@ static int show_meminfo(const procfs_target_t *t, procfs_buf_t *b)
 		      "HugePages_Rsvd:    %5u\nHugePages_Surp:    %5u\n", 0, 0, 0, 0);
 	mem_line(b, "Hugepagesize:", HUGE_PAGE_SIZE / 1024);
 	mem_line(b, "Hugetlb:", 0);
+	uint64_t given, moved;	/* M-OS's own: mos_page_give (doc/api.md) */
+	mm_give_stats(&given, &moved);
+	mem_line(b, "MosPagesGiven:", (size_t)given * KB_PER_PAGE);
+	mem_line(b, "MosPagesMoved:", (size_t)moved * KB_PER_PAGE);
 	return 0;
 }
 

@@ -125,6 +125,7 @@ SYSCALL(waitpid);
 SYSCALL(write);
 SYSCALL(writev);
 SYSCALL(mos_meminfo);
+SYSCALL(mos_page_give);
 SYSCALL(sigreturn);
 SYSCALL(chmod);
 SYSCALL(fchmod);

@@ -270,4 +270,5 @@
 /* M-OS extensions. */
 #define NR_mos_ps 1000
 #define NR_mos_meminfo 1001
+#define NR_mos_page_give 1002
 #define NR_mos_first 1000

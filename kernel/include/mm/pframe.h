@@ -121,6 +121,11 @@ void pframe_unmap(pde_t *pd, uint32_t va);
  * all of it); it returns false if va is not in one. */
 int pframe_map_huge(mmobj_t *o, uint32_t first, pde_t *pd, uint32_t va, bool writable);
 bool pframe_unmap_huge(pde_t *pd, uint32_t va);
+/* Moves pinned, unmapped page pf to page `pagenum` of object `to`
+ * without copying its frame (zero-copy page giving, vm/pagegive.h).
+ * 0, or -EBUSY (pf is mapped), -EEXIST (to already has that page) or
+ * -EAGAIN (pf was removed from its object). */
+int pframe_move(pframe_t *pf, mmobj_t *to, uint32_t pagenum);
 /* How many user PTEs map pf (tests). */
 size_t pframe_mapcount(pframe_t *pf);
 

@@ -54,5 +54,9 @@ mmobj_t *vm_chain_fresh(mmobj_t *top);
  * comes back pinned; *in_top says whether it belongs to top itself. */
 int vm_chain_get(mmobj_t *top, uint32_t n, struct pframe **pfp, bool *in_top);
 
+/* The reference count of an anonymous or shadow object (a snapshot; the
+ * page-give path reads it with the owning map's lock held). */
+int vmobj_refs(mmobj_t *o);
+
 /* Live anonymous and shadow objects (leak checks). */
 size_t vmobj_count(void);

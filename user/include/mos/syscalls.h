@@ -53,4 +53,14 @@ struct mos_meminfo {
 };
 #define MOS_MEMINFO_DROP_CACHES 1	/* write back and evict caches first, so free frames are comparable */
 
+/*
+ * mos_page_give(pid_t pid, void *src, size_t len, void *dst, unsigned flags):
+ * zero-copy handoff of the caller's private anonymous pages [src,
+ * src+len) to process pid at [dst, dst+len), which must lie in one
+ * private anonymous mapping of pid's (its landing area).  mos/pagegive.h
+ * has the wrapper and the whole contract; doc/api.md too.
+ */
+#define MOS_SYS_page_give (MOS_SYS_BASE + 2)
+#define MOS_GIVE_MOVE 1		/* the giver gives its pages up: its range reads zeros */
+
 #endif /* MOS_SYSCALLS_H */

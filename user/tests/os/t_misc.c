@@ -368,7 +368,7 @@ static void test_enosys(void)
 	UT_EXPECT_ERRNO(syscall(999), ENOSYS);
 	UT_EXPECT_ERRNO(syscall(1500), ENOSYS);
 	UT_EXPECT_ERRNO(syscall(0x7fffffff), ENOSYS);
-	UT_EXPECT_ERRNO(syscall(MOS_SYS_meminfo + 1), ENOSYS);	/* just past M-OS's calls */
+	UT_EXPECT_ERRNO(syscall(MOS_SYS_page_give + 1), ENOSYS);	/* just past M-OS's calls */
 	UT_EXPECT_ERRNO(syscall(-1), ENOSYS);
 	UT_EXPECT_ERRNO(syscall(INT_MIN), ENOSYS);
 	if (ut_is_mos())
