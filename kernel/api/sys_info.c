@@ -77,7 +77,10 @@ SYSCALL(sysinfo)
 	si.mem_unit = bytes ? 1 : PAGE_SIZE;
 	si.totalram = mi.total * mult;
 	si.freeram = mi.free * mult;
-	si.bufferram = mi.cached * mult;
+	/* Linux's bufferram is block-device buffers; M-OS's page cache is
+	 * /proc/meminfo's Cached, which free(1) adds to this: 0, as no
+	 * page is only a buffer. */
+	si.bufferram = 0;
 	size_t threads = kthread_count();
 	si.procs = (uint16_t)MIN(threads, (size_t)UINT16_MAX);
 	return copy_to_user((void *)a1, &si, sizeof(si));

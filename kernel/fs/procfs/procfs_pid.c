@@ -61,6 +61,7 @@ static const char *state_name(char s)
 	case 'R': return "R (running)";
 	case 'D': return "D (disk sleep)";
 	case 'S': return "S (sleeping)";
+	case 'T': return "T (stopped)";
 	default: return "Z (zombie)";
 	}
 }
@@ -117,7 +118,7 @@ static int take_snap(const procfs_target_t *t, snap_t *s)
 			s->nthreads++;
 	spin_lock(&sched_lock);
 	add_times(s, p, t->tid ? thr : NULL);
-	s->state = s->zombie || !thr ? 'Z' : state_of(thr);
+	s->state = s->zombie || !thr ? 'Z' : p->stopped ? 'T' : state_of(thr);
 	if (thr) {
 		s->pnd_thread = thr->sig_pending;
 		s->blocked = thr->sig_blocked;

@@ -51,6 +51,11 @@ static int show_meminfo(const procfs_target_t *t, procfs_buf_t *b)
 	pframe_get_stats(&ps);
 	size_t total = frame_total_count() * KB_PER_PAGE, free = frame_free_count() * KB_PER_PAGE;
 	size_t cached = ps.resident * KB_PER_PAGE, slab = slab_frames_total() * KB_PER_PAGE;
+	/* Resident pages include some the frame allocator does not count as
+	 * used (the vDSO's, pages of a boot module); free(1) subtracts Cached
+	 * from what is used, so it may not exceed it. */
+	if (cached > total - free)
+		cached = total - free;
 	mem_line(b, "MemTotal:", total);
 	mem_line(b, "MemFree:", free);
 	mem_line(b, "MemAvailable:", free + ps.lru * KB_PER_PAGE);
