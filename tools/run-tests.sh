@@ -357,7 +357,7 @@ extra_image() {	# image [source destination]...
 		cp -a "$1" "$stage/$2"
 		shift 2
 	done
-	"$MKFS" -s 64M -u 0:0 "$img" "$stage" >/dev/null
+	"$MKFS" -s 128M -u 0:0 "$img" "$stage" >/dev/null
 }
 
 # The BusyBox session (user/tests/busybox/session.sh) on M-OS: Debian's

@@ -17,7 +17,7 @@
 
 DISK_IMG   := $(BUILD)/disk.img
 DISK_STAGE := $(BUILD)/disk-root
-DISK_SIZE  ?= 64M
+DISK_SIZE  ?= 128M
 DISK_DIRS  := bin sbin dev etc home home/user mnt proc root tmp tests
 DISK_ETC   := user/etc/passwd user/etc/group
 DISK_USER  := /home/user,1000,1000

@@ -18,6 +18,7 @@
 #include "proc/proc.h"
 #include "util/errno.h"
 #include "util/string.h"
+#include "vm/vdso.h"
 #include "vm/vmmap.h"
 #include "vm/vmobj.h"
 
@@ -38,6 +39,8 @@ static vmmap_t *map_of(int pid)
 static vnode_t *area_vnode(const vmarea_t *a)
 {
 	mmobj_t *o = a->obj;
+	if (vdso_area_name(a))
+		return NULL;	/* the vDSO's objects are no file's */
 	while (mmobj_is_shadow(o))
 		o = shadow_below(o);
 	return mmobj_is_anon(o) ? NULL : mmobj_to_vnode(o);
@@ -130,6 +133,18 @@ out:
 	return rc;
 }
 
+/* The name /proc/PID/maps gives an area that is not the vDSO's. */
+static const char *area_name(vmmap_t *map, const vmarea_t *a, vnode_t *vn)
+{
+	if (vn && map->exe_path && vn->vn_fs->fs_dev == map->exe_dev && vn->vn_ino == map->exe_ino)
+		return map->exe_path;
+	if (a->start <= PN(map->start_stack) && PN(map->start_stack) < a->end)
+		return "[stack]";
+	if (!vn && PN_ADDR(a->start) <= map->brk && PN_ADDR(a->end) >= map->brk_start)
+		return "[heap]";
+	return NULL;
+}
+
 /* Linux pads a line's fields to this width before the name (i386). */
 #define MAPS_NAME_COLUMN 48
 
@@ -143,13 +158,9 @@ static void map_line(vmmap_t *map, const vmarea_t *a, procfs_buf_t *b)
 		      a->prot & PROT_EXEC ? 'x' : '-', a->flags & MAP_SHARED ? 's' : 'p',
 		      vn ? PN_ADDR(a->off) : 0, (unsigned)MAJOR(dev), (unsigned)MINOR(dev),
 		      vn ? (unsigned)vn->vn_ino : 0);
-	const char *name = NULL;
-	if (vn && map->exe_path && vn->vn_fs->fs_dev == map->exe_dev && vn->vn_ino == map->exe_ino)
-		name = map->exe_path;
-	else if (a->start <= PN(map->start_stack) && PN(map->start_stack) < a->end)
-		name = "[stack]";
-	else if (!vn && PN_ADDR(a->start) <= map->brk && PN_ADDR(a->end) >= map->brk_start)
-		name = "[heap]";
+	const char *name = vdso_area_name(a);
+	if (!name)
+		name = area_name(map, a, vn);
 	if (name) {
 		size_t used = b->len - start;
 		for (; used < MAPS_NAME_COLUMN - 1; used++)
