@@ -10,7 +10,9 @@
  * read in anew from stale disk contents.  Unreferenced vnodes a file
  * system wants kept sit on its fs_unused list (least recently used first)
  * until vnode_get revives them, the list grows past VNODE_UNUSED_MAX, or
- * vnode_flush_unused empties it.
+ * vnode_flush_unused empties it; neither pushes out a vnode the file
+ * system calls busy (fs_ops.vnode_busy), so the list may run over the
+ * limit until the file system lets go.
  *
  * The fs's fs_vnode_lock protects its hash chains, unused list and counts,
  * and every refcount and vn_flags; vnode_count_lock the global count.
@@ -179,6 +181,29 @@ void vref(vnode_t *vn)
 	spin_unlock(&fs->fs_vnode_lock);
 }
 
+/* Takes the least recently used unreferenced vnode the file system lets
+ * go off the unused list, flagged FREEING, looking past at most `tries`
+ * busy ones (all of them if 0); NULL if there is none.  fs_vnode_lock
+ * held. */
+static vnode_t *take_unused_locked(fs_t *fs, unsigned tries)
+{
+	unsigned busy = 0;
+	list_t *l;
+	list_for_each(l, &fs->fs_unused) {
+		vnode_t *vn = list_entry(l, vnode_t, vn_unused_link);
+		if (fs->fs_ops->vnode_busy && fs->fs_ops->vnode_busy(fs, vn)) {
+			if (++busy == tries)
+				return NULL;
+			continue;
+		}
+		list_remove(&vn->vn_unused_link);
+		fs->fs_nunused--;
+		vn->vn_flags |= VN_FREEING;
+		return vn;
+	}
+	return NULL;
+}
+
 void vput(vnode_t *vn)
 {
 	fs_t *fs = vn->vn_fs;
@@ -192,12 +217,8 @@ void vput(vnode_t *vn)
 	}
 	if (fs->fs_ops->keep_vnode && fs->fs_ops->keep_vnode(fs, vn)) {
 		list_insert_tail(&fs->fs_unused, &vn->vn_unused_link);
-		if (++fs->fs_nunused > VNODE_UNUSED_MAX) {
-			victim = list_entry(fs->fs_unused.next, vnode_t, vn_unused_link);
-			list_remove(&victim->vn_unused_link);
-			fs->fs_nunused--;
-			victim->vn_flags |= VN_FREEING;
-		}
+		if (++fs->fs_nunused > VNODE_UNUSED_MAX)
+			victim = take_unused_locked(fs, VNODE_BUSY_TRIES);
 	} else {
 		victim = vn;
 		victim->vn_flags |= VN_FREEING;
@@ -216,15 +237,10 @@ void vnode_flush_unused(fs_t *fs)
 {
 	for (;;) {
 		spin_lock(&fs->fs_vnode_lock);
-		if (list_empty(&fs->fs_unused)) {
-			spin_unlock(&fs->fs_vnode_lock);
-			return;
-		}
-		vnode_t *vn = list_entry(fs->fs_unused.next, vnode_t, vn_unused_link);
-		list_remove(&vn->vn_unused_link);
-		fs->fs_nunused--;
-		vn->vn_flags |= VN_FREEING;
+		vnode_t *vn = take_unused_locked(fs, 0);
 		spin_unlock(&fs->fs_vnode_lock);
+		if (!vn)
+			return;
 		vnode_destroy(vn);
 	}
 }

@@ -216,8 +216,9 @@ host_test_through_qemu() {
 	if [ $status -eq 0 ] && [[ $last =~ ^[1-9][0-9]*\ passed,\ 0\ failed$ ]]; then
 		ok "$name through qemu-i386: $last"
 	else
-		fail "$name through qemu-i386" "status $status, last line '$last'; $(grep -a -i \
-			-e fail -e error "$log" | head -n 8 | tr '\n' ' ')"
+		# The failing checks first (utest prints "FAIL"), then other errors.
+		fail "$name through qemu-i386" "status $status, last line '$last'; $( {
+			grep -a 'FAIL' "$log"; grep -a -i -e error "$log"; } | head -n 12 | tr '\n' ' ')"
 	fi
 	expect_in "$name: said it ran through qemu-i386" \
 		"i386 programs: run through qemu-i386 (MOS_I386_RUNNER=qemu)" "$(head -n 40 "$log")"

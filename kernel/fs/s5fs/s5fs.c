@@ -227,6 +227,14 @@ static bool s5_keep_vnode(fs_t *fs, vnode_t *vn)
 	return INODE(vn)->s5i_nlink > 0;
 }
 
+/* A directory or symlink whose pages wait in the running transaction
+ * stays: destroyed, it would leave them behind, and a vnode read in anew
+ * would read their blocks from the disk before the commit writes them. */
+static bool s5_vnode_busy(fs_t *fs, vnode_t *vn)
+{
+	return s5_journaled_vnode(vn) && s5_tx_holds_vnode(S5FS(fs), vn);
+}
+
 static void s5_delete_vnode(fs_t *fs, vnode_t *vn)
 {
 	s5fs_t *s5 = S5FS(fs);
@@ -644,6 +652,9 @@ static void s5_shutdown(fs_t *fs)
 static int s5_unmount(fs_t *fs)
 {
 	s5fs_t *s5 = S5FS(fs);
+	int rc = s5_tx_commit(s5);	/* lets go of the busy vnodes */
+	if (rc < 0)
+		kprintf("s5fs: %s: commit at unmount failed (%d)\n", fs->fs_devname, rc);
 	vnode_flush_unused(fs);
 	if (fs->fs_nvnodes != 1 || vnode_refcount(fs->fs_root) != 1)
 		return -EBUSY;
@@ -652,7 +663,7 @@ static int s5_unmount(fs_t *fs)
 	vput(root);
 	vnode_flush_unused(fs);
 	KASSERT(fs->fs_nvnodes == 0, "s5fs unmounted with %u vnodes", (unsigned)fs->fs_nvnodes);
-	int rc = s5_write_state(s5, S5_STATE_CLEAN);
+	rc = s5_write_state(s5, S5_STATE_CLEAN);
 	if (rc < 0)
 		kprintf("s5fs: %s: write-back at unmount failed (%d)\n", fs->fs_devname, rc);
 	s5_teardown(s5);
@@ -680,6 +691,7 @@ static const fs_ops_t s5_fs_ops = {
 	.shutdown = s5_shutdown,
 	.read_vnode = s5_read_vnode,
 	.keep_vnode = s5_keep_vnode,
+	.vnode_busy = s5_vnode_busy,
 	.delete_vnode = s5_delete_vnode,
 	.sync = s5_sync,
 	.unmount = s5_unmount,

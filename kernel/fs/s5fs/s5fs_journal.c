@@ -321,6 +321,17 @@ void s5_tx_forget_vnode(s5fs_t *s5, vnode_t *vn, bool pages)
 	spin_unlock(&jr->lock);
 }
 
+bool s5_tx_holds_vnode(s5fs_t *s5, vnode_t *vn)
+{
+	s5_journal_t *jr = JR(s5);
+	bool held = false;
+	spin_lock(&jr->lock);
+	for (uint32_t i = 0; i < jr->npages && !held; i++)
+		held = jr->pages[i]->pf_obj == &vn->vn_mmobj;
+	spin_unlock(&jr->lock);
+	return held;
+}
+
 bool s5_tx_home_ok(s5fs_t *s5)
 {
 	s5_journal_t *jr = JR(s5);

@@ -146,6 +146,8 @@ void s5_tx_add_vnode(s5fs_t *s5, vnode_t *vn);
  * transaction when `pages` (its blocks are being freed). */
 void s5_tx_forget_vnode(s5fs_t *s5, vnode_t *vn, bool pages);
 void s5_tx_forget_block(s5fs_t *s5, uint32_t b);
+/* Whether pages of vn wait in the running transaction (jr.lock only). */
+bool s5_tx_holds_vnode(s5fs_t *s5, vnode_t *vn);
 /* Whether a journaled page may be written home now. */
 bool s5_tx_home_ok(s5fs_t *s5);
 /* alloc_mutex held: keeps b off the free list until the commit. */

@@ -44,6 +44,12 @@ typedef struct fs_ops {
 	/* Whether an unreferenced vnode stays cached (NULL: never).  Called
 	 * with fs_vnode_lock held: must not sleep. */
 	bool (*keep_vnode)(struct fs *fs, vnode_t *vn);
+	/* Whether a cached, unreferenced vnode must stay in memory for now
+	 * (NULL: never): S5FS holds a directory whose pages wait in the
+	 * running journal transaction, as a vnode read in anew would read
+	 * their blocks from the disk before the commit writes them.  Called
+	 * with fs_vnode_lock held: must not sleep. */
+	bool (*vnode_busy)(struct fs *fs, vnode_t *vn);
 	/* The vnode is being destroyed: write it back (or free the inode if
 	 * it has no name left), remove its pages, release vn_i. */
 	void (*delete_vnode)(struct fs *fs, vnode_t *vn);

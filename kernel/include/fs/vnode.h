@@ -9,7 +9,8 @@
  * can hold a file's pages through the generic mmobj interface.  When the
  * count reaches zero a file system may keep the vnode cached, unreferenced
  * (fs_ops.keep_vnode: S5FS keeps files that still have a name, with their
- * pages, up to VNODE_UNUSED_MAX of them per file system); otherwise, or
+ * pages, up to VNODE_UNUSED_MAX of them per file system, more while
+ * fs_ops.vnode_busy holds the oldest); otherwise, or
  * when it is pushed out of that cache, the vnode is destroyed: the file
  * system writes it back or, if it was unlinked, frees its inode and blocks
  * (fs_ops.delete_vnode).
@@ -44,6 +45,7 @@ struct vnode;
 struct poll_table;
 
 #define VNODE_UNUSED_MAX 128	/* unreferenced vnodes kept per file system */
+#define VNODE_BUSY_TRIES 8	/* busy vnodes vput looks past for one to let go */
 
 /* vn_flags */
 #define VN_LOADING 0x1u		/* being read in by read_vnode */
@@ -154,7 +156,7 @@ vnode_t *vnode_create(struct fs *fs, ino_t ino);
 void vref(vnode_t *vn);
 void vput(vnode_t *vn);
 int vnode_refcount(vnode_t *vn);
-/* Destroys fs's unreferenced cached vnodes. */
+/* Destroys fs's unreferenced cached vnodes, but those it calls busy. */
 void vnode_flush_unused(struct fs *fs);
 /* Vnodes in existence, all file systems (leak checks). */
 size_t vnode_count(void);

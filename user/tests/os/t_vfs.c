@@ -780,6 +780,68 @@ static void test_many_files(void)
 	UT_CHECK(rmdir(d) == 0, "rmdir many: %s", strerror(errno));
 }
 
+/* ---- a new directory pushed out of the vnode cache ---- */
+
+/* Entries of dir (without "." and ".."), sorted by name, joined by
+ * spaces into out; the count of "." and ".." entries in *dots. */
+static int list_dir(const char *dir, char *out, size_t size, int *dots)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), len = 0;
+	*dots = 0;
+	out[0] = 0;
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(names[i]->d_name, ".") || !strcmp(names[i]->d_name, ".."))
+			++*dots;
+		else
+			len += snprintf(out + len, size - (size_t)len, "%s%s", len ? " " : "",
+					names[i]->d_name);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return n;
+}
+
+/* A directory made and left alone while 400 other files are created
+ * (more than the kernel keeps unreferenced vnodes: 128) is read in anew
+ * before any sync: its entries must be there.  Regression: S5FS let go of
+ * a directory whose block still waited in the journal, and the new vnode
+ * read the block from the disk, empty; the commit then lost it. */
+static void test_evicted_dir(void)
+{
+	enum { N = 400 };
+	HOLD(d, "ev");
+	HOLD(many, "ev-many");
+	if (!UT_CHECK(mkdir(d, 0755) == 0 && mkdir(P("ev/sub"), 0755) == 0 &&
+		      put_file(P("ev/f"), "kept") == 0 && mkdir(many, 0755) == 0,
+		      "mkdir ev, ev/sub, ev-many and create ev/f"))
+		return;
+	int created = 0;
+	for (int i = 0; i < N; i++) {
+		int fd = open(P("ev-many/%03d", i), O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd >= 0) {
+			created++;
+			close(fd);
+		}
+	}
+	UT_CHECK(created == N, "created %d of %d files", created, N);
+	char names[256];
+	int dots, n = list_dir(d, names, sizeof(names), &dots);
+	UT_CHECK(n == 4 && dots == 2 && strcmp(names, "f sub") == 0,
+		 "the directory read in again lists %d entries (%d dots): \"%s\"", n, dots, names);
+	struct stat st;
+	UT_CHECK(stat(P("ev/sub"), &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink == 2,
+		 "ev/sub is a directory with 2 links");
+	UT_CHECK(stat(P("ev/sub/.."), &st) == 0 && S_ISDIR(st.st_mode), "ev/sub/.. resolves");
+	UT_CHECK(strcmp(get_file(P("ev/f")), "kept") == 0, "ev/f reads \"%s\"", get_file(P("ev/f")));
+	int removed = 0;
+	for (int i = 0; i < N; i++)
+		removed += unlink(P("ev-many/%03d", i)) == 0;
+	UT_CHECK(removed == N && rmdir(many) == 0 && unlink(P("ev/f")) == 0 &&
+		 rmdir(P("ev/sub")) == 0 && rmdir(d) == 0, "cleanup: %d removed", removed);
+}
+
 /* ---- truncate ---- */
 
 static void test_truncate(void)
@@ -1182,6 +1244,7 @@ int main(int argc, char **argv)
 	test_paths();
 	test_open_files();
 	test_many_files();
+	test_evicted_dir();
 	test_truncate();
 	test_dup_fork();
 	test_cloexec();
