@@ -94,9 +94,13 @@ static int ut_check_(int ok, const char *file, int line, const char *fmt, ...)
 	return 0;
 }
 
-/* Evaluates to 1 if the check passed, 0 if it failed. */
-#define UT_CHECK(cond, fmt, ...) \
-	ut_check_(!!(cond), __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+/* Evaluates to 1 if the check passed, 0 if it failed.  The condition is
+ * evaluated before the message's arguments (C leaves the order of a
+ * call's arguments open: gcc on i386 went right to left, so a message
+ * printed a stat field before the stat in the condition had filled it). */
+#define UT_CHECK(cond, fmt, ...) ({ \
+	int ut_ok_ = !!(cond); \
+	ut_check_(ut_ok_, __FILE__, __LINE__, fmt, ##__VA_ARGS__); })
 
 /* The call must return -1 (or any negative value) with errno == err. */
 #define UT_EXPECT_ERRNO(call, err) ({ \
@@ -223,7 +227,8 @@ static int ut_check_emu_(int ok, const char *why, const char *file, int line,
 }
 
 #define UT_CHECK_EMU(cond, why, fmt, ...) \
-	ut_check_emu_(!!(cond), why, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+	({ int ut_ok_ = !!(cond); \
+	   ut_check_emu_(ut_ok_, why, __FILE__, __LINE__, fmt, ##__VA_ARGS__); })
 
 #define UT_EXPECT_ERRNO_EMU(call, err, why) ({ \
 	errno = 0; \
