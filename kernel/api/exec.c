@@ -272,12 +272,26 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	proc_t *p = curproc;
 	kthread_t *t = curthr;
 	vnode_t *vn;
-	int rc = namev_resolve(NULL, path, NAMEV_FOLLOW, &vn);
-	if (rc < 0)
-		return rc;
-	rc = S_ISREG(vn->vn_mode) ? perm_check(vn, MAY_EXEC) : -EACCES;
-	if (rc < 0)
-		goto out_put;
+	char *interp = NULL;	/* the file run: path, or a script's interpreter */
+	const char *file = path;
+	int rc;
+	for (int depth = 0;; depth++) {
+		if ((rc = namev_resolve(NULL, file, NAMEV_FOLLOW, &vn)) < 0)
+			goto out_free;
+		rc = S_ISREG(vn->vn_mode) ? perm_check(vn, MAY_EXEC) : -EACCES;
+		char *next = NULL;
+		if (rc == 0 && (rc = exec_script(vn, file, args, &next)) == 0)
+			break;	/* not a script: load it */
+		vput(vn);
+		if (rc < 0)
+			goto out_free;
+		kfree(interp);
+		file = interp = next;
+		if (depth == EXEC_SCRIPT_DEPTH) {
+			rc = -ELOOP;
+			goto out_free;
+		}
+	}
 	cred_t cred;
 	cred_get(p, &cred);
 	bool honour = !(vn->vn_fs->fs_flags & FS_NOSUID);
@@ -308,7 +322,7 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	if ((rc = exec_end_other_threads(p, t)) < 0)
 		goto out_map;
 
-	map->exe_path = namev_abs_name(NULL, path);	/* NULL: /proc/PID/exe is missing */
+	map->exe_path = namev_abs_name(NULL, file);	/* NULL: /proc/PID/exe is missing */
 	map->exe_dev = vn->vn_fs->fs_dev;
 	map->exe_ino = vn->vn_ino;
 
@@ -326,6 +340,7 @@ int exec_image(const char *path, exec_args_t *args, intr_frame_t *f)
 	if (old_pd != kernel_pd)
 		pt_destroy_pd(old_pd);
 	vput(vn);
+	kfree(interp);
 	cred_commit(&cred);
 	set_name(p, path);
 	spin_lock(&proc_lock);
@@ -353,6 +368,8 @@ out_pd:
 	pt_destroy_pd(pd);
 out_put:
 	vput(vn);
+out_free:
+	kfree(interp);
 	return rc;
 }
 

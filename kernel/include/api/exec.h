@@ -29,6 +29,15 @@ int exec_args_from_user(exec_args_t *a, uint32_t user_argv, uint32_t user_envp);
 int exec_args_from_kernel(exec_args_t *a, const char *const argv[], const char *const envp[]);
 void exec_args_free(exec_args_t *a);
 
+/* Interpreter scripts (api/exec_script.c): if vn starts with "#!", puts
+ * the interpreter and its argument in front of args (argv[0] replaced,
+ * file after them), sets *interp to the interpreter's path (kmalloc'd)
+ * and returns 1; 0 if vn is not a script; -ENOEXEC for a bad #! line. */
+#define EXEC_SCRIPT_LINE 256	/* bytes of the #! line read, as Linux */
+#define EXEC_SCRIPT_DEPTH 4	/* scripts run by scripts, as Linux */
+struct vnode;
+int exec_script(struct vnode *vn, const char *file, exec_args_t *args, char **interp);
+
 /* Replaces the calling process's image; on success fills *frame with the
  * new program's first user context. */
 int exec_image(const char *path, exec_args_t *args, intr_frame_t *frame);

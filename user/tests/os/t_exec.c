@@ -525,6 +525,106 @@ static void test_bad_files(void)
 	unlink(path);
 }
 
+/* ---- interpreter scripts ---- */
+
+/* Runs path with argv in a child whose standard output is captured into
+ * out (NUL-terminated); returns the errno execve failed with, or 0. */
+static int run_captured(const char *path, char *const argv[], char *out, size_t size)
+{
+	int o[2], e[2];
+	out[0] = 0;
+	if (pipe(o) < 0 || pipe2(e, O_CLOEXEC) < 0)
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(o[1], 1);
+		close(o[0]);
+		close(o[1]);
+		close(e[0]);
+		char *envp[] = { "PATH=/bin:/usr/bin", NULL };
+		execve(path, argv, envp);
+		int err = errno;
+		if (write(e[1], &err, sizeof(err)) != sizeof(err))
+			_exit(126);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	size_t len = 0;
+	ssize_t n;
+	while (len + 1 < size && (n = read(o[0], out + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = 0;
+	close(o[0]);
+	int err = 0;
+	n = read(e[0], &err, sizeof(err));
+	close(e[0]);
+	int st;
+	ut_wait(pid, &st, 20000);
+	return n == sizeof(err) ? err : 0;
+}
+
+/* "#!INTERP ARG" runs INTERP with ARG, the script's name and the rest of
+ * argv (argv[0] dropped), as Linux; a script may name a script; a loop
+ * is ELOOP, a missing interpreter ENOENT, an empty #! line ENOEXEC. */
+static void test_scripts(void)
+{
+	char s1[400], s2[400], loop[400], missing[400], empty[400], text[900], want[1200];
+	char out[2048];
+	snprintf(s1, sizeof(s1), "%s/script1", dir);
+	snprintf(s2, sizeof(s2), "%s/script2", dir);
+	snprintf(loop, sizeof(loop), "%s/loop", dir);
+	snprintf(missing, sizeof(missing), "%s/missing", dir);
+	snprintf(empty, sizeof(empty), "%s/empty-hashbang", dir);
+	static const char body1[] = "#!  /bin/echo  one  two \t\nthe rest is not read\n";
+	UT_CHECK(write_file(s1, body1, sizeof(body1) - 1, 0755) == 0, "write %s", s1);
+	char *argv1[] = { "ignored", "x", "y", NULL };
+	int e = run_captured(s1, argv1, out, sizeof(out));
+	snprintf(want, sizeof(want), "one  two %s x y\n", s1);
+	UT_CHECK(e == 0 && strcmp(out, want) == 0,
+		 "#!/bin/echo with an argument: %s, printed \"%s\", expected \"%s\"",
+		 e ? ut_errname(e) : "ran", out, want);
+
+	int len = snprintf(text, sizeof(text), "#!%s\n", s1);
+	UT_CHECK(write_file(s2, text, (size_t)len, 0755) == 0, "write %s", s2);
+	char *argv2[] = { "ignored", "z", NULL };
+	e = run_captured(s2, argv2, out, sizeof(out));
+	snprintf(want, sizeof(want), "one  two %s %s z\n", s1, s2);
+	UT_CHECK(e == 0 && strcmp(out, want) == 0,
+		 "a script run by a script: %s, printed \"%s\", expected \"%s\"",
+		 e ? ut_errname(e) : "ran", out, want);
+
+	len = snprintf(text, sizeof(text), "#!%s\n", loop);
+	UT_CHECK(write_file(loop, text, (size_t)len, 0755) == 0, "write %s", loop);
+	e = run_captured(loop, argv2, out, sizeof(out));
+	UT_CHECK(e == ELOOP, "a script that names itself: %s, expected ELOOP",
+		 e ? ut_errname(e) : "ran");
+
+	len = snprintf(text, sizeof(text), "#!%s/no-such-interpreter -x\n", dir);
+	UT_CHECK(write_file(missing, text, (size_t)len, 0755) == 0, "write %s", missing);
+	e = run_captured(missing, argv2, out, sizeof(out));
+	UT_CHECK(e == ENOENT, "a missing interpreter: %s, expected ENOENT",
+		 e ? ut_errname(e) : "ran");
+
+	UT_CHECK(write_file(empty, "#!\n", 3, 0755) == 0, "write %s", empty);
+	e = run_captured(empty, argv2, out, sizeof(out));
+	UT_CHECK(e == ENOEXEC, "an empty #! line: %s, expected ENOEXEC",
+		 e ? ut_errname(e) : "ran");
+
+	chmod(s1, 0644);
+	e = run_captured(s2, argv2, out, sizeof(out));
+	UT_CHECK(e == EACCES, "an interpreter script without x: %s, expected EACCES",
+		 e ? ut_errname(e) : "ran");
+	unlink(s1);
+	unlink(s2);
+	unlink(loop);
+	unlink(missing);
+	unlink(empty);
+}
+
 /* A single argument string of 1 MiB: E2BIG on Linux (128 KiB per string);
  * M-OS may return E2BIG or run it. */
 static void test_huge_arg(void)
@@ -681,6 +781,7 @@ int main(int argc, char **argv, char **envp)
 		test_huge_arg();
 	}
 	test_exec_self();
+	test_scripts();
 	test_many_args();
 	test_cloexec();
 	UT_CHECK(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
