@@ -19,8 +19,10 @@
  * is mounted before /dev exists, from the registry.
  *
  * The flusher is a kernel thread of the idle process: every
- * VFS_FLUSH_INTERVAL_MS it writes every dirty page back, so data reaches
- * the disk without waiting for an fsync, sync or unmount.
+ * VFS_FLUSH_INTERVAL_MS it syncs as sync(2) does (every file system's
+ * sync: S5FS commits its journal; then every dirty page), so data and
+ * names reach the disk, durably, without waiting for an fsync, sync or
+ * unmount: a power cut loses at most the last interval's work.
  *
  * Processes reach the VFS through proc_fs_ops: a new process gets an
  * empty descriptor table and its parent's working directory; a reaped
@@ -541,7 +543,7 @@ static void mount_proc(void)
 static void *flusher_main(long arg1, void *arg2)
 {
 	while (sched_sleep_ms(VFS_FLUSH_INTERVAL_MS) == 0)
-		pframe_sync_all();
+		vfs_sync();
 	return NULL;		/* cancelled: the machine is going down */
 }
 

@@ -68,6 +68,31 @@ static void test_fsync_commits(void)
 	KT_EQ(do_unlink(J_DIR "/synced"), 0);
 }
 
+/* Without any fsync, the flusher commits within an interval or two: a
+ * name made now is durable soon, as on Linux (a 5 s commit interval). */
+static void test_periodic_commit(void)
+{
+	fs_t *fs = fs_of("/");
+	s5_journal_stats_t before, st;
+	KT_EQ(s5fs_commit(fs), 0);
+	s5_journal_stats(fs, &before);
+	KT_EQ(do_mkdir(J_DIR "/unsynced", 0755), 0);
+	s5_journal_stats(fs, &st);
+	KT_ASSERT(st.pending > 0, "the mkdir waits in the running transaction");
+	uint64_t waited = 0;
+	while ((st.pending > 0 || st.commits == before.commits) &&
+	       waited < 3 * VFS_FLUSH_INTERVAL_MS) {
+		sched_sleep_ms(100);
+		waited += 100;
+		s5_journal_stats(fs, &st);
+	}
+	KT_ASSERT(st.pending == 0 && st.commits > before.commits,
+		  "committed by itself within %u ms (%u pending, %u -> %u commits)",
+		  (unsigned)waited, (unsigned)st.pending, (unsigned)before.commits,
+		  (unsigned)st.commits);
+	KT_EQ(do_rmdir(J_DIR "/unsynced"), 0);
+}
+
 /* A long run of metadata changes never lets a transaction outgrow the
  * journal: commits happen by themselves. */
 static void test_journal_full(void)
@@ -260,6 +285,7 @@ static void s5fs_journal_main(void)
 	vt_counts_take(&before);
 	KT_EQ(do_mkdir(J_DIR, 0755), 0);
 	test_fsync_commits();
+	test_periodic_commit();
 	test_journal_full();
 	KT_EQ(do_rmdir(J_DIR), 0);
 
