@@ -23,7 +23,8 @@ static bool blank(char c)
 }
 
 /* Replaces argv[0] of a by the strings in front[0..nfront) (argv[0] is
- * kept if there is none: execve with an empty argv). */
+ * kept if there is none: execve with an empty argv), in place: the
+ * strings buffer holds EXEC_ARG_MAX bytes, and no front string is in it. */
 static int replace_argv0(exec_args_t *a, const char *const *front, int nfront)
 {
 	size_t drop = a->argc > 0 ? strlen(a->strings) + 1 : 0, add = 0;
@@ -31,19 +32,14 @@ static int replace_argv0(exec_args_t *a, const char *const *front, int nfront)
 		add += strlen(front[i]) + 1;
 	if (a->used - drop + add > EXEC_ARG_MAX)
 		return -E2BIG;
-	char *s = kmalloc(EXEC_ARG_MAX);
-	if (!s)
-		return -ENOMEM;
-	size_t used = 0;
+	memmove(a->strings + add, a->strings + drop, a->used - drop);
+	char *s = a->strings;
 	for (int i = 0; i < nfront; i++) {
 		size_t n = strlen(front[i]) + 1;
-		memcpy(s + used, front[i], n);
-		used += n;
+		memcpy(s, front[i], n);
+		s += n;
 	}
-	memcpy(s + used, a->strings + drop, a->used - drop);
-	kfree(a->strings);
-	a->strings = s;
-	a->used = used + a->used - drop;
+	a->used += add - drop;
 	a->argc += nfront - (drop ? 1 : 0);
 	return 0;
 }
@@ -61,10 +57,8 @@ int exec_script(vnode_t *vn, const char *file, exec_args_t *args, char **interp)
 	char *end = line;
 	while (end < line + got && *end != '\n')
 		end++;
-	if (end == line + got) {
-		if (got == EXEC_SCRIPT_LINE)
-			return -ENOEXEC;	/* the line does not fit */
-	}
+	if (end == line + got && got == EXEC_SCRIPT_LINE)
+		return -ENOEXEC;	/* the line does not fit */
 	*end = '\0';
 	char *name = line + 2;
 	while (blank(*name))

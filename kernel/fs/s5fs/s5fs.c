@@ -240,8 +240,9 @@ static void s5_delete_vnode(fs_t *fs, vnode_t *vn)
 	s5fs_t *s5 = S5FS(fs);
 	s5_vinfo_t *vi = VI(vn);
 	s5_op_begin(s5);
-	/* A file that keeps its name leaves its journaled pages in the
-	 * transaction: the checkpoint writes them even once removed. */
+	/* A file that keeps its name has no pages in the transaction
+	 * (s5_vnode_busy keeps it until the commit); were one left, the
+	 * checkpoint would still write it, removed. */
 	s5_tx_forget_vnode(s5, vn, vi->inode->s5i_nlink == 0);
 	if (vi->inode->s5i_nlink == 0) {
 		pframe_remove_range(&vn->vn_mmobj, 0, UINT32_MAX);

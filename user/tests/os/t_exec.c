@@ -213,14 +213,15 @@ static int still_normal(pid_t mypid)
 typedef int (*exec_fn)(const char *, char *const[], char *const[]);
 
 /* exec (execve, or mos_execve for an image that must run) in a forked
- * child.  Returns the errno it failed with, or 0 if it succeeded (then
+ * child, whose standard output goes into out (NUL-terminated) unless out
+ * is NULL.  Returns the errno it failed with, or 0 if it succeeded (then
  * *status is the new image's wait status). */
-static int exec_in_child(exec_fn exec, const char *path, char *const argv[],
-			 char *const envp[], int *status)
+static int exec_in_child_out(exec_fn exec, const char *path, char *const argv[],
+			     char *const envp[], int *status, char *out, size_t size)
 {
-	int p[2];
+	int p[2], o[2] = { -1, -1 };
 	*status = -1;
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (pipe2(p, O_CLOEXEC) < 0 || (out && pipe(o) < 0))
 		return -1;
 	fflush(NULL);
 	pid_t pid = fork();
@@ -228,6 +229,11 @@ static int exec_in_child(exec_fn exec, const char *path, char *const argv[],
 		return -1;
 	if (pid == 0) {
 		close(p[0]);
+		if (out) {
+			dup2(o[1], 1);
+			close(o[0]);
+			close(o[1]);
+		}
 		exec(path, argv, envp);
 		int e = errno;
 		if (write(p[1], &e, sizeof(e)) != sizeof(e))
@@ -235,11 +241,26 @@ static int exec_in_child(exec_fn exec, const char *path, char *const argv[],
 		_exit(127);
 	}
 	close(p[1]);
+	if (out) {
+		close(o[1]);
+		size_t len = 0;
+		ssize_t got;
+		while (len + 1 < size && (got = read(o[0], out + len, size - 1 - len)) > 0)
+			len += (size_t)got;
+		out[len] = 0;
+		close(o[0]);
+	}
 	int e = 0;
 	ssize_t n = read(p[0], &e, sizeof(e));
 	close(p[0]);
 	ut_wait(pid, status, 20000);
 	return n == sizeof(e) ? e : 0;
+}
+
+static int exec_in_child(exec_fn exec, const char *path, char *const argv[],
+			 char *const envp[], int *status)
+{
+	return exec_in_child_out(exec, path, argv, envp, status, NULL, 0);
 }
 
 static int write_file(const char *path, const void *data, size_t len, mode_t mode)
@@ -527,44 +548,18 @@ static void test_bad_files(void)
 
 /* ---- interpreter scripts ---- */
 
-/* Runs path with argv in a child whose standard output is captured into
- * out (NUL-terminated); returns the errno execve failed with, or 0. */
-static int run_captured(const char *path, char *const argv[], char *out, size_t size)
+/* Runs a script in a child with its output in out: the errno execve
+ * failed with, or 0. */
+static int run_script(const char *path, char *const argv[], char *out, size_t size)
 {
-	int o[2], e[2];
-	out[0] = 0;
-	if (pipe(o) < 0 || pipe2(e, O_CLOEXEC) < 0)
-		return -1;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(o[1], 1);
-		close(o[0]);
-		close(o[1]);
-		close(e[0]);
-		char *envp[] = { "PATH=/bin:/usr/bin", NULL };
-		execve(path, argv, envp);
-		int err = errno;
-		if (write(e[1], &err, sizeof(err)) != sizeof(err))
-			_exit(126);
-		_exit(127);
-	}
-	close(o[1]);
-	close(e[1]);
-	size_t len = 0;
-	ssize_t n;
-	while (len + 1 < size && (n = read(o[0], out + len, size - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = 0;
-	close(o[0]);
-	int err = 0;
-	n = read(e[0], &err, sizeof(err));
-	close(e[0]);
+	char *envp[] = { "PATH=/bin:/usr/bin", NULL };
 	int st;
-	ut_wait(pid, &st, 20000);
-	return n == sizeof(err) ? err : 0;
+	return exec_in_child_out(execve, path, argv, envp, &st, out, size);
+}
+
+static const char *outcome(int e)
+{
+	return e ? ut_errname(e) : "ran";
 }
 
 /* "#!INTERP ARG" runs INTERP with ARG, the script's name and the rest of
@@ -582,42 +577,42 @@ static void test_scripts(void)
 	static const char body1[] = "#!  /bin/echo  one  two \t\nthe rest is not read\n";
 	UT_CHECK(write_file(s1, body1, sizeof(body1) - 1, 0755) == 0, "write %s", s1);
 	char *argv1[] = { "ignored", "x", "y", NULL };
-	int e = run_captured(s1, argv1, out, sizeof(out));
+	int e = run_script(s1, argv1, out, sizeof(out));
 	snprintf(want, sizeof(want), "one  two %s x y\n", s1);
 	UT_CHECK(e == 0 && strcmp(out, want) == 0,
 		 "#!/bin/echo with an argument: %s, printed \"%s\", expected \"%s\"",
-		 e ? ut_errname(e) : "ran", out, want);
+		 outcome(e), out, want);
 
 	int len = snprintf(text, sizeof(text), "#!%s\n", s1);
 	UT_CHECK(write_file(s2, text, (size_t)len, 0755) == 0, "write %s", s2);
 	char *argv2[] = { "ignored", "z", NULL };
-	e = run_captured(s2, argv2, out, sizeof(out));
+	e = run_script(s2, argv2, out, sizeof(out));
 	snprintf(want, sizeof(want), "one  two %s %s z\n", s1, s2);
 	UT_CHECK(e == 0 && strcmp(out, want) == 0,
 		 "a script run by a script: %s, printed \"%s\", expected \"%s\"",
-		 e ? ut_errname(e) : "ran", out, want);
+		 outcome(e), out, want);
 
 	len = snprintf(text, sizeof(text), "#!%s\n", loop);
 	UT_CHECK(write_file(loop, text, (size_t)len, 0755) == 0, "write %s", loop);
-	e = run_captured(loop, argv2, out, sizeof(out));
+	e = run_script(loop, argv2, out, sizeof(out));
 	UT_CHECK(e == ELOOP, "a script that names itself: %s, expected ELOOP",
-		 e ? ut_errname(e) : "ran");
+		 outcome(e));
 
 	len = snprintf(text, sizeof(text), "#!%s/no-such-interpreter -x\n", dir);
 	UT_CHECK(write_file(missing, text, (size_t)len, 0755) == 0, "write %s", missing);
-	e = run_captured(missing, argv2, out, sizeof(out));
+	e = run_script(missing, argv2, out, sizeof(out));
 	UT_CHECK(e == ENOENT, "a missing interpreter: %s, expected ENOENT",
-		 e ? ut_errname(e) : "ran");
+		 outcome(e));
 
 	UT_CHECK(write_file(empty, "#!\n", 3, 0755) == 0, "write %s", empty);
-	e = run_captured(empty, argv2, out, sizeof(out));
+	e = run_script(empty, argv2, out, sizeof(out));
 	UT_CHECK(e == ENOEXEC, "an empty #! line: %s, expected ENOEXEC",
-		 e ? ut_errname(e) : "ran");
+		 outcome(e));
 
 	chmod(s1, 0644);
-	e = run_captured(s2, argv2, out, sizeof(out));
+	e = run_script(s2, argv2, out, sizeof(out));
 	UT_CHECK(e == EACCES, "an interpreter script without x: %s, expected EACCES",
-		 e ? ut_errname(e) : "ran");
+		 outcome(e));
 	unlink(s1);
 	unlink(s2);
 	unlink(loop);

@@ -639,20 +639,33 @@ static void test_paths(void)
 
 /* ---- a directory of 300 files ---- */
 
+/* Creates (create != 0) or unlinks base/DIR/PREFIXnnn for nnn < n;
+ * returns how many succeeded. */
+static int make_files(const char *dir, const char *prefix, int n, int create)
+{
+	int done = 0;
+	for (int i = 0; i < n; i++) {
+		const char *f = P("%s/%s%03d", dir, prefix, i);
+		if (!create) {
+			done += unlink(f) == 0;
+			continue;
+		}
+		int fd = open(f, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd >= 0) {
+			done++;
+			close(fd);
+		}
+	}
+	return done;
+}
+
 static void test_many_files(void)
 {
 	enum { N = 300 };
 	HOLD(d, "many");
 	if (!UT_CHECK(mkdir(d, 0755) == 0, "mkdir many"))
 		return;
-	int created = 0;
-	for (int i = 0; i < N; i++) {
-		int fd = open(P("many/file-%03d", i), O_WRONLY | O_CREAT | O_EXCL, 0644);
-		if (fd >= 0) {
-			created++;
-			close(fd);
-		}
-	}
+	int created = make_files("many", "file-", N, 1);
 	UT_CHECK(created == N, "created %d of %d files", created, N);
 	static int seen[N];
 	memset(seen, 0, sizeof(seen));
@@ -766,9 +779,7 @@ static void test_many_files(void)
 	if (dp)
 		closedir(dp);
 
-	int removed = 0;
-	for (int i = 0; i < N; i++)
-		removed += unlink(P("many/file-%03d", i)) == 0;
+	int removed = make_files("many", "file-", N, 0);
 	UT_CHECK(removed == N, "removed %d of %d", removed, N);
 	dp = opendir(d);
 	total = 0;
@@ -817,14 +828,7 @@ static void test_evicted_dir(void)
 		      put_file(P("ev/f"), "kept") == 0 && mkdir(many, 0755) == 0,
 		      "mkdir ev, ev/sub, ev-many and create ev/f"))
 		return;
-	int created = 0;
-	for (int i = 0; i < N; i++) {
-		int fd = open(P("ev-many/%03d", i), O_WRONLY | O_CREAT | O_EXCL, 0644);
-		if (fd >= 0) {
-			created++;
-			close(fd);
-		}
-	}
+	int created = make_files("ev-many", "", N, 1);
 	UT_CHECK(created == N, "created %d of %d files", created, N);
 	char names[256];
 	int dots, n = list_dir(d, names, sizeof(names), &dots);
@@ -835,9 +839,7 @@ static void test_evicted_dir(void)
 		 "ev/sub is a directory with 2 links");
 	UT_CHECK(stat(P("ev/sub/.."), &st) == 0 && S_ISDIR(st.st_mode), "ev/sub/.. resolves");
 	UT_CHECK(strcmp(get_file(P("ev/f")), "kept") == 0, "ev/f reads \"%s\"", get_file(P("ev/f")));
-	int removed = 0;
-	for (int i = 0; i < N; i++)
-		removed += unlink(P("ev-many/%03d", i)) == 0;
+	int removed = make_files("ev-many", "", N, 0);
 	UT_CHECK(removed == N && rmdir(many) == 0 && unlink(P("ev/f")) == 0 &&
 		 rmdir(P("ev/sub")) == 0 && rmdir(d) == 0, "cleanup: %d removed", removed);
 }
