@@ -22,7 +22,7 @@
  * VFS_FLUSH_INTERVAL_MS it syncs as sync(2) does (every file system's
  * sync: S5FS commits its journal; then every dirty page), so data and
  * names reach the disk, durably, without waiting for an fsync, sync or
- * unmount: a power cut loses at most the last interval's work.
+ * unmount.
  *
  * Processes reach the VFS through proc_fs_ops: a new process gets an
  * empty descriptor table and its parent's working directory; a reaped
